@@ -1,0 +1,1037 @@
+//! The config file: TOML in, a validated [`Config`] out, or every mistake in it at once.
+//!
+//! The file is walked by hand over `toml`'s spanned document rather than deserialised with
+//! serde, so that each error can name the file, the line, the key and the feed it belongs to,
+//! and so that one `pagefeed check` lists all the mistakes instead of only the first.
+
+use crate::dates::{Language, Rounding};
+use crate::fetch::Source;
+use crate::timeline::Order;
+use chrono_tz::Tz;
+use regex::Regex;
+use scraper::Selector;
+use std::collections::HashSet;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+use url::Url;
+
+/// Where the config is looked for when `-c` is not given, after `$PAGEFEED_CONFIG`.
+pub const DEFAULT_PATHS: [&str; 2] = ["pagefeed.toml", "/etc/pagefeed/pagefeed.toml"];
+
+/// The whole, validated configuration.
+#[derive(Debug)]
+pub struct Config {
+    pub path: PathBuf,
+    pub output_dir: PathBuf,
+    pub state_dir: PathBuf,
+    pub base_url: Option<Url>,
+    pub user_agent: String,
+    pub concurrency: usize,
+    pub host_delay: Duration,
+    /// Longest a whole request may take (extension; default 30s).
+    pub timeout: Duration,
+    pub feeds: Vec<Arc<Feed>>,
+}
+
+/// One `[[feed]]`, with the global defaults applied.
+#[derive(Debug)]
+pub struct Feed {
+    pub id: String,
+    pub source: Source,
+    pub title: Option<String>,
+    pub robots: bool,
+    pub rounding: Rounding,
+    pub interval: Duration,
+    pub timezone: Tz,
+    /// Empty means every language pagefeed reads ("auto").
+    pub languages: Vec<Language>,
+    pub max_items: usize,
+    pub items: Items,
+}
+
+/// `[feed.items]`: how a page splits into items and where each field is.
+#[derive(Debug)]
+pub struct Items {
+    pub select: Selector,
+    pub title: Option<Field>,
+    pub link: Option<Field>,
+    pub summary: Option<Field>,
+    pub date: Option<Field>,
+    pub author: Option<Field>,
+    pub category: Option<Field>,
+    pub order: Order,
+}
+
+/// A field: a selector matched inside the item, optionally an attribute and a regex.
+#[derive(Debug)]
+pub struct Field {
+    pub selector: Selector,
+    pub attr: Option<String>,
+    pub regex: Option<Regex>,
+}
+
+/// One mistake in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub file: PathBuf,
+    /// 1-based; 0 when the mistake has no place in the file (the file is missing).
+    pub line: usize,
+    pub feed: Option<String>,
+    pub key: String,
+    pub message: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+        }
+        write!(f, ": ")?;
+        if let Some(feed) = &self.feed {
+            write!(f, "feed {feed:?}: ")?;
+        }
+        if !self.key.is_empty() {
+            write!(f, "{}: ", self.key)?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// Every mistake found in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigErrors(pub Vec<ConfigError>);
+
+impl fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (n, e) in self.0.iter().enumerate() {
+            if n > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
+impl Config {
+    /// How pages are fetched under this config.
+    pub fn fetch_options(&self) -> crate::fetch::FetchOptions {
+        crate::fetch::FetchOptions {
+            user_agent: self.user_agent.clone(),
+            connect_timeout: self.timeout.min(Duration::from_secs(10)),
+            read_timeout: self.timeout,
+            total_timeout: self.timeout,
+            ..crate::fetch::FetchOptions::default()
+        }
+    }
+}
+
+/// Which file to read: `-c`, else `$PAGEFEED_CONFIG`, else the first of [`DEFAULT_PATHS`] that
+/// exists (the first one when none does, so the error names it).
+pub fn locate(explicit: Option<&Path>, env: Option<&str>) -> PathBuf {
+    if let Some(p) = explicit {
+        return p.to_path_buf();
+    }
+    if let Some(p) = env.filter(|p| !p.is_empty()) {
+        return PathBuf::from(p);
+    }
+    DEFAULT_PATHS
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_PATHS[0]))
+}
+
+/// Read and validate the config at `path`. `state_directory` is systemd's
+/// `$STATE_DIRECTORY`, the state folder when the file names none.
+pub fn load(path: &Path, state_directory: Option<&str>) -> Result<Config, ConfigErrors> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ConfigErrors(vec![ConfigError {
+            file: path.to_path_buf(),
+            line: 0,
+            feed: None,
+            key: String::new(),
+            message: format!("cannot read the config: {e}"),
+        }])
+    })?;
+    parse(&text, path, state_directory)
+}
+
+/// Validate config `text` as if read from `path` (relative paths resolve against its folder).
+pub fn parse(
+    text: &str,
+    path: &Path,
+    state_directory: Option<&str>,
+) -> Result<Config, ConfigErrors> {
+    let mut doc = Doc {
+        file: path,
+        text,
+        errors: Vec::new(),
+    };
+    let root = match DeTable::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            doc.error(span, None, "", e.message().trim().to_string());
+            return Err(ConfigErrors(doc.errors));
+        }
+    };
+    let config = doc.config(root.get_ref(), state_directory);
+    if doc.errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(ConfigErrors(doc.errors))
+    }
+}
+
+/// Parse a duration such as `30s`, `5m`, `1h`, `1h30m`; zero is refused.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let d = humantime::parse_duration(text.trim())
+        .map_err(|e| format!("{text:?} is not a duration like 30s, 5m, 1h or 1h30m ({e})"))?;
+    if d.is_zero() {
+        return Err(format!("{text:?} is zero; give a positive duration"));
+    }
+    Ok(d)
+}
+
+const TOP_KEYS: &[&str] = &[
+    "output_dir",
+    "state_dir",
+    "base_url",
+    "interval",
+    "timezone",
+    "language",
+    "user_agent",
+    "max_items",
+    "concurrency",
+    "host_delay",
+    "timeout",
+    "feed",
+];
+const FEED_KEYS: &[&str] = &[
+    "id",
+    "url",
+    "title",
+    "robots",
+    "rounding",
+    "interval",
+    "timezone",
+    "language",
+    "max_items",
+    "items",
+];
+const ITEM_KEYS: &[&str] = &[
+    "select", "title", "link", "summary", "date", "author", "category", "order",
+];
+const FIELD_KEYS: &[&str] = &["select", "attr", "regex"];
+
+/// The defaults a feed inherits from the top of the file.
+struct Defaults {
+    interval: Duration,
+    timezone: Tz,
+    languages: Vec<Language>,
+    max_items: usize,
+}
+
+/// The file being validated and the mistakes found so far.
+struct Doc<'a> {
+    file: &'a Path,
+    text: &'a str,
+    errors: Vec<ConfigError>,
+}
+
+type Value<'i> = Spanned<DeValue<'i>>;
+
+impl Doc<'_> {
+    fn line(&self, offset: usize) -> usize {
+        let end = offset.min(self.text.len());
+        self.text.as_bytes()[..end]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count()
+            + 1
+    }
+
+    fn error(&mut self, span: Range<usize>, feed: Option<&str>, key: &str, message: String) {
+        let line = self.line(span.start);
+        self.errors.push(ConfigError {
+            file: self.file.to_path_buf(),
+            line,
+            feed: feed.map(str::to_string),
+            key: key.to_string(),
+            message,
+        });
+    }
+
+    fn folder(&self) -> PathBuf {
+        match self.file.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        }
+    }
+
+    fn config(&mut self, root: &DeTable<'_>, state_directory: Option<&str>) -> Config {
+        let top = Section {
+            table: root,
+            prefix: "",
+            feed: None,
+        };
+        top.unknown_keys(self, TOP_KEYS);
+        let folder = self.folder();
+        let output_dir = top
+            .string(self, "output_dir")
+            .map(|(s, _)| folder.join(s))
+            .unwrap_or_else(|| folder.join("feeds"));
+        let state_dir = match top.string(self, "state_dir") {
+            Some((s, _)) => folder.join(s),
+            None => match state_directory.filter(|s| !s.is_empty()) {
+                // systemd may list several folders separated by ':'; the first is ours.
+                Some(s) => PathBuf::from(s.split(':').next().unwrap_or(s)),
+                None => folder.join("state"),
+            },
+        };
+        let base_url = top.string(self, "base_url").and_then(|(s, span)| {
+            match Url::parse(&s) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") => {
+                    // A base without a trailing slash would lose its last segment on join.
+                    let mut u = u;
+                    if !u.path().ends_with('/') {
+                        let p = format!("{}/", u.path());
+                        u.set_path(&p);
+                    }
+                    Some(u)
+                }
+                Ok(_) | Err(_) => {
+                    self.error(
+                        span,
+                        None,
+                        "base_url",
+                        format!("{s:?} is not an absolute http(s) URL"),
+                    );
+                    None
+                }
+            }
+        });
+        let user_agent = top
+            .string(self, "user_agent")
+            .map(|(s, _)| s)
+            .unwrap_or_else(|| format!("pagefeed/{}", env!("CARGO_PKG_VERSION")));
+        let concurrency = top.count(self, "concurrency").unwrap_or(4);
+        let host_delay = top
+            .duration_or_zero(self, "host_delay")
+            .unwrap_or(Duration::from_secs(1));
+        let timeout = top
+            .duration(self, "timeout")
+            .unwrap_or(Duration::from_secs(30));
+        let defaults = Defaults {
+            interval: top
+                .duration(self, "interval")
+                .unwrap_or(Duration::from_secs(600)),
+            timezone: top.timezone(self).unwrap_or(Tz::UTC),
+            languages: top.languages(self).unwrap_or_default(),
+            max_items: top.count(self, "max_items").unwrap_or(100),
+        };
+        let feeds = self.feeds(root, &defaults, &folder);
+        Config {
+            path: self.file.to_path_buf(),
+            output_dir,
+            state_dir,
+            base_url,
+            user_agent,
+            concurrency,
+            host_delay,
+            timeout,
+            feeds,
+        }
+    }
+
+    fn feeds(&mut self, root: &DeTable<'_>, defaults: &Defaults, folder: &Path) -> Vec<Arc<Feed>> {
+        let Some((key, value)) = root.get_key_value("feed") else {
+            self.error(0..0, None, "feed", "no [[feed]] is configured".into());
+            return Vec::new();
+        };
+        let Some(list) = value.get_ref().as_array() else {
+            self.error(
+                key.span(),
+                None,
+                "feed",
+                "must be an array of tables: write each feed as [[feed]]".into(),
+            );
+            return Vec::new();
+        };
+        let mut seen = HashSet::new();
+        let mut feeds = Vec::new();
+        for (n, entry) in list.iter().enumerate() {
+            let Some(table) = entry.get_ref().as_table() else {
+                self.error(
+                    entry.span(),
+                    None,
+                    "feed",
+                    "each feed must be a table ([[feed]])".into(),
+                );
+                continue;
+            };
+            if let Some(feed) = self.feed(table, entry.span(), n, defaults, folder, &mut seen) {
+                feeds.push(Arc::new(feed));
+            }
+        }
+        feeds
+    }
+
+    fn feed(
+        &mut self,
+        table: &DeTable<'_>,
+        span: Range<usize>,
+        n: usize,
+        defaults: &Defaults,
+        folder: &Path,
+        seen: &mut HashSet<String>,
+    ) -> Option<Feed> {
+        let before = self.errors.len();
+        // Name the feed by its id where it has a usable one, else by its place in the file.
+        let raw_id = table
+            .get("id")
+            .and_then(|v| v.get_ref().as_str())
+            .map(str::to_string);
+        let name = raw_id.clone().unwrap_or_else(|| format!("#{}", n + 1));
+        let sec = Section {
+            table,
+            prefix: "",
+            feed: Some(&name),
+        };
+        sec.unknown_keys(self, FEED_KEYS);
+        let id = match sec.string(self, "id") {
+            Some((id, span)) => {
+                if !valid_id(&id) {
+                    sec.fail(
+                        self,
+                        span,
+                        "id",
+                        format!("{id:?} is not a valid id: use [a-z0-9][a-z0-9_-]* (it names the files <id>.rss and <id>.atom)"),
+                    );
+                } else if !seen.insert(id.clone()) {
+                    sec.fail(self, span, "id", format!("{id:?} is used by another feed"));
+                }
+                Some(id)
+            }
+            None => {
+                sec.fail(
+                    self,
+                    span.clone(),
+                    "id",
+                    "missing: every feed needs an id".into(),
+                );
+                None
+            }
+        };
+        let source = match sec.string(self, "url") {
+            Some((url, span)) => match Source::parse(&url, folder) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    sec.fail(self, span, "url", e.to_string());
+                    None
+                }
+            },
+            None => {
+                sec.fail(
+                    self,
+                    span.clone(),
+                    "url",
+                    "missing: every feed needs a url".into(),
+                );
+                None
+            }
+        };
+        let title = sec.string(self, "title").map(|(s, _)| s);
+        let robots = sec.boolean(self, "robots").unwrap_or(true);
+        let rounding = sec
+            .string(self, "rounding")
+            .and_then(|(s, span)| match Rounding::from_name(&s) {
+                Some(r) => Some(r),
+                None => {
+                    sec.fail(
+                        self,
+                        span,
+                        "rounding",
+                        format!("{s:?} is not a rounding: use \"floor\" or \"nearest\""),
+                    );
+                    None
+                }
+            })
+            .unwrap_or_default();
+        let interval = sec.duration(self, "interval").unwrap_or(defaults.interval);
+        let timezone = sec.timezone(self).unwrap_or(defaults.timezone);
+        let languages = sec
+            .languages(self)
+            .unwrap_or_else(|| defaults.languages.clone());
+        let max_items = sec.count(self, "max_items").unwrap_or(defaults.max_items);
+        let items = match table.get_key_value("items") {
+            Some((_, v)) => match v.get_ref().as_table() {
+                Some(t) => self.items(t, v.span(), &name),
+                None => {
+                    sec.fail(
+                        self,
+                        v.span(),
+                        "items",
+                        "must be a table: write [feed.items] under the feed".into(),
+                    );
+                    None
+                }
+            },
+            None => {
+                sec.fail(
+                    self,
+                    span,
+                    "items",
+                    "missing: add [feed.items] with at least select = \"…\"".into(),
+                );
+                None
+            }
+        };
+        if self.errors.len() > before {
+            return None;
+        }
+        Some(Feed {
+            id: id?,
+            source: source?,
+            title,
+            robots,
+            rounding,
+            interval,
+            timezone,
+            languages,
+            max_items,
+            items: items?,
+        })
+    }
+
+    fn items(&mut self, table: &DeTable<'_>, span: Range<usize>, feed: &str) -> Option<Items> {
+        let sec = Section {
+            table,
+            prefix: "items.",
+            feed: Some(feed),
+        };
+        sec.unknown_keys(self, ITEM_KEYS);
+        let select = match sec.string(self, "select") {
+            Some((s, span)) => sec.selector(self, "select", &s, span),
+            None => {
+                sec.fail(
+                    self,
+                    span,
+                    "select",
+                    "missing: the selector that matches one element per item is required".into(),
+                );
+                None
+            }
+        };
+        let title = sec.field(self, "title");
+        let link = sec.field(self, "link");
+        let summary = sec.field(self, "summary");
+        let date = sec.field(self, "date");
+        let author = sec.field(self, "author");
+        let category = sec.field(self, "category");
+        let order = sec
+            .string(self, "order")
+            .and_then(|(s, span)| match s.as_str() {
+                "newest-first" => Some(Order::NewestFirst),
+                "none" => Some(Order::None),
+                _ => {
+                    sec.fail(
+                        self,
+                        span,
+                        "order",
+                        format!("{s:?} is not an order: use \"newest-first\" or \"none\""),
+                    );
+                    None
+                }
+            })
+            .unwrap_or_default();
+        Some(Items {
+            select: select?,
+            title,
+            link,
+            summary,
+            date,
+            author,
+            category,
+            order,
+        })
+    }
+}
+
+/// A table of the file, with what its errors should say about where they are.
+struct Section<'t, 'i> {
+    table: &'t DeTable<'i>,
+    /// Prefix of key names in messages, e.g. "items.".
+    prefix: &'static str,
+    feed: Option<&'t str>,
+}
+
+impl<'t, 'i> Section<'t, 'i> {
+    fn fail(&self, doc: &mut Doc<'_>, span: Range<usize>, key: &str, message: String) {
+        let key = format!("{}{key}", self.prefix);
+        doc.error(span, self.feed, &key, message);
+    }
+
+    fn unknown_keys(&self, doc: &mut Doc<'_>, allowed: &[&str]) {
+        for (key, _) in self.table.iter() {
+            let name: &str = key.get_ref();
+            if !allowed.contains(&name) {
+                let hint = closest(name, allowed)
+                    .map(|c| format!("; did you mean {c:?}?"))
+                    .unwrap_or_default();
+                self.fail(doc, key.span(), name, format!("unknown key{hint}"));
+            }
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<&'t Value<'i>> {
+        self.table.get(key)
+    }
+
+    fn string(&self, doc: &mut Doc<'_>, key: &str) -> Option<(String, Range<usize>)> {
+        let v = self.get(key)?;
+        match v.get_ref().as_str() {
+            Some(s) => Some((s.to_string(), v.span())),
+            None => {
+                self.fail(
+                    doc,
+                    v.span(),
+                    key,
+                    format!("must be a string, not {}", v.get_ref().type_str()),
+                );
+                None
+            }
+        }
+    }
+
+    fn boolean(&self, doc: &mut Doc<'_>, key: &str) -> Option<bool> {
+        let v = self.get(key)?;
+        let b = v.get_ref().as_bool();
+        if b.is_none() {
+            self.fail(doc, v.span(), key, "must be true or false".into());
+        }
+        b
+    }
+
+    /// A positive whole number.
+    fn count(&self, doc: &mut Doc<'_>, key: &str) -> Option<usize> {
+        let v = self.get(key)?;
+        let n = v
+            .get_ref()
+            .as_integer()
+            .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok())
+            .filter(|n| *n >= 1)
+            .and_then(|n| usize::try_from(n).ok());
+        if n.is_none() {
+            self.fail(
+                doc,
+                v.span(),
+                key,
+                "must be a whole number of at least 1".into(),
+            );
+        }
+        n
+    }
+
+    fn duration(&self, doc: &mut Doc<'_>, key: &str) -> Option<Duration> {
+        let (s, span) = self.string(doc, key)?;
+        match parse_duration(&s) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.fail(doc, span, key, e);
+                None
+            }
+        }
+    }
+
+    /// A duration where zero is allowed (a host delay of "0s" turns it off).
+    fn duration_or_zero(&self, doc: &mut Doc<'_>, key: &str) -> Option<Duration> {
+        let (s, span) = self.string(doc, key)?;
+        match humantime::parse_duration(s.trim()) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.fail(
+                    doc,
+                    span,
+                    key,
+                    format!("{s:?} is not a duration like 0s, 500ms or 1s ({e})"),
+                );
+                None
+            }
+        }
+    }
+
+    fn timezone(&self, doc: &mut Doc<'_>) -> Option<Tz> {
+        let (s, span) = self.string(doc, "timezone")?;
+        match s.parse::<Tz>() {
+            Ok(tz) => Some(tz),
+            Err(_) => {
+                self.fail(
+                    doc,
+                    span,
+                    "timezone",
+                    format!(
+                        "{s:?} is not an IANA time zone such as \"Europe/Amsterdam\" or \"UTC\""
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// `"nl"`, `["nl", "en"]` or `"auto"` (an empty list: every language).
+    fn languages(&self, doc: &mut Doc<'_>) -> Option<Vec<Language>> {
+        let v = self.get("language")?;
+        let codes: Vec<(&str, Range<usize>)> = match v.get_ref() {
+            DeValue::String(s) => vec![(s.as_ref(), v.span())],
+            DeValue::Array(a) => a
+                .iter()
+                .filter_map(|e| match e.get_ref().as_str() {
+                    Some(s) => Some((s, e.span())),
+                    None => {
+                        self.fail(
+                            doc,
+                            e.span(),
+                            "language",
+                            "each language must be a string".into(),
+                        );
+                        None
+                    }
+                })
+                .collect(),
+            other => {
+                self.fail(
+                    doc,
+                    v.span(),
+                    "language",
+                    format!(
+                        "must be a string or a list of strings, not {}",
+                        other.type_str()
+                    ),
+                );
+                return None;
+            }
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (code, span) in codes {
+            if code.eq_ignore_ascii_case("auto") {
+                return Some(Vec::new());
+            }
+            match Language::from_code(code) {
+                Some(l) if !out.contains(&l) => out.push(l),
+                Some(_) => {}
+                None => {
+                    ok = false;
+                    let known: Vec<&str> = Language::all().iter().map(|l| l.code()).collect();
+                    self.fail(
+                        doc,
+                        span,
+                        "language",
+                        format!(
+                            "{code:?} is not a language pagefeed reads dates in; use \"auto\" or one of: {}",
+                            known.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        (ok && !out.is_empty()).then_some(out)
+    }
+
+    fn selector(
+        &self,
+        doc: &mut Doc<'_>,
+        key: &str,
+        text: &str,
+        span: Range<usize>,
+    ) -> Option<Selector> {
+        match Selector::parse(text) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                self.fail(
+                    doc,
+                    span,
+                    key,
+                    format!("selector {text:?} does not compile: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    /// A field: `"css"` or `{ select = "css", attr = "…", regex = "…" }`.
+    fn field(&self, doc: &mut Doc<'_>, key: &str) -> Option<Field> {
+        let v = self.get(key)?;
+        match v.get_ref() {
+            DeValue::String(s) => Some(Field {
+                selector: self.selector(doc, key, s, v.span())?,
+                attr: None,
+                regex: None,
+            }),
+            DeValue::Table(t) => {
+                let name = format!("{key}.");
+                let inner = Section {
+                    table: t,
+                    prefix: if self.prefix.is_empty() {
+                        ""
+                    } else {
+                        self.prefix
+                    },
+                    feed: self.feed,
+                };
+                for (k, _) in t.iter() {
+                    let k: &str = k.get_ref();
+                    if !FIELD_KEYS.contains(&k) {
+                        let hint = closest(k, FIELD_KEYS)
+                            .map(|c| format!("; did you mean {c:?}?"))
+                            .unwrap_or_default();
+                        self.fail(
+                            doc,
+                            v.span(),
+                            &format!("{name}{k}"),
+                            format!("unknown key{hint}"),
+                        );
+                    }
+                }
+                let selector = match inner.string(doc, "select") {
+                    Some((s, span)) => self.selector(doc, &format!("{name}select"), &s, span),
+                    None => {
+                        self.fail(
+                            doc,
+                            v.span(),
+                            &format!("{name}select"),
+                            "missing: a field table needs select = \"…\"".into(),
+                        );
+                        None
+                    }
+                };
+                let attr = inner.string(doc, "attr").map(|(s, _)| s);
+                let regex = inner
+                    .string(doc, "regex")
+                    .and_then(|(s, span)| match Regex::new(&s) {
+                        Ok(r) => Some(r),
+                        Err(e) => {
+                            self.fail(
+                                doc,
+                                span,
+                                &format!("{name}regex"),
+                                format!(
+                                    "regex {s:?} does not compile: {}",
+                                    one_line(&e.to_string())
+                                ),
+                            );
+                            None
+                        }
+                    });
+                Some(Field {
+                    selector: selector?,
+                    attr,
+                    regex,
+                })
+            }
+            other => {
+                self.fail(
+                    doc,
+                    v.span(),
+                    key,
+                    format!(
+                        "must be a selector string or a table {{ select, attr, regex }}, not {}",
+                        other.type_str()
+                    ),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The allowed key nearest to a misspelt one, if it is near enough to be a likely typo.
+fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|a| (edit_distance(key, a), *a))
+        .filter(|(d, a)| *d <= 2.max(a.len() / 4))
+        .min()
+        .map(|(_, a)| a)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+output_dir = "out"
+base_url = "https://feeds.example.org/x"
+interval = "5m"
+timezone = "Europe/Amsterdam"
+language = ["nl", "en"]
+
+[[feed]]
+id = "buitenland"
+url = "pages/buitenland.html"
+rounding = "nearest"
+max_items = 20
+
+[feed.items]
+select = "ul.news-list > li"
+summary = "p.news-list__text"
+date = { select = "span.news-list__time", regex = "(\\d+)" }
+order = "none"
+"#;
+
+    fn errors(text: &str) -> Vec<String> {
+        match parse(text, Path::new("/etc/pf/pagefeed.toml"), None) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn a_good_file_gives_defaults_and_overrides() {
+        let c = parse(
+            GOOD,
+            Path::new("/etc/pf/pagefeed.toml"),
+            Some("/var/lib/pagefeed"),
+        )
+        .expect("valid config");
+        assert_eq!(c.output_dir, PathBuf::from("/etc/pf/out"));
+        assert_eq!(c.state_dir, PathBuf::from("/var/lib/pagefeed"));
+        assert_eq!(
+            c.base_url.as_ref().map(Url::as_str),
+            Some("https://feeds.example.org/x/")
+        );
+        assert_eq!(c.concurrency, 4);
+        assert_eq!(c.host_delay, Duration::from_secs(1));
+        let f = &c.feeds[0];
+        assert_eq!(f.id, "buitenland");
+        assert_eq!(f.interval, Duration::from_secs(300));
+        assert_eq!(f.timezone, chrono_tz::Europe::Amsterdam);
+        assert_eq!(f.languages.len(), 2);
+        assert_eq!(f.max_items, 20);
+        assert_eq!(f.rounding, Rounding::Nearest);
+        assert_eq!(f.items.order, Order::None);
+        assert!(f.items.date.as_ref().is_some_and(|d| d.regex.is_some()));
+        assert!(
+            matches!(&f.source, Source::File(p) if p == Path::new("/etc/pf/pages/buitenland.html"))
+        );
+    }
+
+    #[test]
+    fn every_mistake_is_named_with_file_line_key_and_feed() {
+        let text = r#"
+intervall = "5m"
+timezone = "Mars/Olympus"
+
+[[feed]]
+id = "a"
+url = "https://x.example/"
+interval = "soon"
+[feed.items]
+select = "ul >"
+title = { select = "h3", regexp = "x" }
+
+[[feed]]
+id = "a"
+url = "ftp://x.example/"
+language = "xx"
+[feed.items]
+date = "span"
+"#;
+        let errs = errors(text);
+        let expect = [
+            "/etc/pf/pagefeed.toml:2: intervall: unknown key; did you mean \"interval\"?",
+            "/etc/pf/pagefeed.toml:3: timezone: \"Mars/Olympus\" is not an IANA time zone",
+            "/etc/pf/pagefeed.toml:8: feed \"a\": interval: \"soon\" is not a duration",
+            "/etc/pf/pagefeed.toml:10: feed \"a\": items.select: selector \"ul >\" does not compile",
+            "feed \"a\": items.title.regexp: unknown key; did you mean \"regex\"?",
+            "/etc/pf/pagefeed.toml:14: feed \"a\": id: \"a\" is used by another feed",
+            "/etc/pf/pagefeed.toml:15: feed \"a\": url:",
+            "/etc/pf/pagefeed.toml:16: feed \"a\": language: \"xx\" is not a language",
+            "feed \"a\": items.select: missing",
+        ];
+        for e in expect {
+            assert!(
+                errs.iter().any(|got| got.contains(e)),
+                "no error like {e:?} in:\n{}",
+                errs.join("\n")
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_ids_and_missing_parts_are_errors() {
+        let errs = errors("[[feed]]\nid = \"Bad Id\"\n");
+        assert!(
+            errs.iter().any(|e| e.contains("is not a valid id")),
+            "{errs:?}"
+        );
+        assert!(errs.iter().any(|e| e.contains("url: missing")), "{errs:?}");
+        assert!(
+            errs.iter().any(|e| e.contains("items: missing")),
+            "{errs:?}"
+        );
+        let errs = errors("output_dir = \"x\"\n");
+        assert!(errs.iter().any(|e| e.contains("no [[feed]]")), "{errs:?}");
+        let errs = errors("output_dir = \n");
+        assert!(
+            errs.iter()
+                .any(|e| e.starts_with("/etc/pf/pagefeed.toml:1: ")),
+            "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn numbers_and_durations_are_checked() {
+        let errs = errors(
+            "max_items = 0\nconcurrency = \"4\"\nhost_delay = \"x\"\n[[feed]]\nid = \"a\"\nurl = \"a.html\"\ninterval = \"0s\"\n[feed.items]\nselect = \"li\"\n",
+        );
+        assert_eq!(errs.len(), 4, "{errs:?}");
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert!(parse_duration("0s").is_err());
+    }
+
+    #[test]
+    fn config_is_located_in_order() {
+        assert_eq!(
+            locate(Some(Path::new("a.toml")), Some("b.toml")),
+            PathBuf::from("a.toml")
+        );
+        assert_eq!(locate(None, Some("b.toml")), PathBuf::from("b.toml"));
+    }
+}

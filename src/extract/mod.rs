@@ -1,0 +1,418 @@
+//! A page and the feed's selectors in, its items out, in page order: fields, datelines,
+//! derived titles, absolute links and guids that stay the same from poll to poll.
+
+pub mod text;
+
+use crate::config::{Field, Items};
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html, Selector};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::LazyLock;
+use url::Url;
+
+/// One item as the page shows it now.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Item {
+    pub guid: String,
+    pub title: String,
+    /// Absolute.
+    pub link: Option<Url>,
+    pub summary: String,
+    /// The date text as found, not yet read.
+    pub date_text: Option<String>,
+    pub author: Option<String>,
+    pub categories: Vec<String>,
+}
+
+/// What one page gives.
+#[derive(Debug, Clone)]
+pub struct Extracted {
+    /// The page's `<title>`.
+    pub title: Option<String>,
+    /// The URL links were resolved against.
+    pub base: Url,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ExtractError {
+    #[error("the item selector matched nothing on the page")]
+    NoItems,
+    #[error("the item selector matched {0} elements, but none had any text or link")]
+    AllEmpty(usize),
+}
+
+macro_rules! selector {
+    ($css:literal) => {
+        LazyLock::new(|| {
+            Selector::parse($css).unwrap_or_else(|e| unreachable!("{} compiles: {e}", $css))
+        })
+    };
+}
+
+static TITLE: LazyLock<Selector> = selector!("head title, title");
+static BASE: LazyLock<Selector> = selector!("base[href]");
+static CANONICAL: LazyLock<Selector> = selector!("link[rel~=canonical][href]");
+static ANCHOR: LazyLock<Selector> = selector!("a[href]");
+static TIME: LazyLock<Selector> = selector!("time");
+
+/// Split `html`, fetched from `url`, into items with the feed's selectors.
+///
+/// Relative links resolve against the page's `<base href>`, else `url`; a page read from a
+/// file (`from_file`) resolves against its `<link rel="canonical">` where it has one.
+pub fn extract(html: &str, url: &Url, from_file: bool, items: &Items) -> Result<Extracted, ExtractError> {
+    let doc = Html::parse_document(html);
+    extract_from(&doc, url, from_file, items)
+}
+
+/// [`extract`] on a page that is already parsed.
+pub fn extract_from(doc: &Html, url: &Url, from_file: bool, items: &Items) -> Result<Extracted, ExtractError> {
+    let base = base_url(doc, url, from_file);
+    let title = doc
+        .select(&TITLE)
+        .next()
+        .map(|t| text::collapse(&t.text().collect::<String>()))
+        .filter(|t| !t.is_empty());
+    let mut found = Vec::new();
+    let mut matched = 0usize;
+    for element in doc.select(&items.select) {
+        matched += 1;
+        if let Some(item) = read_item(element, items, &base) {
+            found.push(item);
+        }
+    }
+    if matched == 0 {
+        return Err(ExtractError::NoItems);
+    }
+    if found.is_empty() {
+        return Err(ExtractError::AllEmpty(matched));
+    }
+    assign_guids(&mut found);
+    Ok(Extracted {
+        title,
+        base,
+        items: found,
+    })
+}
+
+fn base_url(doc: &Html, url: &Url, from_file: bool) -> Url {
+    let join = |sel: &Selector, against: &Url| {
+        doc.select(sel)
+            .next()
+            .and_then(|e| e.attr("href"))
+            .and_then(|h| against.join(h.trim()).ok())
+    };
+    let start = if from_file {
+        join(&CANONICAL, url).unwrap_or_else(|| url.clone())
+    } else {
+        url.clone()
+    };
+    join(&BASE, &start).unwrap_or(start)
+}
+
+/// The raw value of a field in `item`: the first match's attribute or text, through the regex.
+fn field_value(item: ElementRef<'_>, field: &Field, default_attr: Option<&str>) -> Option<(String, NodeId)> {
+    let element = item.select(&field.selector).next()?;
+    let raw = match (&field.attr, default_attr) {
+        (Some(attr), _) => element.attr(attr)?.to_string(),
+        (None, Some(attr)) => match element.attr(attr) {
+            Some(v) => v.to_string(),
+            None => text::visible_text(element, &[]),
+        },
+        (None, None) => text::visible_text(element, &[]),
+    };
+    let value = match &field.regex {
+        Some(re) => {
+            let caps = re.captures(&raw)?;
+            caps.get(1).or_else(|| caps.get(0))?.as_str().to_string()
+        }
+        None => raw,
+    };
+    let value = text::collapse(&value);
+    (!value.is_empty()).then_some((value, element.id()))
+}
+
+fn read_item(element: ElementRef<'_>, items: &Items, base: &Url) -> Option<Item> {
+    // The date: the configured field, else a <time> (its datetime attribute, else its text).
+    let (date_text, date_node) = match &items.date {
+        Some(f) => field_value(element, f, Some("datetime")).unzip(),
+        None => element
+            .select(&TIME)
+            .next()
+            .and_then(|t| {
+                let v = t
+                    .attr("datetime")
+                    .map(text::collapse)
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or_else(|| text::visible_text(t, &[]));
+                (!v.is_empty()).then_some((v, t.id()))
+            })
+            .unzip(),
+    };
+    let skip: Vec<NodeId> = date_node.into_iter().collect();
+    let summary = match &items.summary {
+        Some(f) => field_value(element, f, None).map(|(v, _)| v).unwrap_or_default(),
+        None => text::visible_text(element, &skip),
+    };
+    let link = match &items.link {
+        Some(f) => field_value(element, f, Some("href")).map(|(v, _)| v),
+        None => own_or_first_href(element),
+    }
+    .and_then(|href| resolve(base, &href));
+    let dateline = text::dateline(&summary);
+    let mut title = match &items.title {
+        Some(f) => field_value(element, f, None).map(|(v, _)| v).unwrap_or_default(),
+        None => {
+            let body = dateline.as_ref().map_or(summary.as_str(), |d| &summary[d.len..]);
+            text::first_sentence(body)
+        }
+    };
+    if title.is_empty() {
+        match &link {
+            Some(l) => title = l.to_string(),
+            None => return None,
+        }
+    }
+    let author = match &items.author {
+        Some(f) => field_value(element, f, None).map(|(v, _)| v),
+        None => dateline.as_ref().map(|d| d.agency.clone()),
+    };
+    let categories = match &items.category {
+        Some(f) => every_value(element, f),
+        None => dateline.map(|d| vec![d.place]).unwrap_or_default(),
+    };
+    Some(Item {
+        guid: String::new(),
+        title,
+        link,
+        summary,
+        date_text,
+        author,
+        categories,
+    })
+}
+
+/// Every match of a field, each through the regex, without repeats.
+fn every_value(item: ElementRef<'_>, field: &Field) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for element in item.select(&field.selector) {
+        let raw = match &field.attr {
+            Some(a) => element.attr(a).map(str::to_string),
+            None => Some(text::visible_text(element, &[])),
+        };
+        let value = raw.and_then(|raw| match &field.regex {
+            Some(re) => re
+                .captures(&raw)
+                .and_then(|c| c.get(1).or_else(|| c.get(0)))
+                .map(|m| m.as_str().to_string()),
+            None => Some(raw),
+        });
+        if let Some(v) = value.map(|v| text::collapse(&v)).filter(|v| !v.is_empty()) {
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+    }
+    out
+}
+
+fn own_or_first_href(element: ElementRef<'_>) -> Option<String> {
+    if element.value().name() == "a" {
+        if let Some(h) = element.attr("href") {
+            return Some(h.to_string());
+        }
+    }
+    element.select(&ANCHOR).next()?.attr("href").map(str::to_string)
+}
+
+/// An absolute link, or none for hrefs that lead nowhere a reader can follow.
+fn resolve(base: &Url, href: &str) -> Option<Url> {
+    let href = href.trim();
+    if href.is_empty() || href.starts_with('#') {
+        return None;
+    }
+    let url = base.join(href).ok()?;
+    matches!(url.scheme(), "http" | "https" | "file").then_some(url)
+}
+
+/// Guids: the link where no other item on the page has it, else a digest of the item's
+/// stable text (title, summary, link — never its date text), numbered where items repeat.
+fn assign_guids(items: &mut [Item]) {
+    let mut links: HashMap<&str, usize> = HashMap::new();
+    for item in items.iter() {
+        if let Some(l) = &item.link {
+            *links.entry(l.as_str()).or_default() += 1;
+        }
+    }
+    let unique: Vec<bool> = items
+        .iter()
+        .map(|i| i.link.as_ref().is_some_and(|l| links.get(l.as_str()) == Some(&1)))
+        .collect();
+    let mut digests: HashMap<String, usize> = HashMap::new();
+    for (item, unique) in items.iter_mut().zip(unique) {
+        if unique {
+            if let Some(l) = &item.link {
+                item.guid = l.to_string();
+                continue;
+            }
+        }
+        let mut hash = Sha256::new();
+        for part in [
+            item.title.as_str(),
+            item.summary.as_str(),
+            item.link.as_ref().map_or("", Url::as_str),
+        ] {
+            hash.update(part.as_bytes());
+            hash.update([0u8]);
+        }
+        let digest = hex::encode(&hash.finalize()[..16]);
+        let n = digests.entry(digest.clone()).or_default();
+        *n += 1;
+        item.guid = if *n == 1 {
+            format!("urn:pagefeed:{digest}")
+        } else {
+            format!("urn:pagefeed:{digest}-{n}")
+        };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::timeline::Order;
+
+    fn items(select: &str) -> Items {
+        Items {
+            select: Selector::parse(select).expect("selector"),
+            title: None,
+            link: None,
+            summary: None,
+            date: None,
+            author: None,
+            category: None,
+            order: Order::NewestFirst,
+        }
+    }
+
+    fn field(css: &str) -> Option<Field> {
+        Some(Field {
+            selector: Selector::parse(css).expect("selector"),
+            attr: None,
+            regex: None,
+        })
+    }
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).expect("url")
+    }
+
+    #[test]
+    fn defaults_take_text_link_time_and_dateline() {
+        let html = r#"<html><head><title> The  page </title></head><body><ul>
+          <li><a href="/a/1"><p>PARIS (AFP) - First sentence here. Second one.</p></a>
+              <time datetime="2026-03-04T10:00:00Z">3 hours ago</time></li>
+          <li><a href="b/2">Plain item without end</a><span>x</span></li>
+        </ul></body></html>"#;
+        let out = extract(html, &url("https://site.example/news/"), false, &items("li")).expect("items");
+        assert_eq!(out.title.as_deref(), Some("The page"));
+        let a = &out.items[0];
+        assert_eq!(a.title, "First sentence here.");
+        assert_eq!(a.summary, "PARIS (AFP) - First sentence here. Second one.");
+        assert_eq!(a.date_text.as_deref(), Some("2026-03-04T10:00:00Z"));
+        assert_eq!(a.author.as_deref(), Some("AFP"));
+        assert_eq!(a.categories, vec!["PARIS"]);
+        assert_eq!(a.guid, "https://site.example/a/1");
+        let b = &out.items[1];
+        assert_eq!(b.link.as_ref().map(Url::as_str), Some("https://site.example/news/b/2"));
+        assert_eq!(b.summary, "Plain item without end x");
+        assert_eq!(b.date_text, None);
+    }
+
+    #[test]
+    fn base_and_canonical_decide_where_links_point() {
+        let html = r#"<html><head><base href="https://cdn.example/x/"><link rel="canonical" href="https://real.example/page"></head>
+            <body><li><a href="y">t</a></li></body></html>"#;
+        let from_http = extract(html, &url("https://site.example/"), false, &items("li")).expect("items");
+        assert_eq!(from_http.items[0].guid, "https://cdn.example/x/y");
+        let html = r#"<link rel="canonical" href="https://real.example/dir/page"><li><a href="y">t</a></li>"#;
+        let from_file = extract(html, &url("file:///tmp/page.html"), true, &items("li")).expect("items");
+        assert_eq!(from_file.items[0].guid, "https://real.example/dir/y");
+        let from_http = extract(html, &url("https://site.example/z"), false, &items("li")).expect("items");
+        assert_eq!(from_http.items[0].guid, "https://site.example/y");
+    }
+
+    #[test]
+    fn configured_fields_attr_and_regex() {
+        let html = r#"<div class="i"><h3> Head  line </h3><a class="more" href="/x">more</a>
+            <span class="t" data-ts="1741082400">x</span><b class="tag">A</b><b class="tag">B</b><b class="tag">A</b>
+            <em>by Jan</em></div>"#;
+        let mut cfg = items("div.i");
+        cfg.title = field("h3");
+        cfg.link = field("a.more");
+        cfg.date = Some(Field {
+            selector: Selector::parse("span.t").expect("selector"),
+            attr: Some("data-ts".into()),
+            regex: None,
+        });
+        cfg.category = field("b.tag");
+        cfg.author = Some(Field {
+            selector: Selector::parse("em").expect("selector"),
+            attr: None,
+            regex: Some(regex::Regex::new(r"by (\w+)").expect("regex")),
+        });
+        let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
+        let i = &out.items[0];
+        assert_eq!(i.title, "Head line");
+        assert_eq!(i.date_text.as_deref(), Some("1741082400"));
+        assert_eq!(i.categories, vec!["A", "B"]);
+        assert_eq!(i.author.as_deref(), Some("Jan"));
+        assert_eq!(i.link.as_ref().map(Url::as_str), Some("https://s.example/x"));
+    }
+
+    #[test]
+    fn guids_fall_back_to_digests_of_stable_text() {
+        let page = |time: &str| {
+            format!(
+                r#"<li><a href="/same">One.</a><time>{time}</time></li><li><a href="/same">Two.</a><time>{time}</time></li><li>Two.</li><li>Two.</li>"#
+            )
+        };
+        let a = extract(&page("1 uur geleden"), &url("https://s.example/"), false, &items("li")).expect("items");
+        let b = extract(&page("2 uur geleden"), &url("https://s.example/"), false, &items("li")).expect("items");
+        let guids: Vec<&str> = a.items.iter().map(|i| i.guid.as_str()).collect();
+        assert!(guids.iter().all(|g| g.starts_with("urn:pagefeed:")), "{guids:?}");
+        let mut unique = guids.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 4, "guids are unique: {guids:?}");
+        assert_eq!(
+            guids,
+            b.items.iter().map(|i| i.guid.as_str()).collect::<Vec<_>>(),
+            "the date text never changes a guid"
+        );
+    }
+
+    #[test]
+    fn no_match_is_an_error() {
+        assert_eq!(
+            extract("<p>x</p>", &url("https://s.example/"), false, &items("li")).map(|e| e.items.len()),
+            Err(ExtractError::NoItems)
+        );
+        assert_eq!(
+            extract("<li> </li>", &url("https://s.example/"), false, &items("li")).map(|e| e.items.len()),
+            Err(ExtractError::AllEmpty(1))
+        );
+    }
+
+    #[test]
+    fn scripts_never_reach_the_text() {
+        let out = extract(
+            "<li><script>var x = 1;</script><style>p{}</style>Visible <b>text</b><br>more</li>",
+            &url("https://s.example/"),
+            false,
+            &items("li"),
+        )
+        .expect("items");
+        assert_eq!(out.items[0].summary, "Visible text more");
+    }
+}

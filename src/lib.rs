@@ -1,0 +1,17 @@
+//! pagefeed: web pages without a feed in, RSS 2.0 and Atom 1.0 feeds out, with absolute
+//! publication times that stay put from poll to poll.
+//!
+//! The flow runs one way, each stage a module taking and returning plain values:
+//! [`config`] → [`fetch`] → [`extract`] → [`dates`] → [`timeline`] → [`publish`], with
+//! [`state`] remembering between polls, [`poll`] running one feed through them all, and
+//! [`daemon`] deciding when.
+
+pub mod config;
+pub mod daemon;
+pub mod dates;
+pub mod extract;
+pub mod fetch;
+pub mod poll;
+pub mod publish;
+pub mod state;
+pub mod timeline;

@@ -1,0 +1,268 @@
+//! Items with their publication times in, RSS 2.0 and Atom 1.0 bytes out; and the atomic
+//! write that puts them on disk only when they changed.
+//!
+//! Output is a pure function of its input: no clock is read, so a poll that changes nothing
+//! renders the same bytes and leaves the files alone. The feed's `updated` time is the newest
+//! item's publication time.
+
+mod write;
+
+pub use write::{WriteOutcome, write_if_changed};
+
+use crate::extract::text::collapse;
+use atom_syndication as atom;
+use chrono::{DateTime, FixedOffset, Utc};
+use url::Url;
+
+/// The feed as a whole.
+#[derive(Debug, Clone)]
+pub struct FeedMeta {
+    pub id: String,
+    pub title: String,
+    /// The page the feed is made from.
+    pub page: Url,
+    /// Where `<id>.rss` and `<id>.atom` are served, when `base_url` is set.
+    pub self_rss: Option<Url>,
+    pub self_atom: Option<Url>,
+}
+
+/// One item of the feed with its publication time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub guid: String,
+    pub title: String,
+    pub link: Option<Url>,
+    pub summary: String,
+    pub author: Option<String>,
+    pub categories: Vec<String>,
+    pub published: DateTime<Utc>,
+}
+
+impl FeedMeta {
+    /// Self links for a feed `id` served under `base`.
+    pub fn self_links(base: Option<&Url>, id: &str) -> (Option<Url>, Option<Url>) {
+        let link = |ext: &str| base.and_then(|b| b.join(&format!("{id}.{ext}")).ok());
+        (link("rss"), link("atom"))
+    }
+
+    fn description(&self) -> String {
+        format!("Items of {} ({})", self.title, self.page)
+    }
+
+    /// The author named at feed level, which Atom needs where entries have none: the site.
+    fn site(&self) -> String {
+        self.page
+            .host_str()
+            .map_or_else(|| self.title.clone(), str::to_string)
+    }
+}
+
+/// Whether `guid` is a URL a reader may open, which RSS calls a permalink.
+fn is_permalink(guid: &str) -> bool {
+    Url::parse(guid).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+}
+
+fn clean(text: &str) -> String {
+    collapse(text)
+}
+
+fn newest(entries: &[Entry]) -> Option<DateTime<Utc>> {
+    entries.iter().map(|e| e.published).max()
+}
+
+fn fixed(t: DateTime<Utc>) -> DateTime<FixedOffset> {
+    t.fixed_offset()
+}
+
+/// The RSS 2.0 document.
+pub fn rss(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
+    use rss::extension::atom::{AtomExtension, Link};
+    use rss::extension::dublincore::DublinCoreExtension;
+    let items = entries
+        .iter()
+        .map(|e| rss::Item {
+            title: Some(clean(&e.title)),
+            link: e.link.as_ref().map(Url::to_string),
+            description: (!e.summary.is_empty()).then(|| clean(&e.summary)),
+            guid: Some(rss::Guid {
+                value: e.guid.clone(),
+                permalink: is_permalink(&e.guid),
+            }),
+            pub_date: Some(e.published.to_rfc2822()),
+            categories: e
+                .categories
+                .iter()
+                .map(|c| rss::Category {
+                    name: clean(c),
+                    domain: None,
+                })
+                .collect(),
+            // RSS's own <author> must be an e-mail address; a name goes in dc:creator.
+            dublin_core_ext: e.author.as_ref().map(|a| DublinCoreExtension {
+                creators: vec![clean(a)],
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .collect();
+    let channel = rss::Channel {
+        title: clean(&meta.title),
+        link: meta.page.to_string(),
+        description: clean(&meta.description()),
+        generator: Some(format!("pagefeed {}", env!("CARGO_PKG_VERSION"))),
+        pub_date: newest(entries).map(|t| t.to_rfc2822()),
+        atom_ext: meta.self_rss.as_ref().map(|href| AtomExtension {
+            links: vec![Link {
+                href: href.to_string(),
+                rel: "self".into(),
+                mime_type: Some("application/rss+xml".into()),
+                ..Default::default()
+            }],
+        }),
+        items,
+        ..Default::default()
+    };
+    let mut out = channel.to_string().into_bytes();
+    out.push(b'\n');
+    out
+}
+
+/// The Atom 1.0 document.
+pub fn atom(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
+    let epoch = DateTime::<Utc>::UNIX_EPOCH;
+    let link = |href: &Url, rel: &str, mime: Option<&str>| atom::Link {
+        href: href.to_string(),
+        rel: rel.into(),
+        mime_type: mime.map(str::to_string),
+        ..Default::default()
+    };
+    let mut links = vec![link(&meta.page, "alternate", Some("text/html"))];
+    if let Some(s) = &meta.self_atom {
+        links.push(link(s, "self", Some("application/atom+xml")));
+    }
+    let feed = atom::Feed {
+        title: clean(&meta.title).into(),
+        id: meta
+            .self_atom
+            .as_ref()
+            .map_or_else(|| meta.page.to_string(), Url::to_string),
+        updated: fixed(newest(entries).unwrap_or(epoch)),
+        authors: vec![atom::Person {
+            name: meta.site(),
+            ..Default::default()
+        }],
+        generator: Some(atom::Generator {
+            value: "pagefeed".into(),
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+            ..Default::default()
+        }),
+        subtitle: Some(clean(&meta.description()).into()),
+        links,
+        entries: entries
+            .iter()
+            .map(|e| atom::Entry {
+                title: clean(&e.title).into(),
+                id: e.guid.clone(),
+                updated: fixed(e.published),
+                published: Some(fixed(e.published)),
+                authors: e
+                    .author
+                    .iter()
+                    .map(|a| atom::Person {
+                        name: clean(a),
+                        ..Default::default()
+                    })
+                    .collect(),
+                categories: e
+                    .categories
+                    .iter()
+                    .map(|c| atom::Category {
+                        term: clean(c),
+                        ..Default::default()
+                    })
+                    .collect(),
+                links: e.link.iter().map(|l| link(l, "alternate", None)).collect(),
+                summary: (!e.summary.is_empty()).then(|| clean(&e.summary).into()),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    };
+    let mut out = feed.to_string().into_bytes();
+    out.push(b'\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn sample() -> (FeedMeta, Vec<Entry>) {
+        let base = Url::parse("https://feeds.example.org/").ok();
+        let (self_rss, self_atom) = FeedMeta::self_links(base.as_ref(), "buitenland");
+        let meta = FeedMeta {
+            id: "buitenland".into(),
+            title: "Buitenland <b>& meer</b>".into(),
+            page: Url::parse("https://nieuws.example/buitenland").expect("url"),
+            self_rss,
+            self_atom,
+        };
+        let t = Utc.with_ymd_and_hms(2026, 3, 4, 12, 12, 0).single().expect("time");
+        let entries = vec![
+            Entry {
+                guid: "https://nieuws.example/a".into(),
+                title: "A \u{1}<i>title</i> & more".into(),
+                link: Url::parse("https://nieuws.example/a").ok(),
+                summary: "Summary".into(),
+                author: Some("ANP/AFP".into()),
+                categories: vec!["BEIROET".into()],
+                published: t,
+            },
+            Entry {
+                guid: "urn:pagefeed:00ff".into(),
+                title: "B".into(),
+                link: None,
+                summary: String::new(),
+                author: None,
+                categories: vec![],
+                published: t - chrono::Duration::hours(1),
+            },
+        ];
+        (meta, entries)
+    }
+
+    #[test]
+    fn rss_has_self_link_guids_dates_and_creators() {
+        let (meta, entries) = sample();
+        let xml = String::from_utf8(rss(&meta, &entries)).expect("utf-8");
+        assert!(xml.contains(r#"<atom:link href="https://feeds.example.org/buitenland.rss" rel="self" type="application/rss+xml"/>"#), "{xml}");
+        assert!(xml.contains(r#"<guid>https://nieuws.example/a</guid>"#), "{xml}");
+        assert!(xml.contains(r#"<guid isPermaLink="false">urn:pagefeed:00ff</guid>"#), "{xml}");
+        assert!(xml.contains("<pubDate>Wed, 4 Mar 2026 12:12:00 +0000</pubDate>"), "{xml}");
+        assert!(xml.contains("<dc:creator>ANP/AFP</dc:creator>"), "{xml}");
+        assert!(xml.contains("&lt;i&gt;title&lt;/i&gt; &amp; more"), "markup is escaped text: {xml}");
+        assert!(!xml.contains('\u{1}'));
+        let parsed = rss::Channel::read_from(xml.as_bytes()).expect("reads back");
+        assert_eq!(parsed.items().len(), 2);
+    }
+
+    #[test]
+    fn atom_has_author_updated_and_ids() {
+        let (meta, entries) = sample();
+        let xml = String::from_utf8(atom(&meta, &entries)).expect("utf-8");
+        let feed = atom_syndication::Feed::read_from(xml.as_bytes()).expect("reads back");
+        assert_eq!(feed.id, "https://feeds.example.org/buitenland.atom");
+        assert_eq!(feed.updated, entries[0].published.fixed_offset());
+        assert_eq!(feed.authors[0].name, "nieuws.example");
+        assert_eq!(feed.entries[1].id, "urn:pagefeed:00ff");
+        assert!(feed.links.iter().any(|l| l.rel == "self"));
+    }
+
+    #[test]
+    fn rendering_is_a_pure_function() {
+        let (meta, entries) = sample();
+        assert_eq!(rss(&meta, &entries), rss(&meta, &entries));
+        assert_eq!(atom(&meta, &entries), atom(&meta, &entries));
+    }
+}

@@ -1,0 +1,411 @@
+//! The embedded database (SQLite): per feed, every item pagefeed has published with its
+//! evidence and time, and the validators for conditional requests.
+//!
+//! A poll runs in one write transaction, taken before anything is read, so two processes on
+//! one state wait for each other (up to [`BUSY_WAIT`]) instead of interleaving. The schema
+//! carries a version (`PRAGMA user_version`); older files are migrated, newer ones refused.
+
+use crate::dates::Interval;
+use crate::fetch::Validators;
+use crate::timeline::Record;
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use url::Url;
+
+/// The database file inside `state_dir`.
+pub const FILE_NAME: &str = "pagefeed.sqlite3";
+/// How long a poll waits for another process holding the state.
+pub const BUSY_WAIT: Duration = Duration::from_secs(60);
+
+/// Each entry migrates the schema from the version before it; the schema version is the
+/// number of entries.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE feed (
+    id            TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT
+) STRICT;
+CREATE TABLE item (
+    feed         TEXT NOT NULL,
+    guid         TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    link         TEXT,
+    summary      TEXT NOT NULL,
+    author       TEXT,
+    categories   TEXT NOT NULL,
+    first_seen   INTEGER NOT NULL,
+    last_seen    INTEGER NOT NULL,
+    ev_earliest  INTEGER,
+    ev_latest    INTEGER,
+    pin_earliest INTEGER NOT NULL,
+    pin_latest   INTEGER NOT NULL,
+    published    INTEGER NOT NULL,
+    PRIMARY KEY (feed, guid)
+) STRICT;
+"#];
+
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    #[error("{path}: cannot open the state database: {source}")]
+    Open {
+        path: PathBuf,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error("{path}: not a pagefeed state database, or damaged ({detail}); move it aside to start afresh")]
+    Corrupt { path: PathBuf, detail: String },
+    #[error("{path}: written by a newer pagefeed (schema {found}, this one knows up to {known})")]
+    TooNew { path: PathBuf, found: i64, known: i64 },
+    #[error("{path}: {source}")]
+    Sql {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+}
+
+/// What the state holds about one item: what to show and when it was published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredItem {
+    pub title: String,
+    pub link: Option<Url>,
+    pub summary: String,
+    pub author: Option<String>,
+    pub categories: Vec<String>,
+    pub record: Record,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Open (creating if need be) the database in `dir`, migrating it to the current schema.
+    pub fn open(dir: &Path) -> Result<Store, StateError> {
+        let path = dir.join(FILE_NAME);
+        std::fs::create_dir_all(dir).map_err(|e| StateError::Open {
+            path: path.clone(),
+            source: Box::new(e),
+        })?;
+        let conn = Connection::open(&path).map_err(|e| StateError::Open {
+            path: path.clone(),
+            source: Box::new(e),
+        })?;
+        let mut store = Store { conn, path };
+        store.prepare()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sql(&self, source: rusqlite::Error) -> StateError {
+        let corrupt = matches!(
+            source.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+        );
+        if corrupt {
+            StateError::Corrupt {
+                path: self.path.clone(),
+                detail: source.to_string(),
+            }
+        } else {
+            StateError::Sql {
+                path: self.path.clone(),
+                source,
+            }
+        }
+    }
+
+    fn prepare(&mut self) -> Result<(), StateError> {
+        self.conn
+            .busy_timeout(BUSY_WAIT)
+            .map_err(|e| self.sql(e))?;
+        // WAL lets readers go on while a poll writes; synchronous=FULL makes each commit
+        // durable before the feed files that follow it are renamed into place.
+        self.conn
+            .pragma_update(None, "journal_mode", "WAL")
+            .map_err(|e| self.sql(e))?;
+        self.conn
+            .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| self.sql(e))?;
+        let known = MIGRATIONS.len() as i64;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StateError::Sql {
+                path: self.path.clone(),
+                source: e,
+            })?;
+        let found: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| StateError::Sql {
+                path: self.path.clone(),
+                source: e,
+            })?;
+        if found > known {
+            return Err(StateError::TooNew {
+                path: self.path.clone(),
+                found,
+                known,
+            });
+        }
+        if found == 0 {
+            // A version-0 file must be empty: anything else was not made by pagefeed.
+            let tables: i64 = tx
+                .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+                .map_err(|e| StateError::Sql {
+                    path: self.path.clone(),
+                    source: e,
+                })?;
+            if tables > 0 {
+                return Err(StateError::Corrupt {
+                    path: self.path.clone(),
+                    detail: "it holds tables but no pagefeed schema version".into(),
+                });
+            }
+        }
+        for (n, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+            tx.execute_batch(step)
+                .and_then(|()| tx.pragma_update(None, "user_version", n as i64 + 1))
+                .map_err(|e| StateError::Sql {
+                    path: self.path.clone(),
+                    source: e,
+                })?;
+        }
+        tx.commit().map_err(|e| StateError::Sql {
+            path: self.path.clone(),
+            source: e,
+        })
+    }
+
+    /// Start a poll: a write transaction that holds the state until committed or dropped.
+    pub fn begin(&mut self) -> Result<Poll<'_>, StateError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate);
+        match tx {
+            Ok(tx) => Ok(Poll { tx, path }),
+            Err(e) => Err(self.sql(e)),
+        }
+    }
+}
+
+/// One poll's view of the state; nothing it saves is seen by others before [`Poll::commit`].
+pub struct Poll<'a> {
+    tx: rusqlite::Transaction<'a>,
+    path: PathBuf,
+}
+
+fn secs(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+fn time(s: i64) -> rusqlite::Result<DateTime<Utc>> {
+    DateTime::from_timestamp(s, 0).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, s))
+}
+
+fn interval(earliest: i64, latest: i64) -> rusqlite::Result<Interval> {
+    Interval::new(time(earliest)?, time(latest)?)
+        .ok_or(rusqlite::Error::IntegralValueOutOfRange(0, earliest))
+}
+
+impl Poll<'_> {
+    fn err(&self, source: rusqlite::Error) -> StateError {
+        StateError::Sql {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Every item kept for `feed`, newest published first.
+    pub fn items(&self, feed: &str) -> Result<Vec<StoredItem>, StateError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT guid, title, link, summary, author, categories, first_seen, last_seen,
+                        ev_earliest, ev_latest, pin_earliest, pin_latest, published
+                 FROM item WHERE feed = ?1 ORDER BY published DESC, rowid",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([feed], |r| {
+                let link: Option<String> = r.get(2)?;
+                let categories: String = r.get(5)?;
+                let evidence = match (r.get::<_, Option<i64>>(8)?, r.get::<_, Option<i64>>(9)?) {
+                    (Some(a), Some(b)) => Some(interval(a, b)?),
+                    _ => None,
+                };
+                Ok(StoredItem {
+                    title: r.get(1)?,
+                    link: link.and_then(|l| Url::parse(&l).ok()),
+                    summary: r.get(3)?,
+                    author: r.get(4)?,
+                    categories: serde_json::from_str(&categories).unwrap_or_default(),
+                    record: Record {
+                        guid: r.get(0)?,
+                        first_seen: time(r.get(6)?)?,
+                        last_seen: time(r.get(7)?)?,
+                        evidence,
+                        pinned: interval(r.get(10)?, r.get(11)?)?,
+                        published: time(r.get(12)?)?,
+                    },
+                })
+            })
+            .map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+    }
+
+    /// Replace every item of `feed` with `items`.
+    pub fn save_items(&self, feed: &str, items: &[StoredItem]) -> Result<(), StateError> {
+        self.tx
+            .execute("DELETE FROM item WHERE feed = ?1", [feed])
+            .map_err(|e| self.err(e))?;
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO item (feed, guid, title, link, summary, author, categories,
+                    first_seen, last_seen, ev_earliest, ev_latest, pin_earliest, pin_latest, published)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )
+            .map_err(|e| self.err(e))?;
+        for item in items {
+            let r = &item.record;
+            let categories =
+                serde_json::to_string(&item.categories).unwrap_or_else(|_| "[]".into());
+            stmt.execute(params![
+                feed,
+                r.guid,
+                item.title,
+                item.link.as_ref().map(Url::as_str),
+                item.summary,
+                item.author,
+                categories,
+                secs(r.first_seen),
+                secs(r.last_seen),
+                r.evidence.map(|e| secs(e.earliest)),
+                r.evidence.map(|e| secs(e.latest)),
+                secs(r.pinned.earliest),
+                secs(r.pinned.latest),
+                secs(r.published),
+            ])
+            .map_err(|e| self.err(e))?;
+        }
+        Ok(())
+    }
+
+    pub fn validators(&self, feed: &str) -> Result<Validators, StateError> {
+        self.tx
+            .query_row(
+                "SELECT etag, last_modified FROM feed WHERE id = ?1",
+                [feed],
+                |r| {
+                    Ok(Validators {
+                        etag: r.get(0)?,
+                        last_modified: r.get(1)?,
+                    })
+                },
+            )
+            .optional()
+            .map(Option::unwrap_or_default)
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn save_validators(&self, feed: &str, v: &Validators) -> Result<(), StateError> {
+        self.tx
+            .execute(
+                "INSERT INTO feed (id, etag, last_modified) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified",
+                params![feed, v.etag, v.last_modified],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn commit(self) -> Result<(), StateError> {
+        let path = self.path;
+        self.tx
+            .commit()
+            .map_err(|source| StateError::Sql { path, source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn item(guid: &str, published: i64) -> StoredItem {
+        let t = Utc.timestamp_opt(published, 0).single().expect("time");
+        let pinned = Interval::new(t - chrono::Duration::hours(1), t).expect("interval");
+        StoredItem {
+            title: format!("title {guid}"),
+            link: Url::parse(&format!("https://s.example/{guid}")).ok(),
+            summary: "s".into(),
+            author: Some("ANP".into()),
+            categories: vec!["A".into(), "B".into()],
+            record: Record {
+                guid: guid.into(),
+                first_seen: t,
+                last_seen: t,
+                evidence: Some(pinned),
+                pinned,
+                published: t,
+            },
+        }
+    }
+
+    #[test]
+    fn items_and_validators_round_trip_and_rollback_keeps_the_old_state() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(dir.path()).expect("open");
+        let items = vec![item("a", 2_000_000_000), item("b", 1_900_000_000)];
+        let v = Validators {
+            etag: Some("\"x\"".into()),
+            last_modified: None,
+        };
+        {
+            let poll = store.begin().expect("begin");
+            poll.save_items("f", &items).expect("save");
+            poll.save_validators("f", &v).expect("save");
+            poll.commit().expect("commit");
+        }
+        {
+            let poll = store.begin().expect("begin");
+            poll.save_items("f", &[]).expect("save");
+            // dropped without commit: a crash mid-poll
+        }
+        let mut again = Store::open(dir.path()).expect("reopen");
+        let poll = again.begin().expect("begin");
+        assert_eq!(poll.items("f").expect("items"), items);
+        assert_eq!(poll.validators("f").expect("validators"), v);
+        assert_eq!(poll.items("other").expect("items"), vec![]);
+    }
+
+    #[test]
+    fn a_newer_or_foreign_database_is_refused_by_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join(FILE_NAME);
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.pragma_update(None, "user_version", 99).expect("pragma");
+        }
+        let err = Store::open(dir.path()).err().expect("refused");
+        assert!(matches!(err, StateError::TooNew { found: 99, .. }), "{err}");
+        assert!(err.to_string().contains(FILE_NAME));
+
+        std::fs::write(&path, b"this is not a database, just some text that is long enough").expect("write");
+        let _ = std::fs::remove_file(dir.path().join(format!("{FILE_NAME}-wal")));
+        let err = Store::open(dir.path()).err().expect("refused");
+        assert!(matches!(err, StateError::Corrupt { .. }), "{err}");
+        assert!(err.to_string().contains(FILE_NAME), "{err}");
+        assert_eq!(
+            std::fs::read(&path).expect("read"),
+            b"this is not a database, just some text that is long enough",
+            "never silently recreated"
+        );
+    }
+}
