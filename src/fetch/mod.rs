@@ -1,0 +1,537 @@
+//! Fetching a page: its bytes over http(s) (timeouts, redirects, size cap, conditional requests,
+//! status errors with Retry-After) or from a file, checked to be HTML and decoded to text the way
+//! a browser does. Errors are one line a user can act on, each naming the URL or path.
+
+mod decode;
+mod source;
+#[cfg(test)]
+mod tests;
+
+use std::error::Error as _;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use chrono::{DateTime, Utc};
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::{Response, StatusCode};
+use url::Url;
+
+pub use decode::decode;
+pub use source::Source;
+
+use decode::{acceptable_type, essence, sniff_binary};
+
+const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
+
+/// How pages are fetched.
+#[derive(Clone, Debug)]
+pub struct FetchOptions {
+    pub user_agent: String,
+    /// Longest wait for a connection (default 10 s).
+    pub connect_timeout: Duration,
+    /// Longest wait without a byte (default 30 s).
+    pub read_timeout: Duration,
+    /// Longest wait for the whole request, body included (default 60 s).
+    pub total_timeout: Duration,
+    /// Largest body accepted (default 10 MiB); never more than this is buffered.
+    pub max_body: u64,
+    /// Most redirects followed (default 5).
+    pub max_redirects: usize,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            user_agent: format!("pagefeed/{}", env!("CARGO_PKG_VERSION")),
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            total_timeout: Duration::from_secs(60),
+            max_body: 10 * 1024 * 1024,
+            max_redirects: 5,
+        }
+    }
+}
+
+/// A response's cache validators, sent back as If-None-Match / If-Modified-Since.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A fetched, decoded page.
+#[derive(Clone, Debug)]
+pub struct Page {
+    /// The decoded text.
+    pub text: String,
+    /// The final URL after redirects (a file:// URL for files).
+    pub url: Url,
+    /// The response's Date header less its Age header (None for files or when absent/unparseable).
+    pub date: Option<DateTime<Utc>>,
+    /// ETag / Last-Modified of the response.
+    pub validators: Validators,
+    pub from_file: bool,
+    /// The encoding used, e.g. "UTF-8", "windows-1252".
+    pub encoding: &'static str,
+    /// The body's size in bytes.
+    pub bytes: usize,
+}
+
+/// The outcome of a fetch that did not fail.
+#[derive(Clone, Debug)]
+pub enum Fetched {
+    Page(Page),
+    /// A 304 to a conditional request: the page is as it was at the last good poll.
+    NotModified,
+}
+
+/// Which timeout ran out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimeoutPhase {
+    Connect,
+    Read,
+    Total,
+}
+
+impl fmt::Display for TimeoutPhase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimeoutPhase::Connect => "connect",
+            TimeoutPhase::Read => "read",
+            TimeoutPhase::Total => "total",
+        })
+    }
+}
+
+/// Why a page could not be had; each message is one line naming the URL or path.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    /// Unreachable host, connection refused, DNS failure, TLS handshake failure.
+    #[error("{url}: cannot connect ({reason})")]
+    Connect { url: String, reason: String },
+    #[error("{url}: no answer within {} ({phase} timeout)", seconds(.after))]
+    Timeout {
+        url: String,
+        phase: TimeoutPhase,
+        after: Duration,
+    },
+    #[error("{url}: more than {limit} redirects")]
+    TooManyRedirects { url: String, limit: usize },
+    #[error("{url}: HTTP {code}{}{}", status_reason(.code), retry_note(.retry_after))]
+    Status {
+        url: String,
+        code: u16,
+        retry_after: Option<Duration>,
+    },
+    #[error("{origin}: body larger than {}", size(.limit))]
+    TooLarge { origin: String, limit: u64 },
+    #[error("{origin}: not HTML ({what})")]
+    NotHtml { origin: String, what: String },
+    #[error("{origin}: unknown charset {label:?}")]
+    UnknownCharset { origin: String, label: String },
+    #[error("{origin}: bytes not valid {encoding} (at byte {offset})")]
+    Malformed {
+        origin: String,
+        encoding: &'static str,
+        offset: usize,
+    },
+    /// The transfer failed after connecting: connection reset or closed mid-body, a response
+    /// that is not HTTP.
+    #[error("{url}: {reason}")]
+    Transfer { url: String, reason: String },
+    #[error("{}: {}", .path.display(), source::io_reason(.source))]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("feed url {value:?}: {reason}")]
+    BadSource { value: String, reason: String },
+    /// The HTTP client could not be built (e.g. a user agent that is not a valid header).
+    #[error("cannot set up HTTP: {reason}")]
+    Setup { reason: String },
+}
+
+impl FetchError {
+    /// How long the server asked us to wait (Retry-After of a 429 or 503).
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            FetchError::Status { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// The HTTP status code of a status error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            FetchError::Status { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    fn too_large(origin: &str, limit: u64) -> FetchError {
+        FetchError::TooLarge {
+            origin: origin.to_owned(),
+            limit,
+        }
+    }
+}
+
+fn seconds(duration: &Duration) -> String {
+    if duration.subsec_millis() == 0 {
+        format!("{}s", duration.as_secs())
+    } else {
+        format!("{}ms", duration.as_millis())
+    }
+}
+
+fn status_reason(code: &u16) -> String {
+    let reason = StatusCode::from_u16(*code)
+        .ok()
+        .and_then(|status| status.canonical_reason());
+    reason.map(|r| format!(" {r}")).unwrap_or_default()
+}
+
+fn retry_note(retry_after: &Option<Duration>) -> String {
+    retry_after
+        .map(|d| format!(" (retry after {}s)", d.as_secs()))
+        .unwrap_or_default()
+}
+
+fn size(limit: &u64) -> String {
+    const KIB: u64 = 1024;
+    const MIB: u64 = 1024 * 1024;
+    match *limit {
+        n if n >= MIB && n % MIB == 0 => format!("{} MiB", n / MIB),
+        n if n >= KIB && n % KIB == 0 => format!("{} KiB", n / KIB),
+        n => format!("{n} bytes"),
+    }
+}
+
+/// Refuse bytes that are binary data rather than a page.
+fn check_html(bytes: &[u8], content_type: Option<&str>, origin: &str) -> Result<(), FetchError> {
+    match sniff_binary(bytes, content_type) {
+        Some(what) => Err(FetchError::NotHtml {
+            origin: origin.to_owned(),
+            what: what.to_owned(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Fetches pages; holds one HTTP client (connection pool) for all of them.
+#[derive(Clone, Debug)]
+pub struct Fetcher {
+    client: reqwest::Client,
+    options: FetchOptions,
+}
+
+impl Fetcher {
+    pub fn new(options: FetchOptions) -> Result<Fetcher, FetchError> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
+        let builder = reqwest::Client::builder()
+            .user_agent(options.user_agent.as_str())
+            .default_headers(headers)
+            .connect_timeout(options.connect_timeout)
+            .read_timeout(options.read_timeout)
+            .redirect(reqwest::redirect::Policy::limited(options.max_redirects))
+            .gzip(true)
+            .brotli(true)
+            .deflate(true);
+        // Tests only ever talk to 127.0.0.1, whatever proxy the environment names.
+        let builder = if cfg!(test) {
+            builder.no_proxy()
+        } else {
+            builder
+        };
+        let client = builder.build().map_err(|e| FetchError::Setup {
+            reason: root_cause(&e),
+        })?;
+        Ok(Fetcher { client, options })
+    }
+
+    /// Fetch a page. `conditional`: validators from the last good poll, sent as
+    /// If-None-Match / If-Modified-Since; a 304 then gives `Fetched::NotModified`.
+    pub async fn fetch(
+        &self,
+        source: &Source,
+        conditional: Option<&Validators>,
+    ) -> Result<Fetched, FetchError> {
+        let url = match source {
+            Source::Http(url) => url,
+            Source::File(path) => {
+                let page = source::read_file(path, self.options.max_body).await?;
+                return Ok(Fetched::Page(page));
+            }
+        };
+        let total = self.options.total_timeout;
+        let result = tokio::time::timeout(total, self.fetch_http(url, conditional)).await;
+        let outcome = result.unwrap_or_else(|_| {
+            Err(FetchError::Timeout {
+                url: url.to_string(),
+                phase: TimeoutPhase::Total,
+                after: total,
+            })
+        });
+        match &outcome {
+            Ok(Fetched::Page(page)) => tracing::debug!(
+                url = %page.url, bytes = page.bytes, encoding = page.encoding, "fetched"
+            ),
+            Ok(Fetched::NotModified) => tracing::debug!(%url, "not modified"),
+            Err(error) => tracing::debug!(%error, "fetch failed"),
+        }
+        outcome
+    }
+
+    async fn fetch_http(
+        &self,
+        url: &Url,
+        conditional: Option<&Validators>,
+    ) -> Result<Fetched, FetchError> {
+        let (request, is_conditional) =
+            conditional_headers(self.client.get(url.clone()), conditional);
+        let response = request
+            .send()
+            .await
+            .map_err(|e| self.request_error(url, &e))?;
+        let status = response.status();
+        if status == StatusCode::NOT_MODIFIED && is_conditional {
+            return Ok(Fetched::NotModified);
+        }
+        let origin = response.url().to_string();
+        if !status.is_success() {
+            return Err(status_error(&origin, status, response.headers()));
+        }
+        let content_type = header_text(response.headers(), header::CONTENT_TYPE);
+        check_response_head(
+            response.headers(),
+            content_type.as_deref(),
+            &origin,
+            self.options.max_body,
+        )?;
+        let final_url = response.url().clone();
+        let date = date_less_age(response.headers());
+        let validators = validators(response.headers());
+        let body = self.read_body(response, &origin).await?;
+        check_html(&body, content_type.as_deref(), &origin)?;
+        let (text, encoding) = decode(&body, content_type.as_deref(), &origin)?;
+        Ok(Fetched::Page(Page {
+            text,
+            url: final_url,
+            date,
+            validators,
+            from_file: false,
+            encoding,
+            bytes: body.len(),
+        }))
+    }
+
+    /// Read the body chunk by chunk, never holding more than `max_body` bytes.
+    async fn read_body(&self, mut response: Response, origin: &str) -> Result<Vec<u8>, FetchError> {
+        let limit = self.options.max_body;
+        let expected = header_text(response.headers(), header::CONTENT_LENGTH)
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .unwrap_or(0)
+            .min(limit);
+        let mut body = Vec::with_capacity(usize::try_from(expected).unwrap_or(0));
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| self.body_error(origin, &e))?
+        {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(FetchError::too_large(origin, limit));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
+    }
+
+    /// Classify an error of sending the request (up to the response head).
+    fn request_error(&self, url: &Url, error: &reqwest::Error) -> FetchError {
+        let url = url.to_string();
+        if error.is_redirect() {
+            let limit = self.options.max_redirects;
+            return FetchError::TooManyRedirects { url, limit };
+        }
+        if error.is_timeout() {
+            return self.timeout(url, error.is_connect());
+        }
+        if error.is_connect() {
+            return FetchError::Connect {
+                url,
+                reason: connect_reason(error),
+            };
+        }
+        FetchError::Transfer {
+            url,
+            reason: format!("no valid response ({})", root_cause(error)),
+        }
+    }
+
+    /// Classify an error while reading the body.
+    fn body_error(&self, origin: &str, error: &reqwest::Error) -> FetchError {
+        if error.is_timeout() {
+            return self.timeout(origin.to_owned(), false);
+        }
+        FetchError::Transfer {
+            url: origin.to_owned(),
+            reason: format!("body cut short ({})", root_cause(error)),
+        }
+    }
+
+    fn timeout(&self, url: String, connecting: bool) -> FetchError {
+        let (phase, after) = if connecting {
+            (TimeoutPhase::Connect, self.options.connect_timeout)
+        } else {
+            (TimeoutPhase::Read, self.options.read_timeout)
+        };
+        FetchError::Timeout { url, phase, after }
+    }
+}
+
+/// Add If-None-Match / If-Modified-Since; whether any was added.
+fn conditional_headers(
+    mut request: reqwest::RequestBuilder,
+    conditional: Option<&Validators>,
+) -> (reqwest::RequestBuilder, bool) {
+    let Some(validators) = conditional else {
+        return (request, false);
+    };
+    let mut sent = false;
+    let pairs = [
+        (header::IF_NONE_MATCH, &validators.etag),
+        (header::IF_MODIFIED_SINCE, &validators.last_modified),
+    ];
+    for (name, value) in pairs {
+        if let Some(value) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
+            request = request.header(name, value);
+            sent = true;
+        }
+    }
+    (request, sent)
+}
+
+/// Refuse a response by its head: a content type that is not a page, a declared length over the cap.
+fn check_response_head(
+    headers: &HeaderMap,
+    content_type: Option<&str>,
+    origin: &str,
+    limit: u64,
+) -> Result<(), FetchError> {
+    if !acceptable_type(content_type) {
+        return Err(FetchError::NotHtml {
+            origin: origin.to_owned(),
+            what: essence(content_type.unwrap_or_default()),
+        });
+    }
+    let length =
+        header_text(headers, header::CONTENT_LENGTH).and_then(|v| v.trim().parse::<u64>().ok());
+    if length.is_some_and(|length| length > limit) {
+        return Err(FetchError::too_large(origin, limit));
+    }
+    Ok(())
+}
+
+fn status_error(origin: &str, status: StatusCode, headers: &HeaderMap) -> FetchError {
+    let code = status.as_u16();
+    let retry_after = match code {
+        429 | 503 => header_text(headers, header::RETRY_AFTER).and_then(|value| {
+            let date =
+                header_text(headers, header::DATE).and_then(|d| httpdate::parse_http_date(&d).ok());
+            parse_retry_after(&value, date, SystemTime::now())
+        }),
+        _ => None,
+    };
+    FetchError::Status {
+        url: origin.to_owned(),
+        code,
+        retry_after,
+    }
+}
+
+/// A Retry-After value: delay seconds, or an HTTP date taken relative to the response's `date`
+/// (the system clock `now` only when the response has none). A date in the past is no delay.
+pub fn parse_retry_after(
+    value: &str,
+    date: Option<SystemTime>,
+    now: SystemTime,
+) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(
+        at.duration_since(date.unwrap_or(now))
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    let value = headers.get(name)?.to_str().ok()?.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+/// The moment the response was generated: its Date less its Age.
+fn date_less_age(headers: &HeaderMap) -> Option<DateTime<Utc>> {
+    let date = httpdate::parse_http_date(&header_text(headers, header::DATE)?).ok()?;
+    let age = header_text(headers, header::AGE)
+        .and_then(|age| age.parse::<u64>().ok())
+        .unwrap_or(0);
+    to_utc(date.checked_sub(Duration::from_secs(age))?)
+}
+
+/// A system time as a chrono time, None where chrono cannot hold it (chrono's `From` panics).
+fn to_utc(time: SystemTime) -> Option<DateTime<Utc>> {
+    match time.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(after) => {
+            let seconds = i64::try_from(after.as_secs()).ok()?;
+            DateTime::from_timestamp(seconds, after.subsec_nanos())
+        }
+        Err(before) => {
+            let before = before.duration();
+            let seconds = i64::try_from(before.as_secs()).ok()?;
+            let epoch = DateTime::from_timestamp(0, 0)?;
+            let delta = chrono::TimeDelta::new(seconds, before.subsec_nanos())?;
+            epoch.checked_sub_signed(delta)
+        }
+    }
+}
+
+fn validators(headers: &HeaderMap) -> Validators {
+    Validators {
+        etag: header_text(headers, header::ETAG),
+        last_modified: header_text(headers, header::LAST_MODIFIED),
+    }
+}
+
+/// The innermost cause of an error, which is usually the one that says what happened.
+fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}
+
+fn connect_reason(error: &reqwest::Error) -> String {
+    if error.is_dns() {
+        return format!("cannot resolve host: {}", root_cause(error));
+    }
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = error.source();
+    while let Some(current) = cause {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            match io.kind() {
+                std::io::ErrorKind::ConnectionRefused => return "connection refused".to_owned(),
+                std::io::ErrorKind::HostUnreachable | std::io::ErrorKind::NetworkUnreachable => {
+                    return "host unreachable".to_owned();
+                }
+                _ => {}
+            }
+        }
+        cause = current.source();
+    }
+    root_cause(error)
+}
