@@ -12,7 +12,7 @@ use std::sync::LazyLock;
 use url::Url;
 
 /// One item as the page shows it now.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
     pub guid: String,
     pub title: String,
@@ -61,13 +61,23 @@ static TIME: LazyLock<Selector> = selector!("time");
 ///
 /// Relative links resolve against the page's `<base href>`, else `url`; a page read from a
 /// file (`from_file`) resolves against its `<link rel="canonical">` where it has one.
-pub fn extract(html: &str, url: &Url, from_file: bool, items: &Items) -> Result<Extracted, ExtractError> {
+pub fn extract(
+    html: &str,
+    url: &Url,
+    from_file: bool,
+    items: &Items,
+) -> Result<Extracted, ExtractError> {
     let doc = Html::parse_document(html);
     extract_from(&doc, url, from_file, items)
 }
 
 /// [`extract`] on a page that is already parsed.
-pub fn extract_from(doc: &Html, url: &Url, from_file: bool, items: &Items) -> Result<Extracted, ExtractError> {
+pub fn extract_from(
+    doc: &Html,
+    url: &Url,
+    from_file: bool,
+    items: &Items,
+) -> Result<Extracted, ExtractError> {
     let base = base_url(doc, url, from_file);
     let title = doc
         .select(&TITLE)
@@ -112,7 +122,11 @@ fn base_url(doc: &Html, url: &Url, from_file: bool) -> Url {
 }
 
 /// The raw value of a field in `item`: the first match's attribute or text, through the regex.
-fn field_value(item: ElementRef<'_>, field: &Field, default_attr: Option<&str>) -> Option<(String, NodeId)> {
+fn field_value(
+    item: ElementRef<'_>,
+    field: &Field,
+    default_attr: Option<&str>,
+) -> Option<(String, NodeId)> {
     let element = item.select(&field.selector).next()?;
     let raw = match (&field.attr, default_attr) {
         (Some(attr), _) => element.attr(attr)?.to_string(),
@@ -152,7 +166,9 @@ fn read_item(element: ElementRef<'_>, items: &Items, base: &Url) -> Option<Item>
     };
     let skip: Vec<NodeId> = date_node.into_iter().collect();
     let summary = match &items.summary {
-        Some(f) => field_value(element, f, None).map(|(v, _)| v).unwrap_or_default(),
+        Some(f) => field_value(element, f, None)
+            .map(|(v, _)| v)
+            .unwrap_or_default(),
         None => text::visible_text(element, &skip),
     };
     let link = match &items.link {
@@ -162,9 +178,13 @@ fn read_item(element: ElementRef<'_>, items: &Items, base: &Url) -> Option<Item>
     .and_then(|href| resolve(base, &href));
     let dateline = text::dateline(&summary);
     let mut title = match &items.title {
-        Some(f) => field_value(element, f, None).map(|(v, _)| v).unwrap_or_default(),
+        Some(f) => field_value(element, f, None)
+            .map(|(v, _)| v)
+            .unwrap_or_default(),
         None => {
-            let body = dateline.as_ref().map_or(summary.as_str(), |d| &summary[d.len..]);
+            let body = dateline
+                .as_ref()
+                .map_or(summary.as_str(), |d| &summary[d.len..]);
             text::first_sentence(body)
         }
     };
@@ -208,22 +228,26 @@ fn every_value(item: ElementRef<'_>, field: &Field) -> Vec<String> {
                 .map(|m| m.as_str().to_string()),
             None => Some(raw),
         });
-        if let Some(v) = value.map(|v| text::collapse(&v)).filter(|v| !v.is_empty()) {
-            if !out.contains(&v) {
-                out.push(v);
-            }
+        if let Some(v) = value.map(|v| text::collapse(&v)).filter(|v| !v.is_empty())
+            && !out.contains(&v)
+        {
+            out.push(v);
         }
     }
     out
 }
 
 fn own_or_first_href(element: ElementRef<'_>) -> Option<String> {
-    if element.value().name() == "a" {
-        if let Some(h) = element.attr("href") {
-            return Some(h.to_string());
-        }
+    if element.value().name() == "a"
+        && let Some(h) = element.attr("href")
+    {
+        return Some(h.to_string());
     }
-    element.select(&ANCHOR).next()?.attr("href").map(str::to_string)
+    element
+        .select(&ANCHOR)
+        .next()?
+        .attr("href")
+        .map(str::to_string)
 }
 
 /// An absolute link, or none for hrefs that lead nowhere a reader can follow.
@@ -247,15 +271,17 @@ fn assign_guids(items: &mut [Item]) {
     }
     let unique: Vec<bool> = items
         .iter()
-        .map(|i| i.link.as_ref().is_some_and(|l| links.get(l.as_str()) == Some(&1)))
+        .map(|i| {
+            i.link
+                .as_ref()
+                .is_some_and(|l| links.get(l.as_str()) == Some(&1))
+        })
         .collect();
     let mut digests: HashMap<String, usize> = HashMap::new();
     for (item, unique) in items.iter_mut().zip(unique) {
-        if unique {
-            if let Some(l) = &item.link {
-                item.guid = l.to_string();
-                continue;
-            }
+        if unique && let Some(l) = &item.link {
+            item.guid = l.to_string();
+            continue;
         }
         let mut hash = Sha256::new();
         for part in [
@@ -312,9 +338,15 @@ mod tests {
         let html = r#"<html><head><title> The  page </title></head><body><ul>
           <li><a href="/a/1"><p>PARIS (AFP) - First sentence here. Second one.</p></a>
               <time datetime="2026-03-04T10:00:00Z">3 hours ago</time></li>
-          <li><a href="b/2">Plain item without end</a><span>x</span></li>
+          <li><a href="b/2">Plain item without end</a><span>x</span><div>y</div></li>
         </ul></body></html>"#;
-        let out = extract(html, &url("https://site.example/news/"), false, &items("li")).expect("items");
+        let out = extract(
+            html,
+            &url("https://site.example/news/"),
+            false,
+            &items("li"),
+        )
+        .expect("items");
         assert_eq!(out.title.as_deref(), Some("The page"));
         let a = &out.items[0];
         assert_eq!(a.title, "First sentence here.");
@@ -324,8 +356,14 @@ mod tests {
         assert_eq!(a.categories, vec!["PARIS"]);
         assert_eq!(a.guid, "https://site.example/a/1");
         let b = &out.items[1];
-        assert_eq!(b.link.as_ref().map(Url::as_str), Some("https://site.example/news/b/2"));
-        assert_eq!(b.summary, "Plain item without end x");
+        assert_eq!(
+            b.link.as_ref().map(Url::as_str),
+            Some("https://site.example/news/b/2")
+        );
+        assert_eq!(
+            b.summary, "Plain item without endx y",
+            "inline elements join, blocks separate"
+        );
         assert_eq!(b.date_text, None);
     }
 
@@ -333,12 +371,15 @@ mod tests {
     fn base_and_canonical_decide_where_links_point() {
         let html = r#"<html><head><base href="https://cdn.example/x/"><link rel="canonical" href="https://real.example/page"></head>
             <body><li><a href="y">t</a></li></body></html>"#;
-        let from_http = extract(html, &url("https://site.example/"), false, &items("li")).expect("items");
+        let from_http =
+            extract(html, &url("https://site.example/"), false, &items("li")).expect("items");
         assert_eq!(from_http.items[0].guid, "https://cdn.example/x/y");
         let html = r#"<link rel="canonical" href="https://real.example/dir/page"><li><a href="y">t</a></li>"#;
-        let from_file = extract(html, &url("file:///tmp/page.html"), true, &items("li")).expect("items");
+        let from_file =
+            extract(html, &url("file:///tmp/page.html"), true, &items("li")).expect("items");
         assert_eq!(from_file.items[0].guid, "https://real.example/dir/y");
-        let from_http = extract(html, &url("https://site.example/z"), false, &items("li")).expect("items");
+        let from_http =
+            extract(html, &url("https://site.example/z"), false, &items("li")).expect("items");
         assert_eq!(from_http.items[0].guid, "https://site.example/y");
     }
 
@@ -367,7 +408,10 @@ mod tests {
         assert_eq!(i.date_text.as_deref(), Some("1741082400"));
         assert_eq!(i.categories, vec!["A", "B"]);
         assert_eq!(i.author.as_deref(), Some("Jan"));
-        assert_eq!(i.link.as_ref().map(Url::as_str), Some("https://s.example/x"));
+        assert_eq!(
+            i.link.as_ref().map(Url::as_str),
+            Some("https://s.example/x")
+        );
     }
 
     #[test]
@@ -377,10 +421,25 @@ mod tests {
                 r#"<li><a href="/same">One.</a><time>{time}</time></li><li><a href="/same">Two.</a><time>{time}</time></li><li>Two.</li><li>Two.</li>"#
             )
         };
-        let a = extract(&page("1 uur geleden"), &url("https://s.example/"), false, &items("li")).expect("items");
-        let b = extract(&page("2 uur geleden"), &url("https://s.example/"), false, &items("li")).expect("items");
+        let a = extract(
+            &page("1 uur geleden"),
+            &url("https://s.example/"),
+            false,
+            &items("li"),
+        )
+        .expect("items");
+        let b = extract(
+            &page("2 uur geleden"),
+            &url("https://s.example/"),
+            false,
+            &items("li"),
+        )
+        .expect("items");
         let guids: Vec<&str> = a.items.iter().map(|i| i.guid.as_str()).collect();
-        assert!(guids.iter().all(|g| g.starts_with("urn:pagefeed:")), "{guids:?}");
+        assert!(
+            guids.iter().all(|g| g.starts_with("urn:pagefeed:")),
+            "{guids:?}"
+        );
         let mut unique = guids.clone();
         unique.sort();
         unique.dedup();
@@ -395,11 +454,18 @@ mod tests {
     #[test]
     fn no_match_is_an_error() {
         assert_eq!(
-            extract("<p>x</p>", &url("https://s.example/"), false, &items("li")).map(|e| e.items.len()),
+            extract("<p>x</p>", &url("https://s.example/"), false, &items("li"))
+                .map(|e| e.items.len()),
             Err(ExtractError::NoItems)
         );
         assert_eq!(
-            extract("<li> </li>", &url("https://s.example/"), false, &items("li")).map(|e| e.items.len()),
+            extract(
+                "<li> </li>",
+                &url("https://s.example/"),
+                false,
+                &items("li")
+            )
+            .map(|e| e.items.len()),
             Err(ExtractError::AllEmpty(1))
         );
     }

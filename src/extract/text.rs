@@ -13,10 +13,38 @@ pub const TITLE_LIMIT: usize = 200;
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "address" | "article" | "aside" | "blockquote" | "br" | "dd" | "div" | "dl" | "dt"
-            | "figcaption" | "figure" | "footer" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-            | "header" | "hr" | "li" | "main" | "nav" | "ol" | "p" | "pre" | "section"
-            | "table" | "td" | "th" | "tr" | "ul"
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "br"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hr"
+            | "li"
+            | "main"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "table"
+            | "td"
+            | "th"
+            | "tr"
+            | "ul"
     )
 }
 
@@ -41,10 +69,11 @@ pub fn visible_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> Strin
                     if is_block(e.name()) {
                         out.push(' ');
                     }
-                } else if let Node::Text(t) = node.value() {
-                    if hidden_depth == 0 && !skipped {
-                        out.push_str(t);
-                    }
+                } else if let Node::Text(t) = node.value()
+                    && hidden_depth == 0
+                    && !skipped
+                {
+                    out.push_str(t);
                 }
             }
             Edge::Close(node) => {
@@ -129,13 +158,14 @@ pub fn first_sentence(text: &str) -> String {
 
 fn sentence_end(text: &str) -> Option<usize> {
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (i, &(at, c)) in chars.iter().enumerate() {
+    for (i, &(_, c)) in chars.iter().enumerate() {
         if !matches!(c, '.' | '!' | '?' | '…') {
             continue;
         }
         // Take closing quotes and brackets with the sentence.
         let mut j = i + 1;
-        while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | '»' | ')' | ']') {
+        while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | '»' | ')' | ']')
+        {
             j += 1;
         }
         let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
@@ -145,7 +175,10 @@ fn sentence_end(text: &str) -> Option<usize> {
         if !after.is_whitespace() {
             continue;
         }
-        let next = chars[j..].iter().map(|&(_, c)| c).find(|c| !c.is_whitespace());
+        let next = chars[j..]
+            .iter()
+            .map(|&(_, c)| c)
+            .find(|c| !c.is_whitespace());
         let Some(next) = next else {
             return Some(end);
         };
@@ -155,7 +188,9 @@ fn sentence_end(text: &str) -> Option<usize> {
         if c == '.' && j == i + 1 {
             let prev = i.checked_sub(1).map(|p| chars[p].1);
             // "27. November": an ordinal, not a sentence end.
-            if prev.is_some_and(|p| p.is_ascii_digit()) && (next.is_ascii_digit() || ordinal_context(&chars, i)) {
+            if prev.is_some_and(|p| p.is_ascii_digit())
+                && (next.is_ascii_digit() || ordinal_context(&chars, i))
+            {
                 continue;
             }
             // "J. Smith", "Mr. Smith": an initial or a short abbreviation.
@@ -171,7 +206,11 @@ fn sentence_end(text: &str) -> Option<usize> {
 /// A full stop after a one- or two-digit number that follows nothing but a word start:
 /// the German and Scandinavian ordinal ("am 27. November").
 fn ordinal_context(chars: &[(usize, char)], dot: usize) -> bool {
-    let digits = chars[..dot].iter().rev().take_while(|(_, c)| c.is_ascii_digit()).count();
+    let digits = chars[..dot]
+        .iter()
+        .rev()
+        .take_while(|(_, c)| c.is_ascii_digit())
+        .count();
     let before = dot.checked_sub(digits + 1).map(|p| chars[p].1);
     digits <= 2 && before.is_none_or(char::is_whitespace)
 }
@@ -188,7 +227,28 @@ fn is_abbreviation(chars: &[(usize, char)], dot: usize) -> bool {
         .collect();
     let n = word.chars().count();
     (n == 1 && word.chars().all(char::is_uppercase))
-        || matches!(word.as_str(), "Mr" | "Mrs" | "Ms" | "Dr" | "Prof" | "St" | "Sr" | "Jr" | "Mw" | "Dhr" | "Drs" | "Ir" | "Mme" | "Mlle" | "Sra" | "Sr" | "Sig" | "Nr" | "No" | "Vol" | "Fig")
+        || matches!(
+            word.as_str(),
+            "Mr" | "Mrs"
+                | "Ms"
+                | "Dr"
+                | "Prof"
+                | "St"
+                | "Sr"
+                | "Jr"
+                | "Mw"
+                | "Dhr"
+                | "Drs"
+                | "Ir"
+                | "Mme"
+                | "Mlle"
+                | "Sra"
+                | "Sig"
+                | "Nr"
+                | "No"
+                | "Vol"
+                | "Fig"
+        )
 }
 
 /// `text` cut at a word boundary to at most `limit` characters, `…` added where it was cut.
@@ -205,7 +265,9 @@ pub fn shorten(text: &str, limit: usize) -> String {
         Some(b) if b > 0 => &head[..b],
         _ => head,
     };
-    let trimmed = at_word.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '–' | '—'));
+    let trimmed = at_word.trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | ';' | ':' | '-' | '–' | '—')
+    });
     format!("{trimmed}…")
 }
 
@@ -222,8 +284,14 @@ mod tests {
     #[test]
     fn datelines_in_their_forms() {
         let d = dateline("BEIROET (ANP/AFP) - Hezbollah-leider").expect("a dateline");
-        assert_eq!((d.place.as_str(), d.agency.as_str()), ("BEIROET", "ANP/AFP"));
-        assert_eq!(&"BEIROET (ANP/AFP) - Hezbollah-leider"[d.len..], "Hezbollah-leider");
+        assert_eq!(
+            (d.place.as_str(), d.agency.as_str()),
+            ("BEIROET", "ANP/AFP")
+        );
+        assert_eq!(
+            &"BEIROET (ANP/AFP) - Hezbollah-leider"[d.len..],
+            "Hezbollah-leider"
+        );
         let d = dateline("NEW YORK (ANP/AFP) – De VN").expect("en dash");
         assert_eq!(d.place, "NEW YORK");
         let d = dateline("Den Haag (ANP) — Het kabinet").expect("em dash");
@@ -239,12 +307,23 @@ mod tests {
             "Ongeveer 100.000 mensen gevlucht, meldt UNHCR."
         );
         assert_eq!(
-            first_sentence("Iran zou \"hen mee slepen in een oorlog die niet de hunne is\". Dat zei hij."),
+            first_sentence(
+                "Iran zou \"hen mee slepen in een oorlog die niet de hunne is\". Dat zei hij."
+            ),
             "Iran zou \"hen mee slepen in een oorlog die niet de hunne is\"."
         );
-        assert_eq!(first_sentence("Am 27. November kam er. Dann"), "Am 27. November kam er.");
-        assert_eq!(first_sentence("Dat zei o.a. de premier. Hij"), "Dat zei o.a. de premier.");
-        assert_eq!(first_sentence("Bericht von J. Smith heute! Mehr"), "Bericht von J. Smith heute!");
+        assert_eq!(
+            first_sentence("Am 27. November kam er. Dann"),
+            "Am 27. November kam er."
+        );
+        assert_eq!(
+            first_sentence("Dat zei o.a. de premier. Hij"),
+            "Dat zei o.a. de premier."
+        );
+        assert_eq!(
+            first_sentence("Bericht von J. Smith heute! Mehr"),
+            "Bericht von J. Smith heute!"
+        );
         assert_eq!(first_sentence("no end"), "no end");
     }
 
