@@ -12,6 +12,8 @@ pub use write::{WriteOutcome, write_if_changed};
 use crate::extract::text::collapse;
 use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset, Utc};
+use regex::Regex;
+use std::sync::LazyLock;
 use url::Url;
 
 /// The feed as a whole.
@@ -66,6 +68,17 @@ fn clean(text: &str) -> String {
     collapse(text)
 }
 
+static TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<[a-zA-Z/!?][^<>]*>")
+        .unwrap_or_else(|e| unreachable!("the tag pattern compiles: {e}"))
+});
+
+/// A title as plain text: readers render RSS titles as HTML, so text that looks like a tag
+/// (a page that prints "&lt;b&gt;") is left out rather than shown as markup.
+fn clean_title(text: &str) -> String {
+    collapse(&TAG.replace_all(text, " "))
+}
+
 fn newest(entries: &[Entry]) -> Option<DateTime<Utc>> {
     entries.iter().map(|e| e.published).max()
 }
@@ -81,7 +94,7 @@ pub fn rss(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
     let items = entries
         .iter()
         .map(|e| rss::Item {
-            title: Some(clean(&e.title)),
+            title: Some(clean_title(&e.title)),
             link: e.link.as_ref().map(Url::to_string),
             description: (!e.summary.is_empty()).then(|| clean(&e.summary)),
             guid: Some(rss::Guid {
@@ -106,7 +119,7 @@ pub fn rss(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
         })
         .collect();
     let channel = rss::Channel {
-        title: clean(&meta.title),
+        title: clean_title(&meta.title),
         link: meta.page.to_string(),
         description: clean(&meta.description()),
         generator: Some(format!("pagefeed {}", env!("CARGO_PKG_VERSION"))),
@@ -141,7 +154,7 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
         links.push(link(s, "self", Some("application/atom+xml")));
     }
     let feed = atom::Feed {
-        title: clean(&meta.title).into(),
+        title: clean_title(&meta.title).into(),
         id: meta
             .self_atom
             .as_ref()
@@ -161,7 +174,7 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
         entries: entries
             .iter()
             .map(|e| atom::Entry {
-                title: clean(&e.title).into(),
+                title: clean_title(&e.title).into(),
                 id: e.guid.clone(),
                 updated: fixed(e.published),
                 published: Some(fixed(e.published)),
@@ -208,7 +221,10 @@ mod tests {
             self_rss,
             self_atom,
         };
-        let t = Utc.with_ymd_and_hms(2026, 3, 4, 12, 12, 0).single().expect("time");
+        let t = Utc
+            .with_ymd_and_hms(2026, 3, 4, 12, 12, 0)
+            .single()
+            .expect("time");
         let entries = vec![
             Entry {
                 guid: "https://nieuws.example/a".into(),
@@ -237,11 +253,23 @@ mod tests {
         let (meta, entries) = sample();
         let xml = String::from_utf8(rss(&meta, &entries)).expect("utf-8");
         assert!(xml.contains(r#"<atom:link href="https://feeds.example.org/buitenland.rss" rel="self" type="application/rss+xml"/>"#), "{xml}");
-        assert!(xml.contains(r#"<guid>https://nieuws.example/a</guid>"#), "{xml}");
-        assert!(xml.contains(r#"<guid isPermaLink="false">urn:pagefeed:00ff</guid>"#), "{xml}");
-        assert!(xml.contains("<pubDate>Wed, 4 Mar 2026 12:12:00 +0000</pubDate>"), "{xml}");
+        assert!(
+            xml.contains(r#"<guid>https://nieuws.example/a</guid>"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains(r#"<guid isPermaLink="false">urn:pagefeed:00ff</guid>"#),
+            "{xml}"
+        );
+        assert!(
+            xml.contains("<pubDate>Wed, 4 Mar 2026 12:12:00 +0000</pubDate>"),
+            "{xml}"
+        );
         assert!(xml.contains("<dc:creator>ANP/AFP</dc:creator>"), "{xml}");
-        assert!(xml.contains("&lt;i&gt;title&lt;/i&gt; &amp; more"), "markup is escaped text: {xml}");
+        assert!(
+            xml.contains("<title>A title &amp; more</title>"),
+            "no markup in titles: {xml}"
+        );
         assert!(!xml.contains('\u{1}'));
         let parsed = rss::Channel::read_from(xml.as_bytes()).expect("reads back");
         assert_eq!(parsed.items().len(), 2);

@@ -74,13 +74,26 @@ mod tests {
     fn writes_once_then_leaves_an_unchanged_file_alone() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("sub/a.rss");
-        assert_eq!(write_if_changed(&path, b"one").expect("write"), WriteOutcome::Written);
-        let before = fs::metadata(&path).and_then(|m| m.modified()).expect("mtime");
+        assert_eq!(
+            write_if_changed(&path, b"one").expect("write"),
+            WriteOutcome::Written
+        );
+        let before = fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime");
         std::thread::sleep(std::time::Duration::from_millis(20));
-        assert_eq!(write_if_changed(&path, b"one").expect("write"), WriteOutcome::Unchanged);
-        let after = fs::metadata(&path).and_then(|m| m.modified()).expect("mtime");
+        assert_eq!(
+            write_if_changed(&path, b"one").expect("write"),
+            WriteOutcome::Unchanged
+        );
+        let after = fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime");
         assert_eq!(before, after);
-        assert_eq!(write_if_changed(&path, b"two").expect("write"), WriteOutcome::Written);
+        assert_eq!(
+            write_if_changed(&path, b"two").expect("write"),
+            WriteOutcome::Written
+        );
         assert_eq!(fs::read(&path).expect("read"), b"two");
         let leftovers: Vec<_> = fs::read_dir(path.parent().expect("dir"))
             .expect("list")
