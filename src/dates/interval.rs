@@ -94,7 +94,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn t(h: u32, m: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 3, 4, h, m, 0).single().expect("valid")
+        Utc.with_ymd_and_hms(2026, 3, 4, h, m, 0)
+            .single()
+            .expect("valid")
     }
 
     #[test]
@@ -103,7 +105,11 @@ mod tests {
         let b = Interval::new(t(12, 5), t(13, 5)).expect("nonempty");
         assert_eq!(a.intersect(&b), Interval::new(t(12, 5), t(12, 30)));
         let c = Interval::new(t(12, 30), t(13, 0)).expect("nonempty");
-        assert_eq!(a.intersect(&c), None, "(11:30,12:30] and (12:30,13:00] share nothing");
+        assert_eq!(
+            a.intersect(&c),
+            None,
+            "(11:30,12:30] and (12:30,13:00] share nothing"
+        );
     }
 
     #[test]
