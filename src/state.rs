@@ -53,10 +53,16 @@ pub enum StateError {
         path: PathBuf,
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    #[error("{path}: not a pagefeed state database, or damaged ({detail}); move it aside to start afresh")]
+    #[error(
+        "{path}: not a pagefeed state database, or damaged ({detail}); move it aside to start afresh"
+    )]
     Corrupt { path: PathBuf, detail: String },
     #[error("{path}: written by a newer pagefeed (schema {found}, this one knows up to {known})")]
-    TooNew { path: PathBuf, found: i64, known: i64 },
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
     #[error("{path}: {source}")]
     Sql {
         path: PathBuf,
@@ -102,27 +108,11 @@ impl Store {
     }
 
     fn sql(&self, source: rusqlite::Error) -> StateError {
-        let corrupt = matches!(
-            source.sqlite_error_code(),
-            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
-        );
-        if corrupt {
-            StateError::Corrupt {
-                path: self.path.clone(),
-                detail: source.to_string(),
-            }
-        } else {
-            StateError::Sql {
-                path: self.path.clone(),
-                source,
-            }
-        }
+        classify(&self.path, source)
     }
 
     fn prepare(&mut self) -> Result<(), StateError> {
-        self.conn
-            .busy_timeout(BUSY_WAIT)
-            .map_err(|e| self.sql(e))?;
+        self.conn.busy_timeout(BUSY_WAIT).map_err(|e| self.sql(e))?;
         // WAL lets readers go on while a poll writes; synchronous=FULL makes each commit
         // durable before the feed files that follow it are renamed into place.
         self.conn
@@ -184,12 +174,12 @@ impl Store {
     /// Start a poll: a write transaction that holds the state until committed or dropped.
     pub fn begin(&mut self) -> Result<Poll<'_>, StateError> {
         let path = self.path.clone();
-        let tx = self
+        match self
             .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate);
-        match tx {
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+        {
             Ok(tx) => Ok(Poll { tx, path }),
-            Err(e) => Err(self.sql(e)),
+            Err(e) => Err(classify(&path, e)),
         }
     }
 }
@@ -198,6 +188,25 @@ impl Store {
 pub struct Poll<'a> {
     tx: rusqlite::Transaction<'a>,
     path: PathBuf,
+}
+
+/// A SQLite error as the user should hear it: damage is named as such.
+fn classify(path: &Path, source: rusqlite::Error) -> StateError {
+    let corrupt = matches!(
+        source.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    );
+    if corrupt {
+        StateError::Corrupt {
+            path: path.to_path_buf(),
+            detail: source.to_string(),
+        }
+    } else {
+        StateError::Sql {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
 }
 
 fn secs(t: DateTime<Utc>) -> i64 {
@@ -215,10 +224,7 @@ fn interval(earliest: i64, latest: i64) -> rusqlite::Result<Interval> {
 
 impl Poll<'_> {
     fn err(&self, source: rusqlite::Error) -> StateError {
-        StateError::Sql {
-            path: self.path.clone(),
-            source,
-        }
+        classify(&self.path, source)
     }
 
     /// Every item kept for `feed`, newest published first.
@@ -327,9 +333,7 @@ impl Poll<'_> {
 
     pub fn commit(self) -> Result<(), StateError> {
         let path = self.path;
-        self.tx
-            .commit()
-            .map_err(|source| StateError::Sql { path, source })
+        self.tx.commit().map_err(|e| classify(&path, e))
     }
 }
 
@@ -391,13 +395,18 @@ mod tests {
         let path = dir.path().join(FILE_NAME);
         {
             let conn = Connection::open(&path).expect("open");
-            conn.pragma_update(None, "user_version", 99).expect("pragma");
+            conn.pragma_update(None, "user_version", 99)
+                .expect("pragma");
         }
         let err = Store::open(dir.path()).err().expect("refused");
         assert!(matches!(err, StateError::TooNew { found: 99, .. }), "{err}");
         assert!(err.to_string().contains(FILE_NAME));
 
-        std::fs::write(&path, b"this is not a database, just some text that is long enough").expect("write");
+        std::fs::write(
+            &path,
+            b"this is not a database, just some text that is long enough",
+        )
+        .expect("write");
         let _ = std::fs::remove_file(dir.path().join(format!("{FILE_NAME}-wal")));
         let err = Store::open(dir.path()).err().expect("refused");
         assert!(matches!(err, StateError::Corrupt { .. }), "{err}");
