@@ -1,0 +1,132 @@
+//! Clock times inside a token list: "14:05", "14:05:30", "3:04 PM", "14h05", "14.05 uur",
+//! "9 Uhr" after "um", "à 14h".
+
+use super::text::{Kind, Lex, Tok};
+use chrono::NaiveTime;
+use std::ops::Range;
+
+/// A clock time found in a text, with the tokens it took.
+#[derive(Clone, Debug)]
+pub struct Clock {
+    pub time: NaiveTime,
+    /// Whether seconds were given (then the text names a second, else a minute).
+    pub seconds: bool,
+    pub tokens: Range<usize>,
+}
+
+impl Clock {
+    pub fn parts(&self) -> (NaiveTime, bool) {
+        (self.time, self.seconds)
+    }
+}
+
+#[derive(PartialEq)]
+enum Form {
+    Colon,
+    Dot,
+    Letter,
+    HourOnly,
+}
+
+/// Whether token `i` is a number glued to a separator glued to another number before it
+/// (the "05" of "14:05" or of "27.05.2026"), so no clock or age can start there.
+pub fn continues_number(toks: &[Tok], i: usize) -> bool {
+    i >= 2
+        && !toks[i].spaced
+        && toks[i - 1].kind == Kind::Sep
+        && !toks[i - 1].spaced
+        && toks[i - 2].is_num()
+}
+
+fn two_digits(toks: &[Tok], i: usize) -> Option<u32> {
+    let t = toks.get(i)?;
+    (t.digits() == 2)
+        .then(|| t.value())?
+        .and_then(|v| u32::try_from(v).ok())
+}
+
+fn glued_sep(toks: &[Tok], i: usize, c: char) -> bool {
+    toks.get(i).is_some_and(|t| t.is_sep(c) && !t.spaced)
+}
+
+/// The first clock time in the tokens outside `skip`.
+///
+/// `loose` (a date or day word is already known) also accepts "14.05" without "uur".
+pub fn find(toks: &[Tok], lex: &Lex, loose: bool, skip: Range<usize>) -> Option<Clock> {
+    (0..toks.len()).filter(|i| !skip.contains(i)).find_map(|i| {
+        at(toks, lex, i, loose).filter(|c| c.tokens.end <= skip.start || c.tokens.start >= skip.end)
+    })
+}
+
+/// A clock time starting at token `i`.
+pub fn at(toks: &[Tok], lex: &Lex, i: usize, loose: bool) -> Option<Clock> {
+    let first = toks.get(i)?;
+    if !first.is_num() || !(1..=2).contains(&first.digits()) || continues_number(toks, i) {
+        return None;
+    }
+    let mut hour = u32::try_from(first.value()?).ok()?;
+    let (mut minute, mut second) = (0, None);
+    let mut j = i + 1;
+    let form = if glued_sep(toks, j, ':') && two_digits(toks, j + 1).is_some() {
+        minute = two_digits(toks, j + 1)?;
+        j += 2;
+        if glued_sep(toks, j, ':') {
+            second = Some(two_digits(toks, j + 1)?);
+            j += 2;
+        }
+        Form::Colon
+    } else if glued_sep(toks, j, '.') && two_digits(toks, j + 1).is_some() {
+        minute = two_digits(toks, j + 1)?;
+        j += 2;
+        Form::Dot
+    } else if let Some((_, len)) = lex
+        .clock_after
+        .at(toks, j)
+        .filter(|&(_, len)| two_digits(toks, j + len).is_some())
+    {
+        minute = two_digits(toks, j + len)?;
+        j += len + 1;
+        Form::Letter
+    } else {
+        Form::HourOnly
+    };
+    let (am, pm) = (lex.am.at(toks, j), lex.pm.at(toks, j));
+    let twelve = am.is_some() || pm.is_some();
+    j += am.or(pm).map_or(0, |(_, len)| len);
+    let marker = match lex.clock_after.at(toks, j) {
+        Some((_, len)) if form != Form::Letter => {
+            j += len;
+            Some(len)
+        }
+        _ => None,
+    };
+    let filler = lex.clock_before.ending_at(toks, i).is_some();
+    let accepted = match form {
+        Form::Colon | Form::Letter => true,
+        Form::Dot => twelve || marker.is_some() || loose || filler,
+        Form::HourOnly => {
+            let unit_follows = lex.units.at(toks, i + 1).is_some();
+            twelve
+                || (filler && (marker.is_some() || !unit_follows))
+                || (marker.is_some() && !unit_follows)
+        }
+    };
+    if !accepted || toks.get(j).is_some_and(|t| t.is_num() && !t.spaced) {
+        return None;
+    }
+    if twelve {
+        if !(1..=12).contains(&hour) {
+            return None;
+        }
+        hour %= 12;
+        if pm.is_some() {
+            hour += 12;
+        }
+    }
+    let time = NaiveTime::from_hms_opt(hour, minute, second.unwrap_or(0))?;
+    Some(Clock {
+        time,
+        seconds: second.is_some(),
+        tokens: i..j,
+    })
+}

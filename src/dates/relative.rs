@@ -1,0 +1,277 @@
+//! Relative ages: "18 minuten geleden", "vor 2 Stunden", "il y a 5 min", "hace unos 5 minutos",
+//! "1 uur en 5 minuten geleden", "3u", "een kwartier geleden", and "just now" words.
+//!
+//! An age of n units read with floor rounding means an age in [n, n+1) units; with nearest
+//! rounding [n-½, n+½) units. Seconds to weeks are real durations; months count 28 to 31
+//! days and years 365 to 366 days, so the truth is inside whichever way a site counts them.
+
+use super::clock::continues_number;
+use super::lang::Unit;
+use super::text::{Lex, Tok};
+use super::{Context, Fail, Interval, Reading, Rounding, zone};
+use chrono::{DateTime, Duration, Months, Utc};
+
+/// "Just now" is the five minutes before the fetch: sites say it for ages of a few seconds
+/// up to a minute or two, and five minutes leaves room for slow caches.
+pub const JUST_NOW_SECONDS: i64 = 5 * 60;
+
+/// One part of an age.
+#[derive(Clone, Copy, Debug)]
+enum Amount {
+    Count(u64, Unit),
+    /// "a few", "enkele", "quelques": 1 to 9 units.
+    Few(Unit),
+    /// A fixed age in minutes with its precision: "een kwartier" (15, 15).
+    Span(u32, u32),
+}
+
+const DAY: u64 = 86_400;
+
+/// Shortest and longest length of a unit in seconds.
+fn length(unit: Unit) -> (u64, u64) {
+    match unit {
+        Unit::Second => (1, 1),
+        Unit::Minute => (60, 60),
+        Unit::Hour => (3_600, 3_600),
+        Unit::Day => (DAY, DAY),
+        Unit::Week => (7 * DAY, 7 * DAY),
+        Unit::Month => (28 * DAY, 31 * DAY),
+        Unit::Year => (365 * DAY, 366 * DAY),
+    }
+}
+
+/// Calendar months in a unit (for the point), or 0 for fixed-length units.
+fn months_in(unit: Unit) -> u64 {
+    match unit {
+        Unit::Month => 1,
+        Unit::Year => 12,
+        _ => 0,
+    }
+}
+
+/// An age being added up, in seconds.
+#[derive(Default)]
+struct Age {
+    min: u64,
+    max: u64,
+    /// The age the text names: calendar months plus seconds.
+    months: u64,
+    secs: u64,
+    /// Shortest and longest length of the smallest unit named (the precision).
+    step: (u64, u64),
+}
+
+const TOO_BIG: Fail = Fail::OutOfRange("the age is too large");
+
+fn mul(a: u64, b: u64) -> Result<u64, Fail> {
+    a.checked_mul(b).ok_or(TOO_BIG)
+}
+
+fn add(a: u64, b: u64) -> Result<u64, Fail> {
+    a.checked_add(b).ok_or(TOO_BIG)
+}
+
+impl Age {
+    fn add(&mut self, amount: Amount) -> Result<(), Fail> {
+        let (count_min, count_max, nominal, unit_len, months) = match amount {
+            Amount::Count(n, unit) => (n, n, n, length(unit), months_in(unit)),
+            Amount::Few(unit) => (1, 9, 2, length(unit), months_in(unit)),
+            Amount::Span(minutes, step) => {
+                let secs = u64::from(minutes) * 60;
+                let step = u64::from(step) * 60;
+                self.min = add(self.min, secs)?;
+                self.max = add(self.max, secs)?;
+                self.secs = add(self.secs, secs)?;
+                self.step = (step, step);
+                return Ok(());
+            }
+        };
+        self.min = add(self.min, mul(count_min, unit_len.0)?)?;
+        self.max = add(self.max, mul(count_max, unit_len.1)?)?;
+        if months > 0 {
+            self.months = add(self.months, mul(nominal, months)?)?;
+        } else {
+            self.secs = add(self.secs, mul(nominal, unit_len.0)?)?;
+        }
+        self.step = unit_len;
+        Ok(())
+    }
+
+    /// The least and greatest age (in seconds) the text allows, greatest exclusive.
+    fn bounds(&self, rounding: Rounding) -> Result<(u64, u64), Fail> {
+        match rounding {
+            Rounding::Floor => Ok((self.min, add(self.max, self.step.1)?)),
+            Rounding::Nearest => Ok((
+                self.min.saturating_sub(self.step.0 / 2),
+                add(self.max, self.step.1.div_ceil(2))?,
+            )),
+        }
+    }
+}
+
+fn before(now: DateTime<Utc>, secs: u64) -> Result<DateTime<Utc>, Fail> {
+    i64::try_from(secs)
+        .ok()
+        .and_then(Duration::try_seconds)
+        .and_then(|d| now.checked_sub_signed(d))
+        .ok_or(TOO_BIG)
+}
+
+/// The reading of "just now".
+pub fn just_now(ctx: &Context) -> Result<Reading, Fail> {
+    let earliest = before(ctx.now, JUST_NOW_SECONDS.unsigned_abs())?;
+    let interval = Interval::new(earliest, ctx.now).ok_or(TOO_BIG)?;
+    Ok(Reading {
+        interval,
+        point: ctx.now,
+    })
+}
+
+/// A "just now" phrase anywhere in the text.
+pub fn read_just_now(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
+    match lex.just_now.find(toks) {
+        Some(_) => just_now(ctx).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn reading(amounts: &[Amount], ctx: &Context) -> Result<Reading, Fail> {
+    if let [Amount::Few(Unit::Second)] = amounts {
+        return just_now(ctx);
+    }
+    let mut age = Age::default();
+    for amount in amounts {
+        age.add(*amount)?;
+    }
+    let (least, most) = age.bounds(ctx.rounding)?;
+    let interval = Interval::new(before(ctx.now, most)?, before(ctx.now, least)?).ok_or(TOO_BIG)?;
+    let point = named_point(&age, ctx)?;
+    Ok(Reading {
+        interval,
+        point: interval.clamp(point),
+    })
+}
+
+/// `now` minus the named age, months counted on the calendar in the zone.
+fn named_point(age: &Age, ctx: &Context) -> Result<DateTime<Utc>, Fail> {
+    let mut from = ctx.now;
+    if age.months > 0 {
+        let months = u32::try_from(age.months).map_err(|_| TOO_BIG)?;
+        let local = ctx.now.with_timezone(&ctx.timezone).naive_local();
+        let earlier = local
+            .checked_sub_months(Months::new(months))
+            .ok_or(TOO_BIG)?;
+        from = zone::resolve(ctx.timezone, earlier).ok_or(TOO_BIG)?.0;
+    }
+    before(from, age.secs)
+}
+
+/// A unit at token `j`; one-letter units ("u", "h") only after digits.
+fn unit_at(toks: &[Tok], lex: &Lex, j: usize, after_digits: bool) -> Option<(Unit, usize)> {
+    let (unit, len) = lex.units.at(toks, j)?;
+    (after_digits || toks[j].text.len() > 1).then_some((unit, len))
+}
+
+/// One amount starting at token `i` (approximation words skipped): the amount and its end.
+fn amount_at(toks: &[Tok], lex: &Lex, mut i: usize) -> Result<Option<(Amount, usize)>, Fail> {
+    loop {
+        if let Some(((minutes, step), len)) = lex.spans.at(toks, i) {
+            return Ok(Some((Amount::Span(minutes, step), i + len)));
+        }
+        if let Some((_, len)) = lex.few.at(toks, i)
+            && let Some((unit, ulen)) = unit_at(toks, lex, i + len, false)
+        {
+            return Ok(Some((Amount::Few(unit), i + len + ulen)));
+        }
+        if let Some((n, len)) = lex.numbers.at(toks, i)
+            && let Some((unit, ulen)) = unit_at(toks, lex, i + len, false)
+        {
+            return Ok(Some((Amount::Count(u64::from(n), unit), i + len + ulen)));
+        }
+        if let Some(tok) = toks.get(i).filter(|t| t.is_num())
+            && !continues_number(toks, i)
+            && let Some((unit, ulen)) = unit_at(toks, lex, i + 1, true)
+        {
+            let n = tok
+                .value()
+                .ok_or(Fail::OutOfRange("the number is too large"))?;
+            return Ok(Some((Amount::Count(n, unit), i + 1 + ulen)));
+        }
+        match lex.approx.at(toks, i) {
+            Some((_, len)) => i += len,
+            None => return Ok(None),
+        }
+    }
+}
+
+/// Amounts joined by nothing, a comma or "en"/"and"/"und": "1 uur en 5 minuten".
+fn amounts_at(toks: &[Tok], lex: &Lex, i: usize) -> Result<Option<(Vec<Amount>, usize)>, Fail> {
+    let Some((first, mut end)) = amount_at(toks, lex, i)? else {
+        return Ok(None);
+    };
+    let mut amounts = vec![first];
+    if let Some(minutes) = trailing_minutes(toks, lex, first, end) {
+        amounts.push(Amount::Count(minutes, Unit::Minute));
+        end += 1;
+    }
+    loop {
+        let joiner = if toks.get(end).is_some_and(|t| t.is_sep(',')) {
+            1
+        } else {
+            lex.joiners.at(toks, end).map_or(0, |(_, len)| len)
+        };
+        match amount_at(toks, lex, end + joiner)? {
+            Some((next, next_end)) => {
+                amounts.push(next);
+                end = next_end;
+            }
+            None => return Ok(Some((amounts, end))),
+        }
+    }
+}
+
+/// The "30" of "1u30" / "1h30": two digits glued to an hour unit, with no unit of their own.
+fn trailing_minutes(toks: &[Tok], lex: &Lex, amount: Amount, end: usize) -> Option<u64> {
+    let tok = toks
+        .get(end)
+        .filter(|t| t.is_num() && !t.spaced && t.digits() == 2)?;
+    let minutes = tok.value().filter(|m| *m < 60)?;
+    let after_hours = matches!(amount, Amount::Count(_, Unit::Hour));
+    (after_hours && lex.units.at(toks, end + 1).is_none()).then_some(minutes)
+}
+
+/// A minus sign glued to the number at `i` ("-3 uur"), not a dash between words or numbers.
+fn negative(toks: &[Tok], i: usize) -> bool {
+    i >= 1
+        && toks[i - 1].is_sep('-')
+        && !toks[i].spaced
+        && (i == 1 || toks[i - 1].spaced || !toks[i - 2].is_num())
+}
+
+/// A relative age in the text. With `marked`, only one with a word of the past ("geleden",
+/// "vor", "ago") next to it; without, any ("3u", "5 min"). A word of the future next to it
+/// ("over 3 uur", "in 2 hours") is an error.
+pub fn read(toks: &[Tok], lex: &Lex, ctx: &Context, marked: bool) -> Result<Option<Reading>, Fail> {
+    let mut i = 0;
+    while i < toks.len() {
+        let Some((amounts, end)) = amounts_at(toks, lex, i)? else {
+            i += 1;
+            continue;
+        };
+        if lex.future_before.ending_at(toks, i).is_some()
+            || lex.future_after.at(toks, end).is_some()
+        {
+            return Err(Fail::Future);
+        }
+        if negative(toks, i) {
+            return Err(Fail::OutOfRange("an age cannot be negative"));
+        }
+        let past =
+            lex.ago_before.ending_at(toks, i).is_some() || lex.ago_after.at(toks, end).is_some();
+        if past || !marked {
+            return reading(&amounts, ctx).map(Some);
+        }
+        i = end;
+    }
+    Ok(None)
+}

@@ -1,0 +1,119 @@
+//! The phrasings table: real-world date texts per language with their expected readings.
+
+use super::*;
+
+const TABLE: &str = include_str!("phrasings.tsv");
+
+struct Row<'a> {
+    line: usize,
+    lang: &'a str,
+    zone: &'a str,
+    now: &'a str,
+    text: &'a str,
+    expected: Option<(&'a str, &'a str, &'a str)>,
+    rounding: Rounding,
+}
+
+fn rows() -> Vec<Row<'static>> {
+    TABLE
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|(i, l)| {
+            let c: Vec<&str> = l.split('\t').collect();
+            assert!(c.len() >= 7, "line {}: expected 7 columns: {l}", i + 1);
+            let rounding = c.get(7).map_or(Rounding::Floor, |r| {
+                Rounding::from_name(r).unwrap_or_else(|| panic!("line {}: rounding {r}", i + 1))
+            });
+            let expected = (c[4] != "error").then_some((c[4], c[5], c[6]));
+            Row {
+                line: i + 1,
+                lang: c[0],
+                zone: c[1],
+                now: c[2],
+                text: c[3],
+                expected,
+                rounding,
+            }
+        })
+        .collect()
+}
+
+fn check(row: &Row) -> Result<(), String> {
+    let got = read_at(row.text, row.lang, row.now, row.zone, row.rounding);
+    match (row.expected, got) {
+        (None, Err(_)) => Ok(()),
+        (None, Ok(r)) => Err(format!(
+            "expected an error, got {} point {}",
+            r.interval, r.point
+        )),
+        (Some(_), Err(e)) => Err(format!("error: {e}")),
+        (Some((e, l, p)), Ok(r)) => {
+            let want = Reading {
+                interval: Interval::new(at(e), at(l)).ok_or("empty expected interval")?,
+                point: at(p),
+            };
+            if r == want {
+                Ok(())
+            } else {
+                Err(format!(
+                    "got {} point {}, want {} point {}",
+                    r.interval,
+                    r.point.to_rfc3339(),
+                    want.interval,
+                    want.point.to_rfc3339()
+                ))
+            }
+        }
+    }
+}
+
+#[test]
+fn every_phrasing_reads_as_expected() {
+    let rows = rows();
+    let failures: Vec<String> = rows
+        .iter()
+        .filter_map(|row| {
+            check(row)
+                .err()
+                .map(|why| format!("line {} [{}] {:?}: {why}", row.line, row.lang, row.text))
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{} of {} phrasings failed:\n{}",
+        failures.len(),
+        rows.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_table_is_big_enough() {
+    let rows = rows();
+    assert!(rows.len() >= 300, "{} rows", rows.len());
+    for lang in Language::all() {
+        let n = rows.iter().filter(|r| r.lang == lang.code()).count();
+        assert!(n >= 30, "{}: only {n} phrasings", lang.code());
+    }
+}
+
+/// Every row also reads the same with "auto" languages, unless the language matters.
+#[test]
+fn readings_in_auto_contain_the_same_point_mostly() {
+    let rows = rows();
+    let same = rows
+        .iter()
+        .filter(|r| r.expected.is_some())
+        .filter(|r| {
+            let own = read_at(r.text, r.lang, r.now, r.zone, r.rounding);
+            let auto = read_at(r.text, "", r.now, r.zone, r.rounding);
+            own == auto
+        })
+        .count();
+    let total = rows.iter().filter(|r| r.expected.is_some()).count();
+    assert!(
+        same * 100 >= total * 95,
+        "only {same} of {total} read the same in auto"
+    );
+}
