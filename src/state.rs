@@ -99,8 +99,19 @@ impl Store {
             source: Box::new(e),
         })?;
         let mut store = Store { conn, path };
-        store.prepare()?;
-        Ok(store)
+        // Setting up a new file (journal mode, schema) can meet another process doing the
+        // same; SQLite reports that as busy without waiting, so wait here.
+        let started = std::time::Instant::now();
+        loop {
+            match store.prepare() {
+                Err(StateError::Sql { source, .. })
+                    if is_busy(&source) && started.elapsed() < BUSY_WAIT =>
+                {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other.map(|()| store),
+            }
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -113,8 +124,8 @@ impl Store {
 
     fn prepare(&mut self) -> Result<(), StateError> {
         self.conn.busy_timeout(BUSY_WAIT).map_err(|e| self.sql(e))?;
-        // WAL lets readers go on while a poll writes; synchronous=FULL makes each commit
-        // durable before the feed files that follow it are renamed into place.
+        // WAL lets readers go on while a poll writes; synchronous=FULL makes every commit
+        // durable once it returns.
         self.conn
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(|e| self.sql(e))?;
@@ -188,6 +199,13 @@ impl Store {
 pub struct Poll<'a> {
     tx: rusqlite::Transaction<'a>,
     path: PathBuf,
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 /// A SQLite error as the user should hear it: damage is named as such.
