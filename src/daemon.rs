@@ -1,7 +1,7 @@
 //! The run loop: when each feed is polled, and the service around it (logging, signals).
 
 use crate::config::{self, Config};
-use crate::fetch::{FetchOptions, Fetcher};
+use crate::fetch::Fetcher;
 use crate::poll::{self, Places};
 use chrono::Utc;
 use std::path::PathBuf;
@@ -86,16 +86,10 @@ fn start(
     config: Arc<Config>,
     stop: watch::Receiver<bool>,
 ) -> Result<Vec<tokio::task::JoinHandle<()>>, u8> {
-    let fetcher = Arc::new(
-        Fetcher::new(FetchOptions {
-            user_agent: config.user_agent.clone(),
-            ..FetchOptions::default()
-        })
-        .map_err(|e| {
-            eprintln!("pagefeed: {e}");
-            1
-        })?,
-    );
+    let fetcher = Arc::new(Fetcher::new(config.fetch_options()).map_err(|e| {
+        eprintln!("pagefeed: {e}");
+        1
+    })?);
     let slots = Arc::new(tokio::sync::Semaphore::new(config.concurrency));
     let places = Places::from(config.as_ref());
     Ok(config
@@ -113,7 +107,7 @@ fn start(
                         let Ok(_slot) = slots.acquire().await else { return };
                         match poll::poll(places.clone(), feed.clone(), &fetcher, None, Utc::now()).await {
                             Ok(r) => tracing::info!(feed = %r.feed, items = r.items, new = r.new, "polled"),
-                            Err(e) => tracing::error!(feed = %feed.id, "poll failed: {e}"),
+                            Err(e) => tracing::error!("feed {:?}: {e}", feed.id),
                         }
                     }
                     tokio::select! {

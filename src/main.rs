@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use pagefeed::config::{self, Config};
 use pagefeed::dates::{self, Language, Rounding};
-use pagefeed::fetch::{FetchOptions, Fetched, Fetcher};
+use pagefeed::fetch::{Fetched, Fetcher};
 use pagefeed::poll::{self, Places};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -74,7 +74,9 @@ enum Command {
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| format!("{s:?} is not an RFC 3339 time such as 2026-03-04T13:30:00+01:00 ({e})"))
+        .map_err(|e| {
+            format!("{s:?} is not an RFC 3339 time such as 2026-03-04T13:30:00+01:00 ({e})")
+        })
 }
 
 fn main() -> ExitCode {
@@ -141,7 +143,11 @@ fn check(explicit: Option<PathBuf>) -> u8 {
                 "{}: OK, {} feed(s): {}",
                 c.path.display(),
                 c.feeds.len(),
-                c.feeds.iter().map(|f| f.id.as_str()).collect::<Vec<_>>().join(", ")
+                c.feeds
+                    .iter()
+                    .map(|f| f.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
             0
         }
@@ -150,11 +156,7 @@ fn check(explicit: Option<PathBuf>) -> u8 {
 }
 
 fn fetcher(c: &Config) -> Result<Fetcher, u8> {
-    Fetcher::new(FetchOptions {
-        user_agent: c.user_agent.clone(),
-        ..FetchOptions::default()
-    })
-    .map_err(|e| {
+    Fetcher::new(c.fetch_options()).map_err(|e| {
         eprintln!("pagefeed: {e}");
         1
     })
@@ -204,7 +206,7 @@ async fn once(c: Config, only: Vec<String>, now: Option<DateTime<Utc>>) -> u8 {
                         true
                     }
                     Err(e) => {
-                        tracing::error!(feed = %id, "poll failed: {e}");
+                        tracing::error!("feed {id:?}: {e}");
                         false
                     }
                 }
@@ -275,7 +277,12 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
             }
         }
     } else {
-        println!("{} item(s) on {} at {}", outcome.on_page, page.url, now.to_rfc3339());
+        println!(
+            "{} item(s) on {} at {}",
+            outcome.on_page,
+            page.url,
+            now.to_rfc3339()
+        );
         for i in &outcome.items {
             let r = &i.record;
             println!();
@@ -316,7 +323,10 @@ fn date(
             Some(l) => languages.push(l),
             None => {
                 let known: Vec<&str> = Language::all().iter().map(|l| l.code()).collect();
-                eprintln!("pagefeed: unknown language {code:?}; use auto or one of {}", known.join(", "));
+                eprintln!(
+                    "pagefeed: unknown language {code:?}; use auto or one of {}",
+                    known.join(", ")
+                );
                 return 2;
             }
         }

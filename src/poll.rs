@@ -144,10 +144,12 @@ pub fn process(
     now: DateTime<Utc>,
     previous: Vec<StoredItem>,
 ) -> Result<Outcome, PollError> {
-    let extracted = extract::extract(&page.text, &page.url, page.from_file, &feed.items)
-        .map_err(|source| PollError::Extract {
-            url: page.url.to_string(),
-            source,
+    let extracted =
+        extract::extract(&page.text, &page.url, page.from_file, &feed.items).map_err(|source| {
+            PollError::Extract {
+                url: page.url.to_string(),
+                source,
+            }
         })?;
     let page_link = if page.from_file {
         extracted.base.clone()
@@ -160,7 +162,9 @@ pub fn process(
         .or(extracted.title.clone())
         .unwrap_or_else(|| feed.id.clone());
     let seen = read_dates(feed, extracted.items, now);
-    Ok(advance(feed, base_url, title, page_link, seen, now, previous))
+    Ok(advance(
+        feed, base_url, title, page_link, seen, now, previous,
+    ))
 }
 
 /// The timeline step of [`process`], for items already extracted and dated.
@@ -180,7 +184,10 @@ pub fn advance(
         records.push(p.record.clone());
         fields.insert(p.record.guid.clone(), p);
     }
-    let new = seen.iter().filter(|s| !fields.contains_key(&s.item.guid)).count();
+    let new = seen
+        .iter()
+        .filter(|s| !fields.contains_key(&s.item.guid))
+        .count();
     let sightings: Vec<Sighting<'_>> = seen
         .iter()
         .map(|s| Sighting {
