@@ -1,0 +1,103 @@
+#!/usr/bin/env python3
+"""Read pagefeed's output the way feed readers do, and report what a reader would trip on.
+
+usage: feedread.py [--dir DIR]... [FILE]...
+
+Each .rss/.atom file is parsed with feedparser (the parser behind many readers) and checked:
+it parses without complaint as RSS 2.0 or Atom 1.0; the feed has a title and a link; every
+entry has a unique id, a title without markup, an absolute http(s) link and a date; an RSS
+guid marked as permalink is a URL; an Atom feed has an updated date and an author. Where a
+folder holds both <id>.rss and <id>.atom, the two must list the same links with the same
+times in the same order. Prints one line per problem and a closing count; exits 1 on any.
+"""
+import calendar
+import os
+import re
+import sys
+
+try:
+    import feedparser
+except ImportError:
+    sys.exit("feedread: needs feedparser: python3 -m pip install -r tests/requirements.txt")
+
+MARKUP = re.compile(r"<[a-zA-Z/!][^>]*>")
+ABSOLUTE = re.compile(r"^https?://[^/\s]+")
+
+
+def stamp(entry):
+    t = entry.get("published_parsed") or entry.get("updated_parsed")
+    return calendar.timegm(t) if t else None
+
+
+def check_file(path, problems):
+    with open(path, "rb") as f:
+        parsed = feedparser.parse(f.read())
+
+    def say(msg):
+        problems.append(f"{path}: {msg}")
+
+    if parsed.bozo:
+        say(f"a reader's parser complains: {parsed.get('bozo_exception')!r}")
+    expected = "rss20" if path.endswith(".rss") else "atom10"
+    if parsed.version != expected:
+        say(f"read as {parsed.version!r}, expected {expected}")
+    if not parsed.feed.get("title"):
+        say("the feed has no title")
+    if not ABSOLUTE.match(parsed.feed.get("link", "")):
+        say(f"the feed's link {parsed.feed.get('link')!r} is not an absolute http(s) URL")
+    if expected == "atom10":
+        if not parsed.feed.get("updated_parsed"):
+            say("the Atom feed has no updated date")
+        if not parsed.feed.get("author"):
+            say("the Atom feed has no author")
+    ids = set()
+    for n, e in enumerate(parsed.entries, 1):
+        where = f"entry {n}"
+        eid = e.get("id")
+        if not eid:
+            say(f"{where}: no id")
+        elif eid in ids:
+            say(f"{where}: id {eid!r} repeats")
+        ids.add(eid)
+        title = e.get("title", "")
+        if not title:
+            say(f"{where}: no title")
+        elif MARKUP.search(title):
+            say(f"{where}: markup in the title {title!r}")
+        if not ABSOLUTE.match(e.get("link", "")):
+            say(f"{where}: link {e.get('link')!r} is not an absolute http(s) URL")
+        if expected == "rss20" and e.get("guidislink") and not ABSOLUTE.match(eid or ""):
+            say(f"{where}: guid {eid!r} is marked a permalink but is no URL")
+        if stamp(e) is None:
+            say(f"{where}: no date a reader can parse")
+    return [(e.get("link"), stamp(e)) for e in parsed.entries]
+
+
+def main(argv):
+    files = []
+    args = iter(argv)
+    for a in args:
+        if a == "--dir":
+            d = next(args, None)
+            if d and os.path.isdir(d):
+                for root, _, names in os.walk(d):
+                    files += [os.path.join(root, n) for n in names if n.endswith((".rss", ".atom"))]
+        else:
+            files.append(a)
+    problems = []
+    read = {}
+    for path in sorted(files):
+        read[path] = check_file(path, problems)
+    for path, entries in read.items():
+        if path.endswith(".rss"):
+            twin = path[: -len(".rss")] + ".atom"
+            if twin in read and read[twin] != entries:
+                problems.append(f"{path}: RSS and Atom differ in links, times or order")
+    for p in problems:
+        print(p)
+    print(f"feedread: {len(files)} feed file(s) read, {len(problems)} problem(s)")
+    return 1 if problems or not files else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
