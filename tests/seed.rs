@@ -189,3 +189,163 @@ fn a_poll_that_changes_nothing_leaves_the_files_alone() {
     );
     assert_eq!(bytes, ws.read("feeds/buitenland.rss"));
 }
+
+/// Interval bounds as `preview --json` gives them, in +01:00 clock time.
+fn preview_intervals(ws: &Workspace, now: &str) -> Vec<(String, String, String, String)> {
+    let out = ws.run(&["preview", "buitenland", "--json", "--now", now]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let clock = |v: &serde_json::Value| {
+        DateTime::parse_from_rfc3339(v.as_str().expect("a time"))
+            .expect("RFC 3339")
+            .with_timezone(&FixedOffset::east_opt(3600).expect("+01:00"))
+            .format("%H:%M")
+            .to_string()
+    };
+    items
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|i| {
+            (
+                i["link"]
+                    .as_str()
+                    .expect("link")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("")
+                    .to_string(),
+                clock(&i["earliest"]),
+                clock(&i["latest"]),
+                clock(&i["published"]),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn three_polls_narrow_the_intervals_and_keep_every_time() {
+    let server = Server::files(&seed_dir());
+    let ws = Workspace::new();
+    let mut first_seen: std::collections::HashMap<String, DateTime<FixedOffset>> =
+        Default::default();
+    for (page, now) in ["1330", "1405", "1640"].iter().zip(SEED_NOW) {
+        ws.config(&seed_config(
+            &server.url(&format!("/buitenland-{page}.html")),
+        ));
+        let out = ws.run(&["once", "--now", now]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let rss = rss::Channel::read_from(ws.read("feeds/buitenland.rss").as_bytes()).expect("RSS");
+        for item in rss.items() {
+            let link = item.link().expect("link").to_string();
+            let t = DateTime::parse_from_rfc2822(item.pub_date().expect("date")).expect("date");
+            let first = *first_seen.entry(link.clone()).or_insert(t);
+            // Every published time stays inside the interval it was first published with;
+            // on this page's polls that means it never moved at all but for UNHCR, which
+            // the 14:05 poll proved to be older than its 13:30 time.
+            if !link.ends_with("honderdduizend-mensen-gevlucht-uit-teheran") {
+                assert_eq!(t, first, "{link} moved");
+            }
+        }
+        // The same poll again changes nothing.
+        let before = ws.read("feeds/buitenland.atom");
+        assert!(ws.run(&["once", "--now", now]).status.success());
+        assert_eq!(
+            before,
+            ws.read("feeds/buitenland.atom"),
+            "a repeated poll at {now}"
+        );
+    }
+    let rss = rss::Channel::read_from(ws.read("feeds/buitenland.rss").as_bytes()).expect("RSS");
+    let links: Vec<&str> = rss.items().iter().filter_map(|i| i.link()).collect();
+    assert_eq!(links.len(), 8, "{links:?}");
+    assert!(
+        links[0].ends_with("vn-veiligheidsraad-spoedberaad"),
+        "the new item on top"
+    );
+    assert!(
+        links[7].ends_with("qatar-beschuldigt-iran"),
+        "Doha kept as history"
+    );
+    let times: Vec<DateTime<FixedOffset>> = rss
+        .items()
+        .iter()
+        .map(|i| DateTime::parse_from_rfc2822(i.pub_date().expect("date")).expect("date"))
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[0] > w[1]),
+        "strictly newest first: {times:?}"
+    );
+    assert_eq!(
+        times[7],
+        local("10:30") - chrono::Duration::seconds(2),
+        "Doha keeps its time"
+    );
+    // UNHCR moved inside its first interval (11:30, 12:30] and now sits in (11:40, 12:05].
+    assert!(
+        local("11:40") < times[4] && times[4] <= local("12:05"),
+        "{}",
+        times[4]
+    );
+
+    let seen = preview_intervals(&ws, SEED_NOW[2]);
+    let find = |slug: &str| {
+        seen.iter()
+            .find(|(s, ..)| s == slug)
+            .map(|(_, a, b, _)| (a.as_str(), b.as_str()))
+            .unwrap_or_else(|| panic!("{slug} not in preview: {seen:?}"))
+    };
+    assert_eq!(
+        find("witte-huis-spanje-werkt-militair-samen-met-vs"),
+        ("12:05", "12:30")
+    );
+    assert_eq!(
+        find("honderdduizend-mensen-gevlucht-uit-teheran"),
+        ("11:40", "12:05")
+    );
+    assert_eq!(find("vn-veiligheidsraad-spoedberaad"), ("13:52", "13:53"));
+    assert_eq!(
+        find("hezbollah-leider-zweert-zich-niet-over-te-geven"),
+        ("13:11", "13:12")
+    );
+}
+
+#[test]
+fn preview_writes_nothing_and_prints_every_field() {
+    let ws = Workspace::new();
+    let page = seed_dir().join("buitenland-1330.html");
+    ws.config(&seed_config(&page.display().to_string()));
+    let out = ws.run(&["preview", "buitenland", "--json", "--now", SEED_NOW[0]]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let items = items.as_array().expect("array");
+    assert_eq!(items.len(), 7);
+    for key in [
+        "title",
+        "link",
+        "guid",
+        "summary",
+        "published",
+        "earliest",
+        "latest",
+        "author",
+        "categories",
+    ] {
+        assert!(
+            items.iter().all(|i| i.get(key).is_some()),
+            "every item has {key}"
+        );
+    }
+    assert_eq!(items[0]["author"], "ANP/AFP");
+    assert_eq!(items[0]["categories"][0], "BEIROET");
+    assert!(
+        !ws.path("feeds").exists() && !ws.path("state").exists(),
+        "preview wrote something"
+    );
+    let text = ws.run(&["preview", "buitenland", "--now", SEED_NOW[0]]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("7 item(s)") && text.contains("Heel Irak kampt"),
+        "{text}"
+    );
+}

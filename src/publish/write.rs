@@ -28,6 +28,7 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<WriteOutcome> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    remove_leftovers(&dir, &name);
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = OpenOptions::new()
@@ -48,6 +49,22 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<WriteOutcome> {
         return Err(with_path(e, path));
     }
     Ok(WriteOutcome::Written)
+}
+
+/// Temporary files of writes that were killed before their rename. Callers hold the state's
+/// write lock while writing, so no other writer of `name` is running.
+fn remove_leftovers(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&prefix) && file.ends_with(".tmp") {
+            let _ = fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Feed files are for any web server to serve: readable by all, whatever the umask.

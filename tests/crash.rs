@@ -1,0 +1,149 @@
+//! A poll killed at any moment leaves a state and feed files that are whole and consistent:
+//! every file a reader can open parses, the state opens, and the next poll that runs to the
+//! end gives exactly the files of a run that was never interrupted.
+
+mod common;
+
+use common::*;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn spawn(ws: &Workspace, now: &str) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+        .args(["once", "--now", now, "-c"])
+        .arg(ws.path("pagefeed.toml"))
+        .env("PAGEFEED_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn pagefeed")
+}
+
+/// How long one uninterrupted poll takes here, to spread the kills over it.
+fn duration_of_one_poll(ws: &Workspace, now: &str) -> Duration {
+    let started = Instant::now();
+    let status = spawn(ws, now).wait().expect("wait");
+    assert!(status.success());
+    started.elapsed()
+}
+
+fn files_are_whole(ws: &Workspace) {
+    for (name, parse) in [
+        (
+            "feeds/big.rss",
+            (|b: &[u8]| {
+                rss::Channel::read_from(b)
+                    .map(|c| c.items().len())
+                    .map_err(|e| e.to_string())
+            }) as fn(&[u8]) -> Result<usize, String>,
+        ),
+        ("feeds/big.atom", |b: &[u8]| {
+            atom_syndication::Feed::read_from(b)
+                .map(|f| f.entries().len())
+                .map_err(|e| e.to_string())
+        }),
+    ] {
+        match std::fs::read(ws.path(name)) {
+            Ok(bytes) => {
+                let n = parse(&bytes).unwrap_or_else(|e| panic!("{name} is not whole: {e}"));
+                assert!(n > 0, "{name} is empty");
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => panic!("{name}: {e}"),
+        }
+    }
+    let leftovers: Vec<String> = std::fs::read_dir(ws.path("feeds"))
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(
+        leftovers.iter().filter(|n| n.ends_with(".tmp")).count() <= 2,
+        "killed writes leave at most their own temporary files: {leftovers:?}"
+    );
+    assert!(
+        leftovers
+            .iter()
+            .all(|n| n.ends_with(".rss") || n.ends_with(".atom") || n.ends_with(".tmp")),
+        "{leftovers:?}"
+    );
+}
+
+/// A big listing, so that a poll spends real time parsing, committing and writing.
+fn listing(minutes_later: usize) -> String {
+    let mut page = String::from("<html><head><title>Big</title></head><body><ol>");
+    for n in 0..1000 {
+        page.push_str(&format!(
+            "<li><a href=\"/item/{n}\">Item number {n} of the list, with some words to carry.</a> <span class=\"t\">{} minutes ago</span></li>",
+            n + 1 + minutes_later
+        ));
+    }
+    page.push_str("</ol></body></html>");
+    page
+}
+
+fn config(ws: &Workspace, server: &Server, path: &str) {
+    ws.config(&format!(
+        "output_dir = \"feeds\"\nstate_dir = \"state\"\nmax_items = 2000\n[[feed]]\nid = \"big\"\nurl = \"{}\"\nlanguage = \"en\"\n[feed.items]\nselect = \"ol > li\"\ndate = \"span.t\"\n",
+        server.url(path)
+    ));
+}
+
+#[test]
+fn polls_killed_at_any_moment_leave_whole_consistent_state_and_files() {
+    let (first, second) = (listing(0), listing(35));
+    let server = Server::start(move |req| {
+        Response::html(if req.path == "/second" {
+            second.clone()
+        } else {
+            first.clone()
+        })
+    });
+    // The reference: the same two polls, never interrupted.
+    let reference = Workspace::new();
+    config(&reference, &server, "/first");
+    let took = duration_of_one_poll(&reference, SEED_NOW[0]);
+    config(&reference, &server, "/second");
+    duration_of_one_poll(&reference, SEED_NOW[1]);
+
+    let ws = Workspace::new();
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut kills = 0;
+    for (path, now) in [("/first", SEED_NOW[0]), ("/second", SEED_NOW[1])] {
+        config(&ws, &server, path);
+        for _ in 0..15 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            let delay = took.mul_f64((seed >> 11) as f64 / (1u64 << 53) as f64 * 1.2);
+            let mut child = spawn(&ws, now);
+            std::thread::sleep(delay);
+            if child.try_wait().expect("try_wait").is_none() {
+                child.kill().expect("kill");
+                kills += 1;
+            }
+            child.wait().expect("wait");
+            files_are_whole(&ws);
+        }
+        let out = ws.run(&["once", "--now", now]);
+        assert!(
+            out.status.success(),
+            "the poll after the kills: {}",
+            stderr(&out)
+        );
+        files_are_whole(&ws);
+    }
+    assert!(
+        kills >= 10,
+        "only {kills} polls were killed mid-way; the test proves little"
+    );
+    for f in ["feeds/big.rss", "feeds/big.atom"] {
+        assert_eq!(
+            ws.read(f),
+            reference.read(f),
+            "{f} differs from the uninterrupted run"
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! `pagefeed date`: the tool a user reaches for when a date comes out wrong, driven as a user
+//! drives it.
+
+use std::process::{Command, Output};
+
+fn date(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+        .arg("date")
+        .args(args)
+        .output()
+        .expect("run pagefeed")
+}
+
+/// `(earliest, latest, published)` from `--json`.
+fn json(args: &[&str]) -> (String, String, String) {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = date(&all);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    let s = |k: &str| {
+        v[k].as_str()
+            .unwrap_or_else(|| panic!("{k} missing: {v}"))
+            .to_string()
+    };
+    (s("earliest"), s("latest"), s("published"))
+}
+
+const AMS: [&str; 2] = ["--timezone", "Europe/Amsterdam"];
+
+#[test]
+fn relative_dutch_as_in_the_spec() {
+    let (e, l, p) = json(&[
+        "18 minuten geleden",
+        "--language",
+        "nl",
+        AMS[0],
+        AMS[1],
+        "--now",
+        "2026-03-04T13:30:00+01:00",
+    ]);
+    assert_eq!(
+        (e.as_str(), l.as_str(), p.as_str()),
+        (
+            "2026-03-04T13:11:00+01:00",
+            "2026-03-04T13:12:00+01:00",
+            "2026-03-04T13:12:00+01:00"
+        )
+    );
+    let (e, l, _) = json(&[
+        "1 uur geleden",
+        "-l",
+        "nl",
+        AMS[0],
+        AMS[1],
+        "--now",
+        "2026-03-04T13:30:00+01:00",
+    ]);
+    assert_eq!(
+        (e.as_str(), l.as_str()),
+        ("2026-03-04T11:30:00+01:00", "2026-03-04T12:30:00+01:00")
+    );
+}
+
+#[test]
+fn nearest_rounding_is_a_flag() {
+    let (e, l, _) = json(&[
+        "1 uur geleden",
+        "-l",
+        "nl",
+        "--rounding",
+        "nearest",
+        AMS[0],
+        AMS[1],
+        "--now",
+        "2026-03-04T13:30:00+01:00",
+    ]);
+    assert_eq!(
+        (e.as_str(), l.as_str()),
+        ("2026-03-04T12:00:00+01:00", "2026-03-04T13:00:00+01:00")
+    );
+}
+
+#[test]
+fn yesterday_with_a_clock_time_across_the_autumn_change() {
+    // 2026-10-25 02:30 happens twice in Amsterdam: the interval covers both.
+    let (e, l, p) = json(&[
+        "gisteren 02:30",
+        "-l",
+        "nl",
+        AMS[0],
+        AMS[1],
+        "--now",
+        "2026-10-26T09:00:00+01:00",
+    ]);
+    assert_eq!(p, "2026-10-25T02:30:00+02:00");
+    assert_eq!(e, "2026-10-25T02:29:59+02:00");
+    assert_eq!(l, "2026-10-25T02:30:59+01:00");
+}
+
+#[test]
+fn today_in_the_spring_gap() {
+    // 02:30 on 2026-03-29 never happens: read with the offset before the gap.
+    let (_, _, p) = json(&[
+        "vandaag 02:30",
+        "-l",
+        "nl",
+        AMS[0],
+        AMS[1],
+        "--now",
+        "2026-03-29T12:00:00+02:00",
+    ]);
+    assert_eq!(p, "2026-03-29T03:30:00+02:00");
+}
+
+#[test]
+fn a_date_without_a_year_is_the_nearest_before_the_fetch() {
+    let (_, _, p) = json(&[
+        "28 dec",
+        "-l",
+        "nl",
+        AMS[0],
+        AMS[1],
+        "--now",
+        "2026-01-02T10:00:00+01:00",
+    ]);
+    assert_eq!(p, "2025-12-28T00:00:00+01:00");
+}
+
+#[test]
+fn languages_and_auto() {
+    let now = ["--now", "2026-11-27T15:00:00+01:00", AMS[0], AMS[1]];
+    for (text, lang, published) in [
+        ("vor 2 Stunden", "de", "2026-11-27T13:00:00+01:00"),
+        ("il y a 5 min", "fr", "2026-11-27T14:55:00+01:00"),
+        ("hace 2 horas", "es", "2026-11-27T13:00:00+01:00"),
+        ("2 hours ago", "en", "2026-11-27T13:00:00+01:00"),
+        ("un'ora fa", "it", "2026-11-27T14:00:00+01:00"),
+        ("há 3 dias", "pt", "2026-11-24T15:00:00+01:00"),
+        (
+            "27. November 2026, 09:15 Uhr",
+            "de",
+            "2026-11-27T09:15:00+01:00",
+        ),
+        ("Nov 27, 2026 2:05 PM", "en", "2026-11-27T14:05:00+01:00"),
+    ] {
+        let mut args = vec![text, "--language", lang];
+        args.extend(now);
+        assert_eq!(json(&args).2, published, "{text} in {lang}");
+        let mut auto = vec![text];
+        auto.extend(now);
+        assert_eq!(json(&auto).2, published, "{text} with auto");
+    }
+}
+
+#[test]
+fn unreadable_text_exits_1_and_bad_flags_exit_2() {
+    let out = date(&["the day the music died", "--now", "2026-11-27T15:00:00Z"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the day the music died"));
+    for (text, why) in [("99999 jaar geleden", "absurd"), ("-3 uur", "negative")] {
+        let out = date(&["-l", "nl", "--now", "2026-11-27T15:00:00Z", "--", text]);
+        assert_eq!(out.status.code(), Some(1), "{why}: {text}");
+    }
+    assert_eq!(
+        date(&["1 uur geleden", "--language", "xx"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        date(&["1 uur geleden", "--timezone", "Mars/Base"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        date(&["1 uur geleden", "--now", "yesterday"]).status.code(),
+        Some(2)
+    );
+}
