@@ -13,5 +13,6 @@ pub mod extract;
 pub mod fetch;
 pub mod poll;
 pub mod publish;
+pub mod robots;
 pub mod state;
 pub mod timeline;

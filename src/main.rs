@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use pagefeed::config::{self, Config};
+use pagefeed::daemon::politeness::Politeness;
 use pagefeed::dates::{self, Language, Rounding};
 use pagefeed::fetch::{Fetched, Fetcher};
 use pagefeed::poll::{self, Places};
@@ -98,6 +99,7 @@ fn main() -> ExitCode {
         }
         Command::Run => {
             let path = config::locate(cli.config.as_deref(), env("PAGEFEED_CONFIG").as_deref());
+            pagefeed::daemon::bound_the_heap();
             runtime(pagefeed::daemon::run(path))
         }
     };
@@ -178,6 +180,15 @@ async fn once(c: Config, only: Vec<String>, now: Option<DateTime<Utc>>) -> u8 {
         Ok(f) => f,
         Err(code) => return code,
     };
+    let robots = match pagefeed::robots::Robots::new(&c.fetch_options()) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("pagefeed: {e}");
+            return 1;
+        }
+    };
+    // The same politeness as the daemon: robots.txt, one request at a time per host.
+    let polite = Politeness::new(c.concurrency, c.host_delay, robots);
     let places = Places::from(&c);
     let feeds: Vec<Arc<config::Feed>> = c
         .feeds
@@ -188,10 +199,10 @@ async fn once(c: Config, only: Vec<String>, now: Option<DateTime<Utc>>) -> u8 {
     let results: Vec<bool> = futures_util::stream::iter(feeds)
         .map(|feed| {
             let places = places.clone();
-            let fetcher = &fetcher;
+            let (fetcher, polite) = (&fetcher, &polite);
             async move {
                 let id = feed.id.clone();
-                match poll::poll(places, feed, fetcher, now, Utc::now()).await {
+                match poll::poll(places, feed, fetcher, polite, now, Utc::now()).await {
                     Ok(r) => {
                         tracing::info!(
                             feed = %r.feed,
@@ -239,16 +250,29 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
         }
     };
     let now = poll::fetch_moment(now, &page, Utc::now());
-    let outcome = match poll::process(&feed, c.base_url.as_ref(), &page, now, Vec::new()) {
+    // What earlier polls established narrows what this page says; nothing is written.
+    let previous = match pagefeed::state::Store::peek(&c.state_dir, &feed.id) {
+        Ok(items) => items,
+        Err(e) => {
+            eprintln!("feed {id:?}: {e}");
+            return 1;
+        }
+    };
+    let outcome = match poll::process(&feed, c.base_url.as_ref(), &page, now, previous) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("feed {id:?}: {e}");
             return 1;
         }
     };
+    // The page's items, in page order; history is the feed's business, not the page's.
+    let on_page: Vec<&pagefeed::state::StoredItem> = outcome
+        .items
+        .iter()
+        .filter(|i| i.record.last_seen == now)
+        .collect();
     if json {
-        let items: Vec<serde_json::Value> = outcome
-            .items
+        let items: Vec<serde_json::Value> = on_page
             .iter()
             .map(|i| {
                 let r = &i.record;
@@ -283,7 +307,7 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
             page.url,
             now.to_rfc3339()
         );
-        for i in &outcome.items {
+        for i in &on_page {
             let r = &i.record;
             println!();
             println!("{}", i.title);

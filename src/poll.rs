@@ -2,11 +2,12 @@
 //! publish, and remember — the state and the files change together or not at all.
 
 use crate::config::{Config, Feed};
+use crate::daemon::politeness::Politeness;
 use crate::dates::{self, Interval, Reading};
 use crate::extract::{self, ExtractError, Item};
-use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
+use crate::fetch::{FetchError, Fetched, Fetcher, Page, Source, Validators};
 use crate::publish::{self, Entry, FeedMeta, WriteOutcome};
-use crate::state::{StateError, Store, StoredItem};
+use crate::state::{GoodPoll, StateError, Store, StoredItem};
 use crate::timeline::{self, Record, Sighting};
 use chrono::{DateTime, SubsecRound, Utc};
 use std::collections::HashMap;
@@ -31,6 +32,15 @@ pub enum PollError {
     },
     #[error("the poll was interrupted: {0}")]
     Interrupted(String),
+    /// robots.txt disallows the page (`robots = false` on the feed turns the check off).
+    #[error(
+        "{url}: disallowed by the site's robots.txt (robots = false on the feed overrides this)"
+    )]
+    Disallowed { url: String },
+    /// The page does not look like the one the selectors were written for; nothing was
+    /// published and the last good files stay.
+    #[error("{url}: selector health: {detail}; the last good feed files are kept")]
+    Unhealthy { url: String, detail: String },
 }
 
 impl PollError {
@@ -41,6 +51,90 @@ impl PollError {
             _ => None,
         }
     }
+
+    /// How long the source asked us to wait (Retry-After of a 429 or 503).
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            PollError::Fetch(e) => e.retry_after(),
+            _ => None,
+        }
+    }
+
+    /// Whether the page was fetched but did not look right (no items, selector health): the
+    /// source is fine, so such a failure is not a reason to poll it less often.
+    pub fn is_page_shape(&self) -> bool {
+        matches!(
+            self,
+            PollError::Unhealthy { .. } | PollError::Extract { .. }
+        )
+    }
+
+    /// A few words for a status line: "HTTP 503", "timeout", "selector health".
+    pub fn brief(&self) -> String {
+        use crate::fetch::FetchError as F;
+        match self {
+            PollError::Fetch(e) => match e {
+                F::Status { code, .. } => format!("HTTP {code}"),
+                F::Timeout { .. } => "timeout".into(),
+                F::Connect { .. } => "cannot connect".into(),
+                F::TooLarge { .. } => "page too large".into(),
+                F::NotHtml { .. } => "not HTML".into(),
+                F::Transfer { .. } => "broken transfer".into(),
+                F::TooManyRedirects { .. } => "too many redirects".into(),
+                F::Io { .. } => "cannot read the file".into(),
+                _ => "fetch failed".into(),
+            },
+            PollError::Extract { .. } => "no items".into(),
+            PollError::State(_) => "state database".into(),
+            PollError::Write { .. } => "cannot write".into(),
+            PollError::Interrupted(_) => "interrupted".into(),
+            PollError::Disallowed { .. } => "robots.txt disallows".into(),
+            PollError::Unhealthy { .. } => "selector health".into(),
+        }
+    }
+}
+
+/// Selector health: whether the items on a page look like those of the last good poll.
+/// `items` on the page, of which `titled` have a title and `linked` a link. A page with far
+/// fewer items (under a third of the last good poll's, which had at least 6), mostly without
+/// titles, or mostly without links where the last good poll mostly had them, is refused.
+/// Pure.
+pub fn check_health(
+    items: usize,
+    titled: usize,
+    linked: usize,
+    last_good: Option<GoodPoll>,
+) -> Result<(), String> {
+    let counts = || {
+        let last = last_good
+            .map(|g| {
+                format!(
+                    "; last good poll: {} items, {} with a link",
+                    g.items, g.links
+                )
+            })
+            .unwrap_or_default();
+        format!("{items} items, {titled} with a title, {linked} with a link{last}")
+    };
+    if items == 0 {
+        return Err(format!("no items ({})", counts()));
+    }
+    if let Some(good) = last_good
+        && good.items >= 6
+        && items * 3 < good.items
+    {
+        return Err(format!("far fewer items than before ({})", counts()));
+    }
+    if titled * 2 < items {
+        return Err(format!("most items have no title ({})", counts()));
+    }
+    if let Some(good) = last_good
+        && good.links * 2 >= good.items
+        && linked * 2 < items
+    {
+        return Err(format!("most items have no link ({})", counts()));
+    }
+    Ok(())
 }
 
 /// What a poll did.
@@ -128,6 +222,7 @@ impl From<&Config> for Places {
 /// A feed's state after one page, and the files that show it. Pure: made from the page, the
 /// previous state and the fetch moment alone.
 pub struct Outcome {
+    pub meta: FeedMeta,
     pub items: Vec<StoredItem>,
     pub rss: Vec<u8>,
     pub atom: Vec<u8>,
@@ -237,10 +332,11 @@ pub fn advance(
         self_rss,
         self_atom,
     };
-    let entries: Vec<Entry> = items.iter().map(entry).collect();
+    let (rss, atom) = render(&meta, &items);
     Outcome {
-        rss: publish::rss(&meta, &entries),
-        atom: publish::atom(&meta, &entries),
+        rss,
+        atom,
+        meta,
         items,
         on_page,
         new,
@@ -260,9 +356,14 @@ fn entry(item: &StoredItem) -> Entry {
     }
 }
 
-/// The state and the files for one fetched page, in one transaction: the files are renamed
-/// into place before the state commits, and a poll that follows a crash between the two
-/// finds files that differ from what it renders and writes them again.
+/// The state, then the files, for one fetched page.
+///
+/// The state commits first and the files follow under the database's write lock: a poll
+/// killed in between leaves files that the next poll finds different from what the state
+/// renders, and rewrites; never files showing times the state does not hold (a later poll
+/// could otherwise publish an item at a second, different time). Under the lock the files
+/// are rendered from what the state holds, so a concurrent process never leaves older
+/// files behind.
 pub fn publish_page(
     places: &Places,
     feed: &Feed,
@@ -274,21 +375,46 @@ pub fn publish_page(
     let tx = store.begin()?;
     let previous = tx.items(&feed.id)?;
     let outcome = process(feed, places.base_url.as_ref(), page, now, previous)?;
+    // Selector health, over the items on this page: a redesigned page publishes nothing.
+    let on_page: Vec<&StoredItem> = outcome
+        .items
+        .iter()
+        .filter(|i| i.record.last_seen == now)
+        .collect();
+    let good = GoodPoll {
+        items: on_page.len(),
+        links: on_page.iter().filter(|i| i.link.is_some()).count(),
+    };
+    let titled = on_page
+        .iter()
+        .filter(|i| !i.title.trim().is_empty())
+        .count();
+    check_health(good.items, titled, good.links, tx.last_good(&feed.id)?).map_err(|detail| {
+        PollError::Unhealthy {
+            url: page.url.to_string(),
+            detail,
+        }
+    })?;
     for event in &outcome.events {
         tracing::warn!(feed = %feed.id, "{event}");
     }
-    let mut written = false;
-    for (ext, bytes) in [("rss", &outcome.rss), ("atom", &outcome.atom)] {
-        let path = places.output_dir.join(format!("{}.{ext}", feed.id));
-        match publish::write_if_changed(&path, bytes) {
-            Ok(WriteOutcome::Written) => written = true,
-            Ok(WriteOutcome::Unchanged) => {}
-            Err(source) => return Err(PollError::Write { path, source }),
-        }
-    }
     tx.save_items(&feed.id, &outcome.items)?;
     tx.save_validators(&feed.id, &page.validators)?;
+    tx.save_good(&feed.id, good)?;
     tx.commit()?;
+    let written = match write_files(&mut store, places, feed, &outcome) {
+        Ok(w) => w,
+        Err(e) => {
+            // The state is ahead of the files now: forget the validators, so that the next
+            // poll fetches the whole page (no 304) and writes the files again.
+            if let Ok(tx) = store.begin() {
+                let _ = tx
+                    .save_validators(&feed.id, &Validators::default())
+                    .and_then(|()| tx.commit());
+            }
+            return Err(e);
+        }
+    };
     Ok(Report {
         feed: feed.id.clone(),
         modified: true,
@@ -300,12 +426,53 @@ pub fn publish_page(
     })
 }
 
+/// Write the feed files for what the state holds, holding its write lock.
+fn write_files(
+    store: &mut Store,
+    places: &Places,
+    feed: &Feed,
+    outcome: &Outcome,
+) -> Result<bool, PollError> {
+    let lock = store.begin()?;
+    let held = lock.items(&feed.id)?;
+    let rendered;
+    let (rss, atom) = if held == outcome.items {
+        (&outcome.rss, &outcome.atom)
+    } else {
+        rendered = render(&outcome.meta, &held);
+        (&rendered.0, &rendered.1)
+    };
+    let mut written = false;
+    for (ext, bytes) in [("rss", rss), ("atom", atom)] {
+        let path = places.output_dir.join(format!("{}.{ext}", feed.id));
+        match publish::write_if_changed(&path, bytes) {
+            Ok(WriteOutcome::Written) => written = true,
+            Ok(WriteOutcome::Unchanged) => {}
+            Err(source) => return Err(PollError::Write { path, source }),
+        }
+    }
+    drop(lock);
+    Ok(written)
+}
+
+/// RSS and Atom bytes for `items`.
+pub fn render(meta: &FeedMeta, items: &[StoredItem]) -> (Vec<u8>, Vec<u8>) {
+    let entries: Vec<Entry> = items.iter().map(entry).collect();
+    (publish::rss(meta, &entries), publish::atom(meta, &entries))
+}
+
 /// Poll `feed` once and publish what changed. `now` is `--now` where given; `clock` the
 /// system clock's reading, used only when the response carries no `Date`.
+///
+/// Politeness: the poll takes its turn at the source's host (one request at a time, with
+/// the host gap), then a place among the polls in flight; robots.txt is asked (through the
+/// same turn) unless the feed says `robots = false`. The host is free again as soon as the
+/// page is in; parsing and writing hold only the place in flight.
 pub async fn poll(
     places: Places,
     feed: Arc<Feed>,
     fetcher: &Fetcher,
+    polite: &Politeness,
     now: Option<DateTime<Utc>>,
     clock: DateTime<Utc>,
 ) -> Result<Report, PollError> {
@@ -320,8 +487,47 @@ pub async fn poll(
         })
         .await??
     };
-    let conditional = (validators != Validators::default()).then_some(&validators);
-    let page = match fetcher.fetch(&feed.source, conditional).await? {
+    // The validators only stand for files that are there: a missing file (a new output
+    // folder, /run after a reboot, a write that failed) asks for the whole page again.
+    let have_files = ["rss", "atom"].iter().all(|ext| {
+        places
+            .output_dir
+            .join(format!("{}.{ext}", feed.id))
+            .is_file()
+    });
+    let conditional = (have_files && validators != Validators::default()).then_some(&validators);
+    let (_slot, fetched) = match &feed.source {
+        Source::Http(url) => {
+            let mut turn = polite.turn(&host_key(url)).await;
+            let slot = polite.slot().await;
+            if feed.robots {
+                let rules = match polite.robots.cached(url, std::time::Instant::now()) {
+                    Some(rules) => rules,
+                    None => {
+                        turn.wait().await;
+                        let rules = polite.robots.fetch(url).await;
+                        turn.done();
+                        rules
+                    }
+                };
+                turn.set_crawl_delay(rules.crawl_delay());
+                if !rules.allowed(url) {
+                    return Err(PollError::Disallowed {
+                        url: url.to_string(),
+                    });
+                }
+            }
+            turn.wait().await;
+            let fetched = fetcher.fetch(&feed.source, conditional).await;
+            turn.done();
+            (slot, fetched)
+        }
+        Source::File(_) => (
+            polite.slot().await,
+            fetcher.fetch(&feed.source, conditional).await,
+        ),
+    };
+    let page = match fetched? {
         Fetched::Page(page) => page,
         Fetched::NotModified => {
             return Ok(Report {
@@ -342,6 +548,15 @@ pub async fn poll(
     Ok(report)
 }
 
+/// The key of a host's politeness gate: host and port.
+fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
 /// Run blocking work on tokio's blocking pool.
 async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
@@ -349,4 +564,40 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| PollError::Interrupted(e.to_string()))
+}
+
+#[cfg(test)]
+mod health_tests {
+    use super::*;
+
+    fn good(items: usize, links: usize) -> Option<GoodPoll> {
+        Some(GoodPoll { items, links })
+    }
+
+    #[test]
+    fn selector_health_refuses_pages_unlike_the_last_good_one() {
+        assert!(check_health(7, 7, 7, None).is_ok());
+        assert!(check_health(7, 7, 7, good(7, 7)).is_ok());
+        assert!(
+            check_health(4, 4, 4, good(7, 7)).is_ok(),
+            "fewer, not far fewer"
+        );
+        let far = check_health(2, 2, 2, good(30, 30)).unwrap_err();
+        assert!(far.contains("2 items") && far.contains("30 items"), "{far}");
+        assert!(check_health(0, 0, 0, None).is_err());
+        assert!(check_health(10, 3, 10, None).unwrap_err().contains("title"));
+        assert!(
+            check_health(10, 10, 2, good(10, 10))
+                .unwrap_err()
+                .contains("link")
+        );
+        assert!(
+            check_health(10, 10, 0, good(10, 0)).is_ok(),
+            "a page that never had links"
+        );
+        assert!(
+            check_health(2, 2, 2, good(5, 5)).is_ok(),
+            "small lists vary"
+        );
+    }
 }

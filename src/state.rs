@@ -21,7 +21,8 @@ pub const BUSY_WAIT: Duration = Duration::from_secs(60);
 
 /// Each entry migrates the schema from the version before it; the schema version is the
 /// number of entries.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE feed (
     id            TEXT PRIMARY KEY,
     etag          TEXT,
@@ -44,7 +45,13 @@ CREATE TABLE item (
     published    INTEGER NOT NULL,
     PRIMARY KEY (feed, guid)
 ) STRICT;
-"#];
+"#,
+    // Selector health: the item and link counts of the feed's last good poll.
+    r#"
+ALTER TABLE feed ADD COLUMN good_items INTEGER;
+ALTER TABLE feed ADD COLUMN good_links INTEGER;
+"#,
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -79,6 +86,14 @@ pub struct StoredItem {
     pub author: Option<String>,
     pub categories: Vec<String>,
     pub record: Record,
+}
+
+/// What the last good poll of a feed found on the page, for selector health.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GoodPoll {
+    pub items: usize,
+    /// Items that had a link.
+    pub links: usize,
 }
 
 pub struct Store {
@@ -180,6 +195,46 @@ impl Store {
             path: self.path.clone(),
             source: e,
         })
+    }
+
+    /// The items kept for `feed`, read without writing anything (for `preview`): none when
+    /// there is no state yet.
+    pub fn peek(dir: &Path, feed: &str) -> Result<Vec<StoredItem>, StateError> {
+        let path = dir.join(FILE_NAME);
+        if !path.exists() {
+            return Ok(Vec::new());
+        }
+        let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| StateError::Open {
+            path: path.clone(),
+            source: Box::new(e),
+        })?;
+        let mut store = Store { conn, path };
+        store
+            .conn
+            .busy_timeout(BUSY_WAIT)
+            .map_err(|e| store.sql(e))?;
+        let found: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| store.sql(e))?;
+        let known = MIGRATIONS.len() as i64;
+        if found > known {
+            return Err(StateError::TooNew {
+                path: store.path.clone(),
+                found,
+                known,
+            });
+        }
+        if found == 0 {
+            return Ok(Vec::new());
+        }
+        let path = store.path.clone();
+        let tx = store
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| classify(&path, e))?;
+        Poll { tx, path }.items(feed)
     }
 
     /// Start a poll: a write transaction that holds the state until committed or dropped.
@@ -344,6 +399,37 @@ impl Poll<'_> {
                 "INSERT INTO feed (id, etag, last_modified) VALUES (?1, ?2, ?3)
                  ON CONFLICT (id) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified",
                 params![feed, v.etag, v.last_modified],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The item and link counts of the feed's last good poll, where it has had one.
+    pub fn last_good(&self, feed: &str) -> Result<Option<GoodPoll>, StateError> {
+        self.tx
+            .query_row(
+                "SELECT good_items, good_links FROM feed WHERE id = ?1",
+                [feed],
+                |r| {
+                    let items: Option<i64> = r.get(0)?;
+                    let links: Option<i64> = r.get(1)?;
+                    Ok(items.zip(links).map(|(items, links)| GoodPoll {
+                        items: usize::try_from(items).unwrap_or(0),
+                        links: usize::try_from(links).unwrap_or(0),
+                    }))
+                },
+            )
+            .optional()
+            .map(Option::flatten)
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn save_good(&self, feed: &str, good: GoodPoll) -> Result<(), StateError> {
+        self.tx
+            .execute(
+                "INSERT INTO feed (id, good_items, good_links) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (id) DO UPDATE SET good_items = excluded.good_items, good_links = excluded.good_links",
+                params![feed, good.items as i64, good.links as i64],
             )
             .map(drop)
             .map_err(|e| self.err(e))
