@@ -1,0 +1,145 @@
+//! `pagefeed run`: the service around the scheduler. It loads the config, starts the
+//! [`schedule`] loop, and turns signals into its controls: SIGHUP reloads the config (a config
+//! with errors is refused, its errors logged, and the old one goes on), SIGTERM and SIGINT
+//! stop it (no new polls, polls in flight get a few seconds, exit 0). systemd hears of each
+//! step through [`notify`]; logs go through [`logging`]; [`politeness`] keeps the sources'
+//! hosts happy.
+
+pub mod logging;
+pub mod notify;
+pub mod politeness;
+pub mod schedule;
+
+pub use logging::init_logging;
+
+use crate::config::{self, Config};
+use crate::fetch::Fetcher;
+use crate::poll::{self, Places};
+use crate::robots::Robots;
+use chrono::Utc;
+use politeness::Politeness;
+use schedule::{Control, Options, PollFn};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+use tokio::sync::mpsc;
+
+/// How long polls in flight may take to finish once a stop is asked for; with the rest of
+/// the shutdown this stays well inside systemd's and the 10 s.
+pub const GRACE: Duration = Duration::from_secs(5);
+
+/// How to poll under `config`: one HTTP client, one robots.txt cache and one set of
+/// politeness limits for all its feeds.
+pub fn poller(config: &Config) -> Result<PollFn, String> {
+    let options = config.fetch_options();
+    let fetcher = Arc::new(Fetcher::new(options.clone()).map_err(|e| e.to_string())?);
+    let robots = Robots::new(&options)?;
+    let polite = Arc::new(Politeness::new(
+        config.concurrency,
+        config.host_delay,
+        robots,
+    ));
+    let places = Places::from(config);
+    Ok(Arc::new(move |feed| {
+        let (fetcher, polite, places) = (fetcher.clone(), polite.clone(), places.clone());
+        Box::pin(async move { poll::poll(places, feed, &fetcher, &polite, None, Utc::now()).await })
+    }))
+}
+
+fn load(path: &Path) -> Result<Config, Vec<String>> {
+    let state_directory = std::env::var("STATE_DIRECTORY").ok();
+    config::load(path, state_directory.as_deref())
+        .map_err(|errors| errors.0.iter().map(|e| e.to_string()).collect())
+}
+
+/// Keep the heap from growing with the biggest page ever fetched: glibc raises its mmap
+/// threshold after a large buffer is freed, and each thread's arena then keeps up to a whole
+/// body (10 MiB) for good. A fixed threshold sends large buffers back to the system when
+/// they are freed.
+pub fn bound_the_heap() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets allocator parameters; it is called before the runtime starts
+    // any thread.
+    unsafe {
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
+/// Run until SIGTERM or SIGINT. Returns the exit status.
+pub async fn run(path: PathBuf) -> u8 {
+    let config = match load(&path) {
+        Ok(c) => c,
+        Err(errors) => {
+            for e in errors {
+                tracing::error!("{e}");
+            }
+            return 2;
+        }
+    };
+    let poll = match poller(&config) {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!("pagefeed: {e}");
+            return 1;
+        }
+    };
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) else {
+        tracing::error!("pagefeed: cannot listen for signals");
+        return 1;
+    };
+    let (control, rx) = mpsc::channel(4);
+    let options = Options {
+        grace: GRACE,
+        watchdog: notify::watchdog_period(),
+    };
+    let feeds = config.feeds.len();
+    let mut scheduler = tokio::spawn(schedule::schedule(config.feeds.clone(), poll, rx, options));
+    tracing::info!(
+        "started: {feeds} feeds from {}, writing to {}",
+        path.display(),
+        config.output_dir.display()
+    );
+    notify::ready();
+    loop {
+        tokio::select! {
+            _ = term.recv() => break,
+            _ = int.recv() => break,
+            _ = hup.recv() => {
+                notify::reloading();
+                let outcome = load(&path).and_then(|c| {
+                    poller(&c).map(|p| (c, p)).map_err(|e| vec![e])
+                });
+                let sent = match outcome {
+                    Ok((c, p)) => control.send(Control::Reload { feeds: c.feeds.clone(), poll: p }).await,
+                    Err(errors) => {
+                        for e in &errors {
+                            tracing::error!("config not reloaded, the running one goes on: {e}");
+                        }
+                        let note = format!("config reload refused ({} error(s), see the log)", errors.len());
+                        control.send(Control::Note(note)).await
+                    }
+                };
+                notify::ready();
+                if sent.is_err() {
+                    break;
+                }
+            }
+            _ = &mut scheduler => {
+                tracing::error!("the scheduler stopped unexpectedly");
+                return 1;
+            }
+        }
+    }
+    notify::stopping();
+    tracing::info!("stopping: no new polls; waiting for those in flight");
+    let _ = control.send(Control::Stop).await;
+    let _ = scheduler.await;
+    tracing::info!("stopped");
+    0
+}

@@ -1,0 +1,190 @@
+//! Politeness toward the sources: a global limit on polls in flight, and per host one request
+//! at a time with at least `host_delay` (or the host's robots.txt Crawl-delay, whichever is
+//! longer) between the end of one request and the start of the next. Shared by `run` and
+//! `once`; robots.txt is asked through the same gate, so it counts as a request to the host.
+
+use crate::robots::Robots;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
+
+/// The shared limits of one running config.
+pub struct Politeness {
+    slots: Arc<Semaphore>,
+    hosts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Host>>>>,
+    delay: Duration,
+    pub robots: Robots,
+}
+
+/// What a host's gate remembers.
+#[derive(Debug, Default)]
+pub struct Host {
+    /// When the last request to the host ended.
+    last_end: Option<Instant>,
+    /// The host's Crawl-delay, where its robots.txt gives one.
+    crawl_delay: Option<Duration>,
+}
+
+/// The turn of one poll at one host: while it is held no other poll talks to the host.
+pub struct Turn {
+    host: OwnedMutexGuard<Host>,
+    delay: Duration,
+}
+
+/// The earliest moment the next request may start after one that ended at `last_end`: pure.
+pub fn next_start(last_end: Option<Instant>, gap: Duration, now: Instant) -> Instant {
+    match last_end {
+        Some(end) => (end + gap).max(now),
+        None => now,
+    }
+}
+
+impl Turn {
+    /// Wait out the gap since the host's last request.
+    pub async fn wait(&self) {
+        let gap = self
+            .delay
+            .max(self.host.crawl_delay.unwrap_or(Duration::ZERO));
+        tokio::time::sleep_until(next_start(self.host.last_end, gap, Instant::now())).await;
+    }
+
+    /// A request to the host has just ended.
+    pub fn done(&mut self) {
+        self.host.last_end = Some(Instant::now());
+    }
+
+    pub fn set_crawl_delay(&mut self, delay: Option<Duration>) {
+        self.host.crawl_delay = delay;
+    }
+}
+
+impl Politeness {
+    pub fn new(concurrency: usize, delay: Duration, robots: Robots) -> Politeness {
+        Politeness {
+            slots: Arc::new(Semaphore::new(concurrency.max(1))),
+            hosts: Mutex::new(HashMap::new()),
+            delay,
+            robots,
+        }
+    }
+
+    /// Take a place among the polls in flight; None only if the limit was closed.
+    pub async fn slot(&self) -> Option<OwnedSemaphorePermit> {
+        self.slots.clone().acquire_owned().await.ok()
+    }
+
+    /// Wait for the turn at `host` (e.g. "example.org:443").
+    pub async fn turn(&self, host: &str) -> Turn {
+        let gate = {
+            let mut hosts = match self.hosts.lock() {
+                Ok(h) => h,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            hosts.entry(host.to_string()).or_default().clone()
+        };
+        Turn {
+            host: gate.lock_owned().await,
+            delay: self.delay,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::FetchOptions;
+
+    fn politeness(concurrency: usize, delay: Duration) -> Arc<Politeness> {
+        let robots = Robots::new(&FetchOptions::default()).expect("robots");
+        Arc::new(Politeness::new(concurrency, delay, robots))
+    }
+
+    #[test]
+    fn the_gap_runs_from_the_end_of_the_last_request() {
+        let t = Instant::now();
+        let s = Duration::from_secs(1);
+        assert_eq!(next_start(None, s, t), t);
+        assert_eq!(next_start(Some(t), s, t), t + s);
+        assert_eq!(next_start(Some(t), s, t + 3 * s), t + 3 * s);
+    }
+
+    /// Three polls to one host: one at a time, each at least `host_delay` after the last.
+    #[tokio::test(start_paused = true)]
+    async fn one_request_at_a_time_per_host_with_a_gap() {
+        let p = politeness(4, Duration::from_secs(1));
+        let start = Instant::now();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let mut tasks = Vec::new();
+        for _ in 0..3 {
+            let (p, log) = (p.clone(), log.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut turn = p.turn("h.example:80").await;
+                turn.wait().await;
+                let began = Instant::now();
+                tokio::time::sleep(Duration::from_millis(300)).await; // the request
+                turn.done();
+                log.lock().expect("log").push((began, Instant::now()));
+            }));
+        }
+        // Another host is not held up.
+        let other = {
+            let p = p.clone();
+            tokio::spawn(async move {
+                let mut turn = p.turn("other.example:80").await;
+                turn.wait().await;
+                let began = Instant::now();
+                turn.done();
+                began
+            })
+        };
+        for t in tasks {
+            t.await.expect("task");
+        }
+        assert_eq!(other.await.expect("task"), start);
+        let mut log = log.lock().expect("log").clone();
+        log.sort();
+        for pair in log.windows(2) {
+            assert!(pair[1].0 >= pair[0].1 + Duration::from_secs(1), "{log:?}");
+        }
+        assert_eq!(log[2].1 - start, Duration::from_millis(3 * 300 + 2 * 1000));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_crawl_delay_longer_than_host_delay_wins() {
+        let p = politeness(4, Duration::from_secs(1));
+        let mut turn = p.turn("h").await;
+        turn.set_crawl_delay(Some(Duration::from_secs(5)));
+        turn.done();
+        let t = Instant::now();
+        turn.wait().await;
+        assert_eq!(Instant::now() - t, Duration::from_secs(5));
+    }
+
+    /// Never more than `concurrency` polls hold a slot at once.
+    #[tokio::test(start_paused = true)]
+    async fn the_global_limit_holds() {
+        let p = politeness(2, Duration::ZERO);
+        let busy = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let most = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let start = Instant::now();
+        let mut tasks = Vec::new();
+        for _ in 0..6 {
+            let (p, busy, most) = (p.clone(), busy.clone(), most.clone());
+            tasks.push(tokio::spawn(async move {
+                use std::sync::atomic::Ordering::SeqCst;
+                let _slot = p.slot().await;
+                let now = busy.fetch_add(1, SeqCst) + 1;
+                most.fetch_max(now, SeqCst);
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                busy.fetch_sub(1, SeqCst);
+            }));
+        }
+        for t in tasks {
+            t.await.expect("task");
+        }
+        assert_eq!(most.load(std::sync::atomic::Ordering::SeqCst), 2);
+        assert_eq!(Instant::now() - start, Duration::from_secs(3));
+    }
+}

@@ -1,0 +1,793 @@
+//! `pagefeed run` end to end: the real binary as a service against HTTP servers on
+//! 127.0.0.1 inside the test — first poll, conditional GET and 304, backoff, Retry-After,
+//! robots.txt, selector health, SIGHUP reloads good and bad, SIGTERM, systemd notifications
+//! on a datagram socket, and bad sources and bad disks that must cost one bounded poll.
+
+mod common;
+
+use common::*;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::os::unix::net::UnixDatagram;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+fn seed_page() -> Vec<u8> {
+    std::fs::read(seed_dir().join("buitenland-1330.html")).expect("seed page")
+}
+
+fn seed_page_later() -> Vec<u8> {
+    std::fs::read(seed_dir().join("buitenland-1405.html")).expect("seed page")
+}
+
+/// A `[[feed]]` for the seed page's layout.
+fn feed(id: &str, url: &str, extra: &str) -> String {
+    format!(
+        "\n[[feed]]\nid = \"{id}\"\nurl = \"{url}\"\n{extra}\n[feed.items]\nselect = \"ul.news-list > li\"\nsummary = \"p.news-list__text\"\ndate = \"span.news-list__time\"\nlink = \"a\"\n"
+    )
+}
+
+/// The top of a config: fast intervals for tests.
+fn top(interval: &str) -> String {
+    format!(
+        "output_dir = \"feeds\"\nstate_dir = \"state\"\ntimezone = \"Europe/Amsterdam\"\nlanguage = \"nl\"\ninterval = \"{interval}\"\nhost_delay = \"50ms\"\ntimeout = \"1s\"\n"
+    )
+}
+
+/// The requests for `path` the server saw.
+fn hits(server: &Server, path: &str) -> Vec<common::Request> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == path)
+        .collect()
+}
+
+/// Wait until `cond` holds, or fail after `limit` with `what`.
+fn wait_for(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !cond() {
+        assert!(start.elapsed() < limit, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
+
+/// A running `pagefeed run`, its log in a file and its notifications collected.
+struct Daemon {
+    child: Child,
+    log: PathBuf,
+    notes: Arc<Mutex<Vec<String>>>,
+}
+
+impl Daemon {
+    fn start(ws: &Workspace, env: &[(&str, &str)]) -> Daemon {
+        let log = ws.path("daemon.log");
+        let socket_path = ws.path("notify.sock");
+        let _ = std::fs::remove_file(&socket_path);
+        let socket = UnixDatagram::bind(&socket_path).expect("bind notify socket");
+        let notes = Arc::new(Mutex::new(Vec::new()));
+        let sink = notes.clone();
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 4096];
+            while let Ok(n) = socket.recv(&mut buf) {
+                let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+                if let Ok(mut s) = sink.lock() {
+                    s.push(text);
+                }
+            }
+        });
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pagefeed"));
+        cmd.arg("run")
+            .arg("-c")
+            .arg(ws.path("pagefeed.toml"))
+            .env_remove("PAGEFEED_CONFIG")
+            .env_remove("STATE_DIRECTORY")
+            .env_remove("JOURNAL_STREAM")
+            .env_remove("WATCHDOG_USEC")
+            .env_remove("WATCHDOG_PID")
+            .env("NOTIFY_SOCKET", &socket_path)
+            .env("PAGEFEED_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).expect("log file"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().expect("start pagefeed run");
+        Daemon { child, log, notes }
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.notes.lock().map(|n| n.clone()).unwrap_or_default()
+    }
+
+    fn noted(&self, what: &str) -> bool {
+        self.notes()
+            .iter()
+            .any(|n| n.lines().any(|l| l.starts_with(what)))
+    }
+
+    fn signal(&self, name: &str) {
+        let ok = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill")
+            .success();
+        assert!(ok, "kill -{name}");
+    }
+
+    /// SIGTERM; the exit status (within 10 s), how long it took, the log and every
+    /// notification received.
+    fn stop(mut self) -> Stopped {
+        self.signal("TERM");
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                let took = start.elapsed();
+                std::thread::sleep(Duration::from_millis(100));
+                return Stopped {
+                    code: status.code().unwrap_or(-1),
+                    took,
+                    log: self.log(),
+                    notes: self.notes(),
+                };
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "no exit within 10 s of SIGTERM:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Resident memory in kB.
+    fn rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+struct Stopped {
+    code: i32,
+    took: Duration,
+    log: String,
+    notes: Vec<String>,
+}
+
+impl Stopped {
+    fn noted(&self, what: &str) -> bool {
+        self.notes
+            .iter()
+            .any(|n| n.lines().any(|l| l.starts_with(what)))
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// When each request arrived, by path.
+type Times = Arc<Mutex<Vec<(String, Instant)>>>;
+
+/// A server that also notes when each request arrived.
+fn timed(
+    handler: impl Fn(&common::Request) -> Response + Send + Sync + 'static,
+) -> (Server, Times) {
+    let times: Times = Arc::new(Mutex::new(Vec::new()));
+    let t = times.clone();
+    let server = Server::start(move |req| {
+        if let Ok(mut t) = t.lock() {
+            t.push((req.path.clone(), Instant::now()));
+        }
+        handler(req)
+    });
+    (server, times)
+}
+
+fn arrivals(times: &Times, path: &str) -> Vec<Instant> {
+    times
+        .lock()
+        .map(|t| {
+            t.iter()
+                .filter(|(p, _)| p == path)
+                .map(|(_, at)| *at)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The seed page with an ETag, answering 304 to If-None-Match; robots.txt allows all.
+fn etag_server(etag: Arc<Mutex<String>>, page: Arc<Mutex<Vec<u8>>>) -> Server {
+    Server::start(move |req| {
+        if req.path == "/robots.txt" {
+            return Response::status(404);
+        }
+        let tag = etag.lock().map(|t| t.clone()).unwrap_or_default();
+        if req.headers.get("if-none-match") == Some(&tag) {
+            let mut r = Response::status(304);
+            r.body.clear();
+            return r.header("ETag", &tag);
+        }
+        let body = page.lock().map(|p| p.clone()).unwrap_or_default();
+        Response::html(body).header("ETag", &tag)
+    })
+}
+
+/// The first poll writes the feeds; the next ones send If-None-Match and take the 304
+/// without touching the files. systemd hears READY, STATUS, WATCHDOG and STOPPING; SIGTERM
+/// exits 0.
+#[test]
+fn first_poll_writes_then_304_costs_nothing_and_systemd_hears_it_all() {
+    let etag = Arc::new(Mutex::new("\"v1\"".to_string()));
+    let page = Arc::new(Mutex::new(seed_page()));
+    let server = etag_server(etag, page);
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{}{}",
+        top("500ms"),
+        feed("buitenland", &server.url("/b"), "")
+    ));
+    let d = Daemon::start(&ws, &[("WATCHDOG_USEC", "400000")]);
+    let rss = ws.path("feeds/buitenland.rss");
+    wait_for(Duration::from_secs(10), "the first poll's files", || {
+        rss.exists()
+    });
+    let written = std::fs::metadata(&rss)
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    wait_for(Duration::from_secs(10), "two conditional polls", || {
+        hits(&server, "/b").len() >= 3
+    });
+    let reqs = hits(&server, "/b");
+    assert_eq!(reqs[0].headers.get("if-none-match"), None);
+    for r in &reqs[1..] {
+        assert_eq!(
+            r.headers.get("if-none-match").map(String::as_str),
+            Some("\"v1\"")
+        );
+    }
+    assert_eq!(
+        std::fs::metadata(&rss)
+            .and_then(|m| m.modified())
+            .expect("mtime"),
+        written,
+        "a 304 writes nothing"
+    );
+    assert_eq!(
+        hits(&server, "/robots.txt").len(),
+        1,
+        "robots.txt is cached"
+    );
+    wait_for(Duration::from_secs(5), "WATCHDOG=1", || {
+        d.noted("WATCHDOG=1")
+    });
+    let stopped = d.stop();
+    let log = &stopped.log;
+    assert_eq!(stopped.code, 0, "{log}");
+    assert!(stopped.took < Duration::from_secs(10));
+    assert!(
+        log.lines().any(|l| l.contains("polled")
+            && l.contains("status=\"not modified\"")
+            && l.contains("took_ms")),
+        "{log}"
+    );
+    assert!(
+        log.lines().any(|l| l.contains("polled")
+            && l.contains("status=\"ok\"")
+            && l.contains("items=7")
+            && l.contains("new=7")),
+        "one line per poll with status, items, new, time: {log}"
+    );
+    for what in ["READY=1", "STATUS=1 feed, 1 fresh", "STOPPING=1"] {
+        assert!(stopped.noted(what), "{what} in {:?}", stopped.notes);
+    }
+    keep_for_conformance(ws.dir.path());
+}
+
+/// A source answering 500 is retried with growing gaps: interval 500 ms, so waits of 1 s,
+/// 2 s, then 3 s (the cap of 6 intervals), where a feed without backoff would be polled
+/// about 13 times in 6.5 s.
+#[test]
+fn a_failing_source_is_retried_with_growing_gaps() {
+    let (server, times) = timed(|req| {
+        if req.path == "/robots.txt" {
+            Response::status(404)
+        } else {
+            Response::status(500)
+        }
+    });
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{}{}",
+        top("500ms"),
+        feed("bad", &server.url("/bad"), "")
+    ));
+    let d = Daemon::start(&ws, &[]);
+    std::thread::sleep(Duration::from_millis(6500));
+    let stopped = d.stop();
+    assert_eq!(stopped.code, 0);
+    let t = arrivals(&times, "/bad");
+    assert_eq!(
+        t.len(),
+        4,
+        "polls at about 0, 1, 3, 6 s: {t:?}\n{}",
+        stopped.log
+    );
+    let gaps: Vec<f64> = t.windows(2).map(|p| (p[1] - p[0]).as_secs_f64()).collect();
+    for (gap, want) in gaps.iter().zip([1.0, 2.0, 3.0]) {
+        assert!(
+            *gap >= want - 0.05 && *gap < want + 0.4,
+            "gaps {gaps:?} should be about 1, 2, 3 s"
+        );
+    }
+    assert!(
+        stopped
+            .log
+            .lines()
+            .any(|l| l.contains("ERROR") && l.contains("feed \"bad\"") && l.contains("500")),
+        "{}",
+        stopped.log
+    );
+    assert!(
+        stopped.noted("STATUS=1 feed, 0 fresh, 1 failing: bad (HTTP 500)"),
+        "{:?}",
+        stopped.notes
+    );
+}
+
+/// 429 with Retry-After in seconds and 503 with Retry-After as an HTTP date are waited out
+/// (the backoff alone would retry after 1 s), then the feeds recover at the first success.
+#[test]
+fn retry_after_is_waited_out_in_seconds_and_as_a_date() {
+    let make = |code: u16, seconds: bool| {
+        let n = Arc::new(AtomicUsize::new(0));
+        timed(move |req| {
+            if req.path == "/robots.txt" {
+                return Response::status(404);
+            }
+            if n.fetch_add(1, Ordering::SeqCst) == 0 {
+                let value = if seconds {
+                    "3".to_string()
+                } else {
+                    httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(4))
+                };
+                Response::status(code).header("Retry-After", &value)
+            } else {
+                Response::html(seed_page())
+            }
+        })
+    };
+    let (s429, t429) = make(429, true);
+    let (s503, t503) = make(503, false);
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{}{}{}",
+        top("500ms"),
+        feed("slow", &s429.url("/p"), ""),
+        feed("busy", &s503.url("/p"), "")
+    ));
+    let d = Daemon::start(&ws, &[]);
+    wait_for(
+        Duration::from_secs(12),
+        "both feeds after their waits",
+        || ws.path("feeds/slow.rss").exists() && ws.path("feeds/busy.rss").exists(),
+    );
+    let stopped = d.stop();
+    assert_eq!(stopped.code, 0, "{}", stopped.log);
+    // The date is in whole seconds: 4 s ahead means a little over 3 s.
+    for (times, least) in [(&t429, 3.0), (&t503, 3.0)] {
+        let t = arrivals(times, "/p");
+        let gap = (t[1] - t[0]).as_secs_f64();
+        assert!(
+            gap >= least,
+            "Retry-After not waited out: {gap} s\n{}",
+            stopped.log
+        );
+        assert!(gap < least + 2.0, "{gap} s");
+    }
+    assert!(stopped.log.contains("HTTP 429"), "{}", stopped.log);
+}
+
+/// SIGHUP with a new feed adds its files; SIGHUP with a broken config is refused, the errors
+/// logged, and the old feeds go on. systemd hears RELOADING then READY each time.
+#[test]
+fn sighup_adds_feeds_and_a_broken_config_keeps_the_old_ones() {
+    let server = Server::files(&seed_dir());
+    let ws = Workspace::new();
+    let first = format!(
+        "{}{}",
+        top("1s"),
+        feed("one", &server.url("/buitenland-1330.html"), "")
+    );
+    ws.config(&first);
+    let d = Daemon::start(&ws, &[]);
+    wait_for(Duration::from_secs(10), "feed one", || {
+        ws.path("feeds/one.rss").exists()
+    });
+    ws.config(&format!(
+        "{first}{}",
+        feed("two", &server.url("/buitenland-1405.html"), "")
+    ));
+    d.signal("HUP");
+    wait_for(Duration::from_secs(10), "feed two after SIGHUP", || {
+        ws.path("feeds/two.atom").exists()
+    });
+    assert!(d.noted("RELOADING=1") && d.noted("READY=1"));
+    ws.config(&format!("{first}\nthis is = = not toml\n"));
+    d.signal("HUP");
+    wait_for(Duration::from_secs(5), "the refusal", || {
+        d.log().contains("config not reloaded")
+    });
+    let before = hits(&server, "/buitenland-1405.html").len();
+    wait_for(Duration::from_secs(5), "feed two still polled", || {
+        hits(&server, "/buitenland-1405.html").len() > before
+    });
+    wait_for(Duration::from_secs(5), "the refusal in STATUS", || {
+        d.notes()
+            .iter()
+            .any(|n| n.contains("config reload refused"))
+    });
+    let stopped = d.stop();
+    assert_eq!(stopped.code, 0);
+    let refusal = stopped
+        .log
+        .lines()
+        .find(|l| l.contains("config not reloaded"))
+        .unwrap_or_default();
+    assert!(
+        refusal.contains("ERROR") && refusal.contains("pagefeed.toml"),
+        "the error names the file: {refusal}"
+    );
+    let reloads = stopped
+        .notes
+        .iter()
+        .filter(|n| n.starts_with("RELOADING=1"))
+        .count();
+    let readies = stopped
+        .notes
+        .iter()
+        .filter(|n| n.starts_with("READY=1"))
+        .count();
+    assert_eq!((reloads, readies), (2, 3), "{:?}", stopped.notes);
+    keep_for_conformance(ws.dir.path());
+}
+
+/// robots.txt is fetched once per host and obeyed: a disallowed page is a clear error for its
+/// feed and is never fetched; `robots = false` is the user's call and fetches it.
+#[test]
+fn robots_txt_is_obeyed_unless_the_feed_says_robots_false() {
+    let server = Server::start(|req| {
+        if req.path == "/robots.txt" {
+            let mut r = Response::html("User-agent: *\nDisallow: /private\n");
+            r.headers = vec![("Content-Type".into(), "text/plain".into())];
+            r
+        } else {
+            Response::html(seed_page())
+        }
+    });
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{}{}{}{}",
+        top("1h"),
+        feed("open", &server.url("/news"), ""),
+        feed("closed", &server.url("/private/news"), ""),
+        feed("mine", &server.url("/private/mine"), "robots = false")
+    ));
+    let out = ws.run(&["once", "--now", SEED_NOW[0]]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains("feed \"closed\""))
+        .unwrap_or_default();
+    assert!(
+        line.contains("ERROR") && line.contains("robots.txt"),
+        "{err}"
+    );
+    assert!(hits(&server, "/private/news").is_empty(), "never fetched");
+    assert_eq!(
+        hits(&server, "/robots.txt").len(),
+        1,
+        "one robots.txt per host"
+    );
+    assert!(ws.path("feeds/open.rss").exists());
+    assert!(
+        ws.path("feeds/mine.rss").exists(),
+        "robots = false fetches it"
+    );
+    assert!(!ws.path("feeds/closed.rss").exists());
+}
+
+/// A page that suddenly has far fewer items publishes nothing and keeps the last good files,
+/// with the counts in the message; the good page afterwards publishes again.
+#[test]
+fn a_redesigned_page_keeps_the_last_good_files() {
+    let page = Arc::new(Mutex::new(seed_page()));
+    let p = page.clone();
+    let server = Server::start(move |req| {
+        if req.path == "/robots.txt" {
+            return Response::status(404);
+        }
+        Response::html(p.lock().map(|p| p.clone()).unwrap_or_default())
+    });
+    let ws = Workspace::new();
+    ws.config(&seed_config(&server.url("/b")));
+    assert!(ws.run(&["once", "--now", SEED_NOW[0]]).status.success());
+    let good = ws.read("feeds/buitenland.rss");
+    *page.lock().expect("lock") = br#"<html><body><ul class="news-list"><li><a href="/x"><p class="news-list__text">BEIROET (ANP) - Een enkel bericht.</p><span class="news-list__time">1 minuut geleden</span></a></li></ul></body></html>"#.to_vec();
+    let out = ws.run(&["once", "--now", SEED_NOW[1]]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("selector health") && err.contains("1 items") && err.contains("7 items"),
+        "the counts: {err}"
+    );
+    assert_eq!(
+        ws.read("feeds/buitenland.rss"),
+        good,
+        "the last good file stays"
+    );
+    *page.lock().expect("lock") = seed_page_later();
+    let out = ws.run(&["once", "--now", SEED_NOW[1]]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(ws.read("feeds/buitenland.rss"), good);
+}
+
+/// A raw server for what `common::Server` cannot do: it reads a request, then answers with
+/// `respond` on the stream.
+fn raw_server(respond: fn(&mut std::net::TcpStream)) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr").to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut reader = BufReader::new(match stream.try_clone() {
+                    Ok(s) => s,
+                    Err(_) => return,
+                });
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 0 && line != "\r\n" {
+                    line.clear();
+                }
+                respond(&mut stream);
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+/// A source that never answers, one that answers a byte a second, one that closes mid-body
+/// and one with an endless ("10 GB") body each cost a bounded poll and an error for their
+/// feed; the good feed beside them goes on being polled, the heap does not grow, and SIGTERM
+/// still exits 0 promptly with fetches hanging.
+#[test]
+fn bad_sources_cost_one_bounded_poll_each() {
+    let silent = raw_server(|_| std::thread::sleep(Duration::from_secs(30)));
+    let trickle = raw_server(|s| {
+        let _ = s.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100000\r\n\r\n",
+        );
+        for _ in 0..30 {
+            if s.write_all(b"<").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    });
+    let endless = raw_server(|s| {
+        let _ = s.write_all(
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n",
+        );
+        let chunk = format!("{:x}\r\n{}\r\n", 65536, "a".repeat(65536));
+        // Up to 10 GB, for as long as the client reads.
+        for _ in 0..(10u64 << 30) / 65536 {
+            if s.write_all(chunk.as_bytes()).is_err() {
+                return;
+            }
+        }
+    });
+    let cut = Server::start(|req| {
+        if req.path == "/robots.txt" {
+            return Response::status(404);
+        }
+        let mut r = Response::html(seed_page());
+        r.claimed_length = Some(r.body.len() * 2);
+        r
+    });
+    let good = Server::files(&seed_dir());
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{}{}{}{}{}{}",
+        top("500ms"),
+        feed("silent", &format!("{silent}/p"), ""),
+        feed("trickle", &format!("{trickle}/p"), ""),
+        feed("endless", &format!("{endless}/p"), ""),
+        feed("cut", &cut.url("/p"), ""),
+        feed("good", &good.url("/buitenland-1330.html"), "")
+    ));
+    let d = Daemon::start(&ws, &[]);
+    wait_for(
+        Duration::from_secs(10),
+        "an error for every bad feed",
+        || {
+            let log = d.log();
+            ["silent", "trickle", "endless", "cut"]
+                .iter()
+                .all(|id| log.contains(&format!("feed \"{id}\": ")))
+        },
+    );
+    let early = d.rss_kb();
+    std::thread::sleep(Duration::from_secs(4));
+    let late = d.rss_kb();
+    let polls = hits(&good, "/buitenland-1330.html").len();
+    assert!(polls >= 6, "the good feed goes on every 500 ms: {polls}");
+    let stopped = d.stop();
+    assert_eq!(stopped.code, 0, "{}", stopped.log);
+    assert!(stopped.took < Duration::from_secs(8), "{:?}", stopped.took);
+    let log = &stopped.log;
+    let line = |id: &str| {
+        log.lines()
+            .find(|l| l.contains(&format!("feed \"{id}\": ")) && l.contains("ERROR"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(line("silent").contains("timeout"), "{log}");
+    assert!(line("trickle").contains("timeout"), "{log}");
+    assert!(line("endless").contains("larger than"), "{log}");
+    assert!(line("cut").contains("cut short"), "{log}");
+    assert!(
+        late < early + 16 * 1024 && late < 200 * 1024,
+        "resident memory {early} kB then {late} kB"
+    );
+    for id in ["silent", "trickle", "endless", "cut"] {
+        assert!(!ws.path(&format!("feeds/{id}.rss")).exists());
+    }
+}
+
+/// An output folder that cannot be written (a regular file where the folder should be; root
+/// cannot write through that) is an error for the feed; after a SIGHUP pointing at a good
+/// folder the next poll writes the files although the source answers 304 to what it last
+/// sent: the state does not claim files that were never written.
+#[test]
+fn an_unwritable_output_folder_is_an_error_and_the_state_stays_consistent() {
+    let etag = Arc::new(Mutex::new("\"v1\"".to_string()));
+    let page = Arc::new(Mutex::new(seed_page()));
+    let server = etag_server(etag, page);
+    let ws = Workspace::new();
+    std::fs::write(ws.path("blocked"), b"a file, not a folder").expect("write");
+    let body = feed("buitenland", &server.url("/b"), "");
+    ws.config(&format!(
+        "{}{body}",
+        top("300ms").replace("\"feeds\"", "\"blocked\"")
+    ));
+    let d = Daemon::start(&ws, &[]);
+    wait_for(Duration::from_secs(10), "the write error", || {
+        d.log().contains("cannot write")
+    });
+    ws.config(&format!("{}{body}", top("300ms")));
+    d.signal("HUP");
+    wait_for(
+        Duration::from_secs(10),
+        "the files in the good folder",
+        || ws.path("feeds/buitenland.rss").exists(),
+    );
+    let stopped = d.stop();
+    assert_eq!(stopped.code, 0);
+    let err = stopped
+        .log
+        .lines()
+        .find(|l| l.contains("cannot write"))
+        .unwrap_or_default();
+    assert!(
+        err.contains("ERROR") && err.contains("feed \"buitenland\"") && err.contains("blocked"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(ws.path("blocked")).expect("read"),
+        b"a file, not a folder"
+    );
+}
+
+/// A full disk (a file size limit that root is held to too: RLIMIT_FSIZE, with SIGXFSZ
+/// ignored so writes fail with EFBIG) is an error for the feed; the files and the state stay
+/// as they were, so the next poll with room writes the new page.
+#[test]
+fn a_full_disk_is_an_error_and_the_state_and_files_stay_consistent() {
+    let etag = Arc::new(Mutex::new("\"v1\"".to_string()));
+    let page = Arc::new(Mutex::new(seed_page()));
+    let server = etag_server(etag.clone(), page.clone());
+    let ws = Workspace::new();
+    ws.config(&seed_config(&server.url("/b")));
+    assert!(ws.run(&["once", "--now", SEED_NOW[0]]).status.success());
+    let before = ws.read("feeds/buitenland.rss");
+    *page.lock().expect("lock") = seed_page_later();
+    *etag.lock().expect("lock") = "\"v2\"".into();
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 2; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_pagefeed"))
+        .args(["once", "--now", SEED_NOW[1], "-c"])
+        .arg(ws.path("pagefeed.toml"))
+        .env_remove("JOURNAL_STREAM")
+        .output()
+        .expect("run");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.contains("ERROR") && l.contains("feed \"buitenland\"")),
+        "{err}"
+    );
+    assert_eq!(
+        ws.read("feeds/buitenland.rss"),
+        before,
+        "the published file stays"
+    );
+    let out = ws.run(&["once", "--now", SEED_NOW[1]]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(
+        ws.read("feeds/buitenland.rss"),
+        before,
+        "the new page is written"
+    );
+    let last = hits(&server, "/b");
+    assert_ne!(
+        last.last()
+            .and_then(|r| r.headers.get("if-none-match"))
+            .map(String::as_str),
+        Some("\"v2\""),
+        "the state never claimed the page it could not publish"
+    );
+}
+
+/// The daemon's resident memory with 100 feeds configured, idle between polls. Printed for
+/// the record (`cargo test --test daemon -- --nocapture idle`); the assertion is loose
+/// because debug builds are larger.
+#[test]
+fn idle_memory_with_100_feeds() {
+    let server = Server::files(&seed_dir());
+    let ws = Workspace::new();
+    let mut config = top("1h").replace("host_delay = \"50ms\"", "host_delay = \"0s\"");
+    for n in 0..100 {
+        config.push_str(&feed(
+            &format!("f{n}"),
+            &server.url("/buitenland-1330.html"),
+            "",
+        ));
+    }
+    ws.config(&config);
+    let d = Daemon::start(&ws, &[]);
+    wait_for(Duration::from_secs(40), "100 feeds polled", || {
+        d.log().matches("polled").count() >= 100
+    });
+    std::thread::sleep(Duration::from_millis(500));
+    let rss = d.rss_kb();
+    println!("idle resident memory with 100 feeds: {rss} kB");
+    let stopped = d.stop();
+    assert_eq!(stopped.code, 0);
+    assert!(
+        stopped.noted("STATUS=100 feeds, 100 fresh"),
+        "{:?}",
+        stopped.notes.last()
+    );
+    assert!(rss < 60 * 1024, "{rss} kB");
+}
