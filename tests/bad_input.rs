@@ -40,7 +40,7 @@ fn setup() -> Setup {
         )
     };
     ws.config(&format!(
-        "output_dir = \"feeds\"\nstate_dir = \"state\"\ntimezone = \"Europe/Amsterdam\"\ntimeout = \"1s\"\n{}{}",
+        "output_dir = \"feeds\"\nstate_dir = \"state\"\ntimezone = \"Europe/Amsterdam\"\ntimeout = \"1s\"\nhost_delay = \"0s\"\n{}{}",
         feed("good", "/good"),
         feed("bad", "/bad")
     ));

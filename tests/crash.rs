@@ -86,7 +86,7 @@ fn listing(minutes_later: usize) -> String {
 
 fn config(ws: &Workspace, server: &Server, path: &str) {
     ws.config(&format!(
-        "output_dir = \"feeds\"\nstate_dir = \"state\"\nmax_items = 2000\n[[feed]]\nid = \"big\"\nurl = \"{}\"\nlanguage = \"en\"\n[feed.items]\nselect = \"ol > li\"\ndate = \"span.t\"\n",
+        "output_dir = \"feeds\"\nstate_dir = \"state\"\nhost_delay = \"0s\"\nmax_items = 2000\n[[feed]]\nid = \"big\"\nrobots = false\nurl = \"{}\"\nlanguage = \"en\"\n[feed.items]\nselect = \"ol > li\"\ndate = \"span.t\"\n",
         server.url(path)
     ));
 }

@@ -228,6 +228,7 @@ pub fn seed_config(url: &str) -> String {
         r#"
 output_dir = "feeds"
 state_dir = "state"
+host_delay = "0s"
 base_url = "https://feeds.example.org/"
 timezone = "Europe/Amsterdam"
 language = "nl"
