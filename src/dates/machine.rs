@@ -10,16 +10,18 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
 
+// ASCII classes on purpose: Unicode `\d`, `\s` and `\b` make these patterns cost more to
+// compile than a poll of a small page, and machine-written dates are ASCII.
 static ISO: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:^|[^\d])(\d{4})-(\d{2})-(\d{2})(?:(?:t|\s+)(\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?\s*(z|[+-]\d{2}(?::?\d{2})?)?)?(?:$|[^\d])",
+        r"(?i)(?:^|[^0-9])([0-9]{4})-([0-9]{2})-([0-9]{2})(?:(?:t|[ \t\r\n]+)([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?[ \t\r\n]*(z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?(?:$|[^0-9])",
     )
     .ok()
 });
 
 static RFC2822: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(\d{1,2})\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{4})\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([+-]\d{4}|gmt|ut|utc|z|est|edt|cst|cdt|mst|mdt|pst|pdt)\b",
+        r"(?i)(?-u:\b)([0-9]{1,2})[ \t\r\n]+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t\r\n]+([0-9]{4})[ \t\r\n]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?[ \t\r\n]*([+-][0-9]{4}|gmt|ut|utc|z|est|edt|cst|cdt|mst|mdt|pst|pdt)(?-u:\b)",
     )
     .ok()
 });

@@ -136,14 +136,15 @@ fn field_value(
         },
         (None, None) => text::visible_text(element, &[]),
     };
+    // Text from visible_text is collapsed already; attributes and captures are not.
     let value = match &field.regex {
         Some(re) => {
             let caps = re.captures(&raw)?;
-            caps.get(1).or_else(|| caps.get(0))?.as_str().to_string()
+            text::collapse(caps.get(1).or_else(|| caps.get(0))?.as_str())
         }
+        None if field.attr.is_some() || default_attr.is_some() => text::collapse(&raw),
         None => raw,
     };
-    let value = text::collapse(&value);
     (!value.is_empty()).then_some((value, element.id()))
 }
 

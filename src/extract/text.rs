@@ -2,9 +2,8 @@
 //! spaces, scripts left out; and the wire-style parts of that text: datelines and titles.
 
 use ego_tree::iter::Edge;
-use regex::Regex;
 use scraper::{ElementRef, Node};
-use std::sync::LazyLock;
+use std::borrow::Cow;
 
 /// Longest derived title, in characters, before it is cut at a word boundary with `…`.
 pub const TITLE_LIMIT: usize = 200;
@@ -55,7 +54,7 @@ fn is_hidden(name: &str) -> bool {
 
 /// The visible text of `element`, whitespace collapsed, leaving out the subtrees in `skip`.
 pub fn visible_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> String {
-    let mut out = String::new();
+    let mut out = Collapser::default();
     let mut hidden_depth = 0usize;
     for edge in element.traverse() {
         match edge {
@@ -67,7 +66,7 @@ pub fn visible_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> Strin
                         continue;
                     }
                     if is_block(e.name()) {
-                        out.push(' ');
+                        out.space();
                     }
                 } else if let Node::Text(t) = node.value()
                     && hidden_depth == 0
@@ -81,31 +80,139 @@ pub fn visible_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> Strin
                     if hidden_depth > 0 {
                         hidden_depth -= 1;
                     } else if is_block(e.name()) {
-                        out.push(' ');
+                        out.space();
                     }
                 }
             }
         }
     }
-    collapse(&out)
+    out.out
+}
+
+/// Builds collapsed text piece by piece: white space becomes one space between words, none
+/// at either end; characters XML 1.0 forbids are dropped.
+#[derive(Default)]
+struct Collapser {
+    out: String,
+    space: bool,
+}
+
+impl Collapser {
+    fn with_capacity(n: usize) -> Collapser {
+        Collapser {
+            out: String::with_capacity(n),
+            space: false,
+        }
+    }
+
+    /// White space ahead: one space before the next word, if anything came before.
+    fn space(&mut self) {
+        self.space = !self.out.is_empty();
+    }
+
+    /// Append `text`, copying runs of kept characters whole: this runs over every byte of
+    /// every item's text, so printable ASCII and single spaces between words are passed over
+    /// byte by byte, and only other characters are looked at closely.
+    fn push_str(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let plain = |b: u8| b.wrapping_sub(b'!') < 94; // b'!'..=b'~'
+        let mut run = 0;
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if plain(b) {
+                i += 1;
+                continue;
+            }
+            if b == b' ' && i > run && bytes.get(i + 1).is_some_and(|&n| plain(n)) {
+                i += 2;
+                continue;
+            }
+            let (len, kind) = if b.is_ascii() {
+                let kind = match b {
+                    b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => Kind::Space,
+                    _ => Kind::Drop,
+                };
+                (1, kind)
+            } else {
+                let Some(c) = text[i..].chars().next() else {
+                    break;
+                };
+                let kind = if c.is_whitespace() {
+                    Kind::Space
+                } else if keep(c) {
+                    Kind::Keep
+                } else {
+                    Kind::Drop
+                };
+                (c.len_utf8(), kind)
+            };
+            if kind != Kind::Keep {
+                self.word(&text[run..i]);
+                if kind == Kind::Space {
+                    self.space();
+                }
+                run = i + len;
+            }
+            i += len;
+        }
+        self.word(&text[run..]);
+    }
+
+    fn word(&mut self, word: &str) {
+        if word.is_empty() {
+            return;
+        }
+        if self.space {
+            self.out.push(' ');
+            self.space = false;
+        }
+        self.out.push_str(word);
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Keep,
+    Space,
+    Drop,
 }
 
 /// Whitespace runs to one space, trimmed; characters XML 1.0 forbids are dropped.
 pub fn collapse(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut space = false;
-    for c in text.chars() {
-        if c.is_whitespace() {
-            space = !out.is_empty();
-        } else if xml_allowed(c) && !c.is_control() {
-            if space {
-                out.push(' ');
-                space = false;
-            }
-            out.push(c);
-        }
+    let mut out = Collapser::with_capacity(text.len());
+    out.push_str(text);
+    out.out
+}
+
+/// `text` collapsed, borrowed where it already is (as text from the extractor always is).
+pub fn clean(text: &str) -> Cow<'_, str> {
+    if is_collapsed(text) {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(collapse(text))
     }
-    out
+}
+
+/// Whether `collapse` would return `text` unchanged. Written so that the common case, text
+/// that is clean, runs over the bytes without branching on each one.
+fn is_collapsed(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') || text.contains("  ") {
+        return false;
+    }
+    let (controls, non_ascii) = bytes.iter().fold((false, false), |(c, n), &b| {
+        (c | (b < 0x20) | (b == 0x7f), n | (b >= 0x80))
+    });
+    !controls
+        && (!non_ascii
+            || text
+                .chars()
+                .all(|c| c.is_ascii() || (!c.is_whitespace() && keep(c))))
+}
+
+/// Whether a character that is not white space may stay in text.
+fn keep(c: char) -> bool {
+    xml_allowed(c) && !c.is_control()
 }
 
 /// Whether XML 1.0 allows `c` in a document.
@@ -122,26 +229,49 @@ pub struct Dateline {
     pub len: usize,
 }
 
-static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    // PLACE: up to six words that start with a capital letter (e.g. "NEW YORK",
-    // "Den Haag", "SAN JOSÉ"); AGENCY: a short parenthesised name ("ANP/AFP", "Reuters").
-    Regex::new(r"^(\p{Lu}[\p{L}.'’-]*(?:[ /]\p{L}[\p{L}.'’-]*){0,5}) ?\(([^()]{1,40})\) ?[-–—] ?")
-        .unwrap_or_else(|e| unreachable!("the dateline pattern compiles: {e}"))
-});
-
-/// The dateline that opens `text`, if it has one.
+/// The dateline that opens `text`, if it has one: PLACE is one to six words that start with
+/// a capital letter ("NEW YORK", "Den Haag", "SAN JOSÉ"), separated by a space or `/`;
+/// AGENCY is a short parenthesised name ("ANP/AFP", "Reuters"); then a hyphen, en dash or
+/// em dash. Read by hand: a regex with Unicode letter classes costs more to compile than a
+/// whole poll of a small page.
 pub fn dateline(text: &str) -> Option<Dateline> {
-    let caps = DATELINE.captures(text)?;
-    let whole = caps.get(0)?;
-    let place = caps.get(1)?.as_str().trim().to_string();
-    let agency = caps.get(2)?.as_str().trim().to_string();
-    if agency.is_empty() {
+    let word_char = |c: char| c.is_alphabetic() || matches!(c, '.' | '\'' | '’' | '-');
+    let mut rest = text;
+    let mut words = 0;
+    loop {
+        let first = rest.chars().next()?;
+        if !(first.is_alphabetic() && (words > 0 || first.is_uppercase())) {
+            return None;
+        }
+        let len = rest.find(|c: char| !word_char(c)).unwrap_or(rest.len());
+        rest = &rest[len..];
+        words += 1;
+        match rest.chars().next()? {
+            ' ' | '/' if words < 6 && rest[1..].starts_with(|c: char| c.is_alphabetic()) => {
+                rest = &rest[1..];
+            }
+            _ => break,
+        }
+    }
+    let place = text[..text.len() - rest.len()].trim();
+    rest = rest.strip_prefix(' ').unwrap_or(rest).strip_prefix('(')?;
+    let close = rest.find([')', '('])?;
+    let agency = rest[..close].trim();
+    if agency.is_empty() || agency.chars().count() > 40 || !rest[close..].starts_with(')') {
         return None;
     }
+    rest = &rest[close + 1..];
+    rest = rest.strip_prefix(' ').unwrap_or(rest);
+    let dash = rest
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '-' | '–' | '—'))?;
+    rest = &rest[dash.len_utf8()..];
+    rest = rest.strip_prefix(' ').unwrap_or(rest);
     Some(Dateline {
-        place,
-        agency,
-        len: whole.end(),
+        place: place.to_string(),
+        agency: agency.to_string(),
+        len: text.len() - rest.len(),
     })
 }
 
@@ -157,44 +287,36 @@ pub fn first_sentence(text: &str) -> String {
 }
 
 fn sentence_end(text: &str) -> Option<usize> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    for (i, &(_, c)) in chars.iter().enumerate() {
+    for (at, c) in text.char_indices() {
         if !matches!(c, '.' | '!' | '?' | '…') {
             continue;
         }
+        let after_mark = at + c.len_utf8();
         // Take closing quotes and brackets with the sentence.
-        let mut j = i + 1;
-        while j < chars.len() && matches!(chars[j].1, '"' | '\'' | '”' | '’' | '»' | ')' | ']')
-        {
-            j += 1;
-        }
-        let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
-        let Some(&(_, after)) = chars.get(j) else {
+        let rest = text[after_mark..].trim_start_matches(['"', '\'', '”', '’', '»', ')', ']']);
+        let end = text.len() - rest.len();
+        let Some(after) = rest.chars().next() else {
             return Some(end);
         };
         if !after.is_whitespace() {
             continue;
         }
-        let next = chars[j..]
-            .iter()
-            .map(|&(_, c)| c)
-            .find(|c| !c.is_whitespace());
-        let Some(next) = next else {
+        let Some(next) = rest.trim_start().chars().next() else {
             return Some(end);
         };
         if next.is_lowercase() {
             continue;
         }
-        if c == '.' && j == i + 1 {
-            let prev = i.checked_sub(1).map(|p| chars[p].1);
+        if c == '.' && end == after_mark {
+            let before = &text[..at];
             // "27. November": an ordinal, not a sentence end.
-            if prev.is_some_and(|p| p.is_ascii_digit())
-                && (next.is_ascii_digit() || ordinal_context(&chars, i))
+            if before.ends_with(|p: char| p.is_ascii_digit())
+                && (next.is_ascii_digit() || is_ordinal(before))
             {
                 continue;
             }
             // "J. Smith", "Mr. Smith": an initial or a short abbreviation.
-            if is_abbreviation(&chars, i) {
+            if is_abbreviation(before) {
                 continue;
             }
         }
@@ -203,32 +325,27 @@ fn sentence_end(text: &str) -> Option<usize> {
     None
 }
 
-/// A full stop after a one- or two-digit number that follows nothing but a word start:
-/// the German and Scandinavian ordinal ("am 27. November").
-fn ordinal_context(chars: &[(usize, char)], dot: usize) -> bool {
-    let digits = chars[..dot]
-        .iter()
-        .rev()
-        .take_while(|(_, c)| c.is_ascii_digit())
-        .count();
-    let before = dot.checked_sub(digits + 1).map(|p| chars[p].1);
-    digits <= 2 && before.is_none_or(char::is_whitespace)
+/// Whether `before` (the text before a full stop) ends in a one- or two-digit number that
+/// starts a word: the German and Scandinavian ordinal ("am 27. November").
+fn is_ordinal(before: &str) -> bool {
+    let number = before.trim_end_matches(|c: char| c.is_ascii_digit());
+    before.len() - number.len() <= 2 && number.chars().next_back().is_none_or(char::is_whitespace)
 }
 
-fn is_abbreviation(chars: &[(usize, char)], dot: usize) -> bool {
-    let word: String = chars[..dot]
-        .iter()
+/// Whether `before` (the text before a full stop) ends in an initial or a title.
+fn is_abbreviation(before: &str) -> bool {
+    let start = before
+        .char_indices()
         .rev()
         .take_while(|(_, c)| c.is_alphabetic())
-        .map(|&(_, c)| c)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect();
-    let n = word.chars().count();
-    (n == 1 && word.chars().all(char::is_uppercase))
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    let word = &before[start..];
+    let mut chars = word.chars();
+    let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
+    initial
         || matches!(
-            word.as_str(),
+            word,
             "Mr" | "Mrs"
                 | "Ms"
                 | "Dr"
@@ -279,6 +396,36 @@ mod tests {
     fn collapse_folds_whitespace_and_drops_forbidden_characters() {
         assert_eq!(collapse("  a \n\t b\u{0}c\u{1b}  "), "a bc");
         assert_eq!(collapse("x\u{FFFE}y"), "xy");
+        assert_eq!(
+            collapse("a\u{a0}\u{a0}b "),
+            "a b",
+            "non-breaking spaces are white space"
+        );
+        assert_eq!(collapse("x\u{80}y\u{9f}z"), "xyz", "C1 controls");
+        assert_eq!(collapse("al collapsed, café"), "al collapsed, café");
+        assert_eq!(collapse(" lead"), "lead");
+        assert_eq!(collapse(""), "");
+        assert_eq!(collapse("a\u{1}b\u{7f} \u{2028}c"), "ab c");
+    }
+
+    /// The plain definition that `collapse` must agree with.
+    fn collapse_by_definition(text: &str) -> String {
+        text.split(char::is_whitespace)
+            .map(|w| w.chars().filter(|c| keep(*c)).collect::<String>())
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn collapse_agrees_with_its_definition(text in "(?s).{0,80}", ascii in "[ -~\t\n\x00-\x1f]{0,80}") {
+            proptest::prop_assert_eq!(collapse(&text), collapse_by_definition(&text));
+            proptest::prop_assert_eq!(collapse(&ascii), collapse_by_definition(&ascii));
+            proptest::prop_assert_eq!(clean(&text), collapse_by_definition(&text));
+            let once = collapse(&text);
+            proptest::prop_assert!(matches!(clean(&once), Cow::Borrowed(_)), "collapsed text is clean: {:?}", once);
+        }
     }
 
     #[test]
@@ -297,6 +444,18 @@ mod tests {
         let d = dateline("Den Haag (ANP) — Het kabinet").expect("em dash");
         assert_eq!((d.place.as_str(), d.agency.as_str()), ("Den Haag", "ANP"));
         assert_eq!(dateline("Het kabinet (ANP) zei dat - niets"), None);
+        let d = dateline("SAN JOSÉ/MANAGUA (AP)—Text").expect("slash, accents, no spaces");
+        assert_eq!(
+            (d.place.as_str(), d.agency.as_str()),
+            ("SAN JOSÉ/MANAGUA", "AP")
+        );
+        assert_eq!(dateline("beiroet (ANP) - kleine letter"), None);
+        assert_eq!(dateline("PARIS (AFP) no dash"), None);
+        assert_eq!(dateline("PARIS (A (B)) - nested"), None);
+        assert_eq!(
+            dateline("ONE TWO THREE FOUR FIVE SIX SEVEN (X) - too long"),
+            None
+        );
         assert_eq!(dateline("no dateline here"), None);
     }
 
