@@ -32,6 +32,8 @@ pub enum PollError {
     },
     #[error("the poll was interrupted: {0}")]
     Interrupted(String),
+    #[error("{0}")]
+    Render(#[from] publish::RenderError),
     /// robots.txt disallows the page (`robots = false` on the feed turns the check off).
     #[error(
         "{url}: disallowed by the site's robots.txt (robots = false on the feed overrides this)"
@@ -88,6 +90,7 @@ impl PollError {
             PollError::State(_) => "state database".into(),
             PollError::Write { .. } => "cannot write".into(),
             PollError::Interrupted(_) => "interrupted".into(),
+            PollError::Render(_) => "cannot render".into(),
             PollError::Disallowed { .. } => "robots.txt disallows".into(),
             PollError::Unhealthy { .. } => "selector health".into(),
         }
@@ -179,13 +182,20 @@ pub fn read_dates(feed: &Feed, items: Vec<Item>, now: DateTime<Utc>) -> Vec<Seen
         rounding: feed.rounding,
     };
     let mut unreadable: Vec<String> = Vec::new();
+    // Lists repeat their date texts ("1 uur geleden" down half the page): read each once.
+    let mut read: HashMap<String, Option<Reading>> = HashMap::new();
     let seen = items
         .into_iter()
         .map(|item| {
             let reading = item.date_text.as_deref().and_then(|text| {
-                dates::read(text, &ctx)
+                if let Some(known) = read.get(text) {
+                    return *known;
+                }
+                let reading = dates::read(text, &ctx)
                     .map_err(|e| unreadable.push(e.to_string()))
-                    .ok()
+                    .ok();
+                read.insert(text.to_string(), reading);
+                reading
             });
             Seen { item, reading }
         })
@@ -257,9 +267,7 @@ pub fn process(
         .or(extracted.title.clone())
         .unwrap_or_else(|| feed.id.clone());
     let seen = read_dates(feed, extracted.items, now);
-    Ok(advance(
-        feed, base_url, title, page_link, seen, now, previous,
-    ))
+    advance(feed, base_url, title, page_link, seen, now, previous)
 }
 
 /// The timeline step of [`process`], for items already extracted and dated.
@@ -271,7 +279,7 @@ pub fn advance(
     seen: Vec<Seen>,
     now: DateTime<Utc>,
     previous: Vec<StoredItem>,
-) -> Outcome {
+) -> Result<Outcome, PollError> {
     let on_page = seen.len();
     let mut fields: HashMap<String, StoredItem> = HashMap::with_capacity(previous.len() + on_page);
     let mut records = Vec::with_capacity(previous.len());
@@ -332,8 +340,8 @@ pub fn advance(
         self_rss,
         self_atom,
     };
-    let (rss, atom) = render(&meta, &items);
-    Outcome {
+    let (rss, atom) = render(&meta, &items)?;
+    Ok(Outcome {
         rss,
         atom,
         meta,
@@ -341,17 +349,17 @@ pub fn advance(
         on_page,
         new,
         events: line.events,
-    }
+    })
 }
 
-fn entry(item: &StoredItem) -> Entry {
+fn entry(item: &StoredItem) -> Entry<'_> {
     Entry {
-        guid: item.record.guid.clone(),
-        title: item.title.clone(),
-        link: item.link.clone(),
-        summary: item.summary.clone(),
-        author: item.author.clone(),
-        categories: item.categories.clone(),
+        guid: &item.record.guid,
+        title: &item.title,
+        link: item.link.as_ref(),
+        summary: &item.summary,
+        author: item.author.as_deref(),
+        categories: &item.categories,
         published: item.record.published,
     }
 }
@@ -439,7 +447,7 @@ fn write_files(
     let (rss, atom) = if held == outcome.items {
         (&outcome.rss, &outcome.atom)
     } else {
-        rendered = render(&outcome.meta, &held);
+        rendered = render(&outcome.meta, &held)?;
         (&rendered.0, &rendered.1)
     };
     let mut written = false;
@@ -456,9 +464,15 @@ fn write_files(
 }
 
 /// RSS and Atom bytes for `items`.
-pub fn render(meta: &FeedMeta, items: &[StoredItem]) -> (Vec<u8>, Vec<u8>) {
-    let entries: Vec<Entry> = items.iter().map(entry).collect();
-    (publish::rss(meta, &entries), publish::atom(meta, &entries))
+pub fn render(
+    meta: &FeedMeta,
+    items: &[StoredItem],
+) -> Result<(Vec<u8>, Vec<u8>), publish::RenderError> {
+    let entries: Vec<Entry<'_>> = items.iter().map(entry).collect();
+    Ok((
+        publish::rss(meta, &entries)?,
+        publish::atom(meta, &entries)?,
+    ))
 }
 
 /// Poll `feed` once and publish what changed. `now` is `--now` where given; `clock` the

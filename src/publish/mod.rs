@@ -9,7 +9,7 @@ mod write;
 
 pub use write::{WriteOutcome, write_if_changed};
 
-use crate::extract::text::collapse;
+use crate::extract::text;
 use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset, Utc};
 use regex::Regex;
@@ -28,15 +28,15 @@ pub struct FeedMeta {
     pub self_atom: Option<Url>,
 }
 
-/// One item of the feed with its publication time.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub guid: String,
-    pub title: String,
-    pub link: Option<Url>,
-    pub summary: String,
-    pub author: Option<String>,
-    pub categories: Vec<String>,
+/// One item of the feed with its publication time, borrowed from wherever it is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry<'a> {
+    pub guid: &'a str,
+    pub title: &'a str,
+    pub link: Option<&'a Url>,
+    pub summary: &'a str,
+    pub author: Option<&'a str>,
+    pub categories: &'a [String],
     pub published: DateTime<Utc>,
 }
 
@@ -65,7 +65,7 @@ fn is_permalink(guid: &str) -> bool {
 }
 
 fn clean(text: &str) -> String {
-    collapse(text)
+    text::clean(text).into_owned()
 }
 
 static TAG: LazyLock<Regex> = LazyLock::new(|| {
@@ -76,10 +76,10 @@ static TAG: LazyLock<Regex> = LazyLock::new(|| {
 /// A title as plain text: readers render RSS titles as HTML, so text that looks like a tag
 /// (a page that prints "&lt;b&gt;") is left out rather than shown as markup.
 fn clean_title(text: &str) -> String {
-    collapse(&TAG.replace_all(text, " "))
+    text::clean(&TAG.replace_all(text, " ")).into_owned()
 }
 
-fn newest(entries: &[Entry]) -> Option<DateTime<Utc>> {
+fn newest(entries: &[Entry<'_>]) -> Option<DateTime<Utc>> {
     entries.iter().map(|e| e.published).max()
 }
 
@@ -88,18 +88,18 @@ fn fixed(t: DateTime<Utc>) -> DateTime<FixedOffset> {
 }
 
 /// The RSS 2.0 document.
-pub fn rss(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
+pub fn rss(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderError> {
     use rss::extension::atom::{AtomExtension, Link};
     use rss::extension::dublincore::DublinCoreExtension;
     let items = entries
         .iter()
         .map(|e| rss::Item {
-            title: Some(clean_title(&e.title)),
-            link: e.link.as_ref().map(Url::to_string),
-            description: (!e.summary.is_empty()).then(|| clean(&e.summary)),
+            title: Some(clean_title(e.title)),
+            link: e.link.map(Url::to_string),
+            description: (!e.summary.is_empty()).then(|| clean(e.summary)),
             guid: Some(rss::Guid {
-                value: e.guid.clone(),
-                permalink: is_permalink(&e.guid),
+                value: e.guid.to_string(),
+                permalink: is_permalink(e.guid),
             }),
             pub_date: Some(e.published.to_rfc2822()),
             categories: e
@@ -111,7 +111,7 @@ pub fn rss(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
                 })
                 .collect(),
             // RSS's own <author> must be an e-mail address; a name goes in dc:creator.
-            dublin_core_ext: e.author.as_ref().map(|a| DublinCoreExtension {
+            dublin_core_ext: e.author.map(|a| DublinCoreExtension {
                 creators: vec![clean(a)],
                 ..Default::default()
             }),
@@ -135,13 +135,36 @@ pub fn rss(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
         items,
         ..Default::default()
     };
-    let mut out = channel.to_string().into_bytes();
-    out.push(b'\n');
-    out
+    finish(channel.write_to(Vec::with_capacity(estimate(entries))))
 }
 
+/// A guess at a document's size, so that writing it does not keep growing the buffer.
+fn estimate(entries: &[Entry<'_>]) -> usize {
+    4096 + entries
+        .iter()
+        .map(|e| 512 + e.title.len() + e.summary.len() + 2 * e.guid.len())
+        .sum::<usize>()
+}
+
+/// The written document with a final newline.
+fn finish<E: std::fmt::Display>(written: Result<Vec<u8>, E>) -> Result<Vec<u8>, RenderError> {
+    match written {
+        Ok(mut out) => {
+            out.push(b'\n');
+            Ok(out)
+        }
+        Err(e) => Err(RenderError(e.to_string())),
+    }
+}
+
+/// The XML writer failed. Writing to memory cannot fail but for a bug in the writer; the
+/// poll fails rather than publish a broken file.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the feed document: {0}")]
+pub struct RenderError(String);
+
 /// The Atom 1.0 document.
-pub fn atom(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
+pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderError> {
     let epoch = DateTime::<Utc>::UNIX_EPOCH;
     let link = |href: &Url, rel: &str, mime: Option<&str>| atom::Link {
         href: href.to_string(),
@@ -174,8 +197,8 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
         entries: entries
             .iter()
             .map(|e| atom::Entry {
-                title: clean_title(&e.title).into(),
-                id: e.guid.clone(),
+                title: clean_title(e.title).into(),
+                id: e.guid.to_string(),
                 updated: fixed(e.published),
                 published: Some(fixed(e.published)),
                 authors: e
@@ -195,15 +218,13 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry]) -> Vec<u8> {
                     })
                     .collect(),
                 links: e.link.iter().map(|l| link(l, "alternate", None)).collect(),
-                summary: (!e.summary.is_empty()).then(|| clean(&e.summary).into()),
+                summary: (!e.summary.is_empty()).then(|| clean(e.summary).into()),
                 ..Default::default()
             })
             .collect(),
         ..Default::default()
     };
-    let mut out = feed.to_string().into_bytes();
-    out.push(b'\n');
-    out
+    finish(feed.write_to(Vec::with_capacity(estimate(entries))))
 }
 
 #[cfg(test)]
@@ -211,7 +232,9 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    fn sample() -> (FeedMeta, Vec<Entry>) {
+    static CATEGORIES: [String; 0] = [];
+
+    fn sample(link: &Url, categories: &'static [String]) -> (FeedMeta, Vec<Entry<'static>>) {
         let base = Url::parse("https://feeds.example.org/").ok();
         let (self_rss, self_atom) = FeedMeta::self_links(base.as_ref(), "buitenland");
         let meta = FeedMeta {
@@ -225,33 +248,42 @@ mod tests {
             .with_ymd_and_hms(2026, 3, 4, 12, 12, 0)
             .single()
             .expect("time");
+        let link: &'static Url = Box::leak(Box::new(link.clone()));
         let entries = vec![
             Entry {
-                guid: "https://nieuws.example/a".into(),
-                title: "A \u{1}<i>title</i> & more".into(),
-                link: Url::parse("https://nieuws.example/a").ok(),
-                summary: "Summary".into(),
-                author: Some("ANP/AFP".into()),
-                categories: vec!["BEIROET".into()],
+                guid: "https://nieuws.example/a",
+                title: "A \u{1}<i>title</i> & more",
+                link: Some(link),
+                summary: "Summary",
+                author: Some("ANP/AFP"),
+                categories,
                 published: t,
             },
             Entry {
-                guid: "urn:pagefeed:00ff".into(),
-                title: "B".into(),
+                guid: "urn:pagefeed:00ff",
+                title: "B",
                 link: None,
-                summary: String::new(),
+                summary: "",
                 author: None,
-                categories: vec![],
+                categories: &CATEGORIES,
                 published: t - chrono::Duration::hours(1),
             },
         ];
         (meta, entries)
     }
 
+    fn entries() -> (FeedMeta, Vec<Entry<'static>>) {
+        let categories: &'static [String] = Box::leak(Box::new(["BEIROET".to_string()]));
+        sample(
+            &Url::parse("https://nieuws.example/a").expect("url"),
+            categories,
+        )
+    }
+
     #[test]
     fn rss_has_self_link_guids_dates_and_creators() {
-        let (meta, entries) = sample();
-        let xml = String::from_utf8(rss(&meta, &entries)).expect("utf-8");
+        let (meta, entries) = entries();
+        let xml = String::from_utf8(rss(&meta, &entries).expect("renders")).expect("utf-8");
         assert!(xml.contains(r#"<atom:link href="https://feeds.example.org/buitenland.rss" rel="self" type="application/rss+xml"/>"#), "{xml}");
         assert!(
             xml.contains(r#"<guid>https://nieuws.example/a</guid>"#),
@@ -277,8 +309,8 @@ mod tests {
 
     #[test]
     fn atom_has_author_updated_and_ids() {
-        let (meta, entries) = sample();
-        let xml = String::from_utf8(atom(&meta, &entries)).expect("utf-8");
+        let (meta, entries) = entries();
+        let xml = String::from_utf8(atom(&meta, &entries).expect("renders")).expect("utf-8");
         let feed = atom_syndication::Feed::read_from(xml.as_bytes()).expect("reads back");
         assert_eq!(feed.id, "https://feeds.example.org/buitenland.atom");
         assert_eq!(feed.updated, entries[0].published.fixed_offset());
@@ -289,8 +321,8 @@ mod tests {
 
     #[test]
     fn rendering_is_a_pure_function() {
-        let (meta, entries) = sample();
-        assert_eq!(rss(&meta, &entries), rss(&meta, &entries));
-        assert_eq!(atom(&meta, &entries), atom(&meta, &entries));
+        let (meta, entries) = entries();
+        assert_eq!(rss(&meta, &entries).ok(), rss(&meta, &entries).ok());
+        assert_eq!(atom(&meta, &entries).ok(), atom(&meta, &entries).ok());
     }
 }
