@@ -61,7 +61,8 @@ impl FeedMeta {
 
 /// Whether `guid` is a URL a reader may open, which RSS calls a permalink.
 fn is_permalink(guid: &str) -> bool {
-    Url::parse(guid).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
+    // Guids are either the item's link, a URL already parsed, or a urn: digest.
+    guid.starts_with("http://") || guid.starts_with("https://")
 }
 
 fn clean(text: &str) -> String {
@@ -76,7 +77,11 @@ static TAG: LazyLock<Regex> = LazyLock::new(|| {
 /// A title as plain text: readers render RSS titles as HTML, so text that looks like a tag
 /// (a page that prints "&lt;b&gt;") is left out rather than shown as markup.
 fn clean_title(text: &str) -> String {
-    text::clean(&TAG.replace_all(text, " ")).into_owned()
+    if text.contains('<') {
+        text::clean(&TAG.replace_all(text, " ")).into_owned()
+    } else {
+        clean(text)
+    }
 }
 
 fn newest(entries: &[Entry<'_>]) -> Option<DateTime<Utc>> {
@@ -95,7 +100,7 @@ pub fn rss(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErro
         .iter()
         .map(|e| rss::Item {
             title: Some(clean_title(e.title)),
-            link: e.link.map(Url::to_string),
+            link: e.link.map(|l| l.as_str().to_owned()),
             description: (!e.summary.is_empty()).then(|| clean(e.summary)),
             guid: Some(rss::Guid {
                 value: e.guid.to_string(),
@@ -120,13 +125,13 @@ pub fn rss(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErro
         .collect();
     let channel = rss::Channel {
         title: clean_title(&meta.title),
-        link: meta.page.to_string(),
+        link: meta.page.as_str().to_owned(),
         description: clean(&meta.description()),
         generator: Some(format!("pagefeed {}", env!("CARGO_PKG_VERSION"))),
         pub_date: newest(entries).map(|t| t.to_rfc2822()),
         atom_ext: meta.self_rss.as_ref().map(|href| AtomExtension {
             links: vec![Link {
-                href: href.to_string(),
+                href: href.as_str().to_owned(),
                 rel: "self".into(),
                 mime_type: Some("application/rss+xml".into()),
                 ..Default::default()
@@ -167,7 +172,7 @@ pub struct RenderError(String);
 pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderError> {
     let epoch = DateTime::<Utc>::UNIX_EPOCH;
     let link = |href: &Url, rel: &str, mime: Option<&str>| atom::Link {
-        href: href.to_string(),
+        href: href.as_str().to_owned(),
         rel: rel.into(),
         mime_type: mime.map(str::to_string),
         ..Default::default()
@@ -181,7 +186,8 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
         id: meta
             .self_atom
             .as_ref()
-            .map_or_else(|| meta.page.to_string(), Url::to_string),
+            .map_or(meta.page.as_str(), Url::as_str)
+            .to_owned(),
         updated: fixed(newest(entries).unwrap_or(epoch)),
         authors: vec![atom::Person {
             name: meta.site(),
