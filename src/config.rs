@@ -188,6 +188,7 @@ pub fn parse(
     if doc.errors.is_empty() {
         Ok(config)
     } else {
+        doc.errors.sort_by_key(|e| e.line);
         Err(ConfigErrors(doc.errors))
     }
 }
@@ -762,7 +763,7 @@ impl<'t, 'i> Section<'t, 'i> {
                     doc,
                     span,
                     key,
-                    format!("selector {text:?} does not compile: {e}"),
+                    format!("selector {text:?} does not compile: {}", selector_error(&e)),
                 );
                 None
             }
@@ -853,6 +854,29 @@ impl<'t, 'i> Section<'t, 'i> {
             }
         }
     }
+}
+
+/// A selector error in words: scraper's own message for most parse errors asks the reader
+/// to report a bug, so name the kind of mistake instead ("dangling combinator").
+fn selector_error(e: &scraper::error::SelectorErrorKind) -> String {
+    use scraper::error::SelectorErrorKind as K;
+    match e {
+        K::UnexpectedSelectorParseError(kind) => words(&format!("{kind:?}")),
+        other => one_line(&other.to_string()),
+    }
+}
+
+/// `DanglingCombinator` or `EmptySelector(..)` as "dangling combinator", "empty selector".
+fn words(debug: &str) -> String {
+    let name = debug.split(['(', ' ', '{']).next().unwrap_or(debug);
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_uppercase() && !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
 }
 
 fn valid_id(id: &str) -> bool {
@@ -977,7 +1001,7 @@ date = "span"
             "/etc/pf/pagefeed.toml:2: intervall: unknown key; did you mean \"interval\"?",
             "/etc/pf/pagefeed.toml:3: timezone: \"Mars/Olympus\" is not an IANA time zone",
             "/etc/pf/pagefeed.toml:8: feed \"a\": interval: \"soon\" is not a duration",
-            "/etc/pf/pagefeed.toml:10: feed \"a\": items.select: selector \"ul >\" does not compile",
+            "/etc/pf/pagefeed.toml:10: feed \"a\": items.select: selector \"ul >\" does not compile: dangling combinator",
             "feed \"a\": items.title.regexp: unknown key; did you mean \"regex\"?",
             "/etc/pf/pagefeed.toml:14: feed \"a\": id: \"a\" is used by another feed",
             "/etc/pf/pagefeed.toml:15: feed \"a\": url:",

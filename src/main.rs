@@ -204,16 +204,7 @@ async fn once(c: Config, only: Vec<String>, now: Option<DateTime<Utc>>) -> u8 {
                 let id = feed.id.clone();
                 match poll::poll(places, feed, fetcher, polite, now, Utc::now()).await {
                     Ok(r) => {
-                        tracing::info!(
-                            feed = %r.feed,
-                            status = if r.modified { "ok" } else { "not modified" },
-                            items = r.items,
-                            new = r.new,
-                            kept = r.kept,
-                            written = r.written,
-                            took_ms = r.took.as_millis() as u64,
-                            "polled"
-                        );
+                        r.log();
                         true
                     }
                     Err(e) => {

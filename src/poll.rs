@@ -157,6 +157,22 @@ pub struct Report {
     pub took: std::time::Duration,
 }
 
+impl Report {
+    /// The one line a poll logs at info: feed, status, items, new, kept, written, time taken.
+    pub fn log(&self) {
+        tracing::info!(
+            feed = %self.feed,
+            status = if self.modified { "ok" } else { "not modified" },
+            items = self.items,
+            new = self.new,
+            kept = self.kept,
+            written = self.written,
+            took_ms = self.took.as_millis() as u64,
+            "polled"
+        );
+    }
+}
+
 /// The moment a page counts as fetched: `--now`, else its `Date` header, else the clock
 /// reading the caller took (`clock`). Whole seconds, as the state keeps them.
 pub fn fetch_moment(

@@ -33,6 +33,9 @@ pub const BACKOFF_CAP: u32 = 6;
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 /// The most jitter added to a poll.
 pub const MAX_JITTER: Duration = Duration::from_secs(30);
+/// The most a first poll (at start, or of a feed a reload adds or changes) is put off:
+/// enough to spread feeds out, short enough that a new feed shows up at once.
+pub const MAX_START_JITTER: Duration = Duration::from_secs(1);
 
 /// One poll of one feed: what the scheduler runs. Built from the running config.
 pub type PollFn =
@@ -58,9 +61,13 @@ pub struct Options {
     pub watchdog: Option<Duration>,
 }
 
-/// The jitter of a feed's `n`th poll: in [0, min(interval/10, [`MAX_JITTER`])). Pure.
+/// The jitter of a feed's `n`th poll: in [0, min(interval/10, [`MAX_JITTER`])), and for
+/// the first poll (`n` = 0) under [`MAX_START_JITTER`]. Pure.
 pub fn jitter(id: &str, n: u64, interval: Duration) -> Duration {
-    let span = (interval / 10).min(MAX_JITTER);
+    let mut span = (interval / 10).min(MAX_JITTER);
+    if n == 0 {
+        span = span.min(MAX_START_JITTER);
+    }
     let digest = Sha256::new()
         .chain_update(id.as_bytes())
         .chain_update(n.to_le_bytes())
@@ -208,15 +215,7 @@ impl Table {
             Ok(r) => {
                 e.failures = 0;
                 e.standing = Standing::Fresh;
-                tracing::info!(
-                    feed = %id,
-                    status = if r.modified { "ok" } else { "not modified" },
-                    items = r.items,
-                    new = r.new,
-                    written = r.written,
-                    took_ms = r.took.as_millis() as u64,
-                    "polled"
-                );
+                r.log();
                 interval
             }
             Err(err) if err.is_page_shape() => {
