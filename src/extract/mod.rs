@@ -278,30 +278,55 @@ fn assign_guids(items: &mut [Item]) {
                 .is_some_and(|l| links.get(l.as_str()) == Some(&1))
         })
         .collect();
-    let mut digests: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<[u8; 16], usize> = HashMap::new();
     for (item, unique) in items.iter_mut().zip(unique) {
         if unique && let Some(l) = &item.link {
             item.guid = l.to_string();
             continue;
         }
-        let mut hash = Sha256::new();
-        for part in [
+        let stable = [
             item.title.as_str(),
             item.summary.as_str(),
             item.link.as_ref().map_or("", Url::as_str),
-        ] {
-            hash.update(part.as_bytes());
-            hash.update([0u8]);
-        }
-        let digest = hex::encode(&hash.finalize()[..16]);
-        let n = digests.entry(digest.clone()).or_default();
+        ];
+        let first = digest(&stable, 0);
+        let n = seen.entry(first).or_default();
         *n += 1;
-        item.guid = if *n == 1 {
-            format!("urn:pagefeed:{digest}")
-        } else {
-            format!("urn:pagefeed:{digest}-{n}")
-        };
+        // The second and later items with the same text are told apart by their rank.
+        let id = if *n == 1 { first } else { digest(&stable, *n) };
+        item.guid = uuid_urn(id);
     }
+}
+
+/// 16 bytes of SHA-256 over the parts (and the rank, after the first).
+fn digest(parts: &[&str], rank: usize) -> [u8; 16] {
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update(part.as_bytes());
+        hash.update([0u8]);
+    }
+    if rank > 0 {
+        hash.update(rank.to_le_bytes());
+    }
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&hash.finalize()[..16]);
+    id
+}
+
+/// A digest as a `urn:uuid:` (RFC 9562 version 8, the form for UUIDs made by one's own
+/// hashing): an id every feed validator and reader takes.
+fn uuid_urn(mut id: [u8; 16]) -> String {
+    id[6] = (id[6] & 0x0f) | 0x80;
+    id[8] = (id[8] & 0x3f) | 0x80;
+    let h = hex::encode(id);
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 #[cfg(test)]
@@ -438,7 +463,9 @@ mod tests {
         .expect("items");
         let guids: Vec<&str> = a.items.iter().map(|i| i.guid.as_str()).collect();
         assert!(
-            guids.iter().all(|g| g.starts_with("urn:pagefeed:")),
+            guids
+                .iter()
+                .all(|g| g.starts_with("urn:uuid:") && g.len() == 45 && g.as_bytes()[23] == b'8'),
             "{guids:?}"
         );
         let mut unique = guids.clone();

@@ -266,7 +266,7 @@ mod tests {
                 published: t,
             },
             Entry {
-                guid: "urn:pagefeed:00ff",
+                guid: "urn:uuid:5f2b6c1e-3a4d-8e9f-a0b1-c2d3e4f5a6b7",
                 title: "B",
                 link: None,
                 summary: "",
@@ -296,7 +296,9 @@ mod tests {
             "{xml}"
         );
         assert!(
-            xml.contains(r#"<guid isPermaLink="false">urn:pagefeed:00ff</guid>"#),
+            xml.contains(
+                r#"<guid isPermaLink="false">urn:uuid:5f2b6c1e-3a4d-8e9f-a0b1-c2d3e4f5a6b7</guid>"#
+            ),
             "{xml}"
         );
         assert!(
@@ -321,7 +323,10 @@ mod tests {
         assert_eq!(feed.id, "https://feeds.example.org/buitenland.atom");
         assert_eq!(feed.updated, entries[0].published.fixed_offset());
         assert_eq!(feed.authors[0].name, "nieuws.example");
-        assert_eq!(feed.entries[1].id, "urn:pagefeed:00ff");
+        assert_eq!(
+            feed.entries[1].id,
+            "urn:uuid:5f2b6c1e-3a4d-8e9f-a0b1-c2d3e4f5a6b7"
+        );
         assert!(feed.links.iter().any(|l| l.rel == "self"));
     }
 
