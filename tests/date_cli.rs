@@ -32,34 +32,21 @@ fn json(args: &[&str]) -> (String, String, String) {
 
 const AMS: [&str; 2] = ["--timezone", "Europe/Amsterdam"];
 
+/// A Dutch text read in Amsterdam at `now`, with any `extra` flags.
+fn dutch(text: &str, now: &str, extra: &[&str]) -> (String, String, String) {
+    let mut args = vec![text, "--language", "nl", AMS[0], AMS[1], "--now", now];
+    args.extend_from_slice(extra);
+    json(&args)
+}
+
 #[test]
 fn relative_dutch_as_in_the_spec() {
-    let (e, l, p) = json(&[
-        "18 minuten geleden",
-        "--language",
-        "nl",
-        AMS[0],
-        AMS[1],
-        "--now",
-        "2026-03-04T13:30:00+01:00",
-    ]);
-    assert_eq!(
-        (e.as_str(), l.as_str(), p.as_str()),
-        (
-            "2026-03-04T13:11:00+01:00",
-            "2026-03-04T13:12:00+01:00",
-            "2026-03-04T13:12:00+01:00"
-        )
-    );
-    let (e, l, _) = json(&[
-        "1 uur geleden",
-        "-l",
-        "nl",
-        AMS[0],
-        AMS[1],
-        "--now",
-        "2026-03-04T13:30:00+01:00",
-    ]);
+    let at_1330 = "2026-03-04T13:30:00+01:00";
+    let (e, l, p) = dutch("18 minuten geleden", at_1330, &[]);
+    assert_eq!(e, "2026-03-04T13:11:00+01:00");
+    assert_eq!(l, "2026-03-04T13:12:00+01:00");
+    assert_eq!(p, "2026-03-04T13:12:00+01:00");
+    let (e, l, _) = dutch("1 uur geleden", at_1330, &[]);
     assert_eq!(
         (e.as_str(), l.as_str()),
         ("2026-03-04T11:30:00+01:00", "2026-03-04T12:30:00+01:00")
@@ -68,17 +55,11 @@ fn relative_dutch_as_in_the_spec() {
 
 #[test]
 fn nearest_rounding_is_a_flag() {
-    let (e, l, _) = json(&[
+    let (e, l, _) = dutch(
         "1 uur geleden",
-        "-l",
-        "nl",
-        "--rounding",
-        "nearest",
-        AMS[0],
-        AMS[1],
-        "--now",
         "2026-03-04T13:30:00+01:00",
-    ]);
+        &["--rounding", "nearest"],
+    );
     assert_eq!(
         (e.as_str(), l.as_str()),
         ("2026-03-04T12:00:00+01:00", "2026-03-04T13:00:00+01:00")
@@ -88,15 +69,7 @@ fn nearest_rounding_is_a_flag() {
 #[test]
 fn yesterday_with_a_clock_time_across_the_autumn_change() {
     // 2026-10-25 02:30 happens twice in Amsterdam: the interval covers both.
-    let (e, l, p) = json(&[
-        "gisteren 02:30",
-        "-l",
-        "nl",
-        AMS[0],
-        AMS[1],
-        "--now",
-        "2026-10-26T09:00:00+01:00",
-    ]);
+    let (e, l, p) = dutch("gisteren 02:30", "2026-10-26T09:00:00+01:00", &[]);
     assert_eq!(p, "2026-10-25T02:30:00+02:00");
     assert_eq!(e, "2026-10-25T02:29:59+02:00");
     assert_eq!(l, "2026-10-25T02:30:59+01:00");
@@ -105,29 +78,13 @@ fn yesterday_with_a_clock_time_across_the_autumn_change() {
 #[test]
 fn today_in_the_spring_gap() {
     // 02:30 on 2026-03-29 never happens: read with the offset before the gap.
-    let (_, _, p) = json(&[
-        "vandaag 02:30",
-        "-l",
-        "nl",
-        AMS[0],
-        AMS[1],
-        "--now",
-        "2026-03-29T12:00:00+02:00",
-    ]);
+    let (_, _, p) = dutch("vandaag 02:30", "2026-03-29T12:00:00+02:00", &[]);
     assert_eq!(p, "2026-03-29T03:30:00+02:00");
 }
 
 #[test]
 fn a_date_without_a_year_is_the_nearest_before_the_fetch() {
-    let (_, _, p) = json(&[
-        "28 dec",
-        "-l",
-        "nl",
-        AMS[0],
-        AMS[1],
-        "--now",
-        "2026-01-02T10:00:00+01:00",
-    ]);
+    let (_, _, p) = dutch("28 dec", "2026-01-02T10:00:00+01:00", &[]);
     assert_eq!(p, "2025-12-28T00:00:00+01:00");
 }
 
