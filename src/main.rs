@@ -267,10 +267,9 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
             .iter()
             .map(|i| {
                 let r = &i.record;
-                let (earliest, latest) = match r.evidence {
-                    Some(e) => (Some(e.earliest.to_rfc3339()), Some(e.latest.to_rfc3339())),
-                    None => (None, None),
-                };
+                // Undated items: the interval they are held to, up to when first seen.
+                let within = r.evidence.unwrap_or(r.pinned);
+                let (earliest, latest) = (within.earliest.to_rfc3339(), within.latest.to_rfc3339());
                 serde_json::json!({
                     "title": i.title,
                     "link": i.link.as_ref().map(|l| l.as_str()),
@@ -303,9 +302,7 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
             println!();
             println!("{}", i.title);
             println!("  published  {}", r.published.to_rfc3339());
-            if let Some(e) = r.evidence {
-                println!("  within     {e}");
-            }
+            println!("  within     {}", r.evidence.unwrap_or(r.pinned));
             if let Some(l) = &i.link {
                 println!("  link       {l}");
             }

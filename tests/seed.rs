@@ -349,3 +349,26 @@ fn preview_writes_nothing_and_prints_every_field() {
         "{text}"
     );
 }
+
+#[test]
+fn preview_gives_undated_items_the_interval_they_are_held_to() {
+    let page = std::fs::read_to_string(seed_dir().join("buitenland-1330.html"))
+        .expect("seed")
+        .replace(
+            "<span class=\"news-list__time\">18 minuten geleden</span>",
+            "",
+        );
+    let server = Server::start(move |_| Response::html(page.clone()));
+    let ws = Workspace::new();
+    ws.config(&seed_config(&server.url("/")));
+    let out = ws.run(&["preview", "buitenland", "--json", "--now", SEED_NOW[0]]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let first = &items[0];
+    assert_eq!(
+        first["published"], "2026-03-04T12:30:00+00:00",
+        "first seen at 13:30"
+    );
+    assert_eq!(first["latest"], "2026-03-04T12:30:00+00:00");
+    assert!(first["earliest"].is_string(), "{first}");
+}
