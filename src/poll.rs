@@ -235,6 +235,13 @@ pub struct Places {
     pub base_url: Option<Url>,
 }
 
+impl Places {
+    /// The feed file `<output_dir>/<id>.<ext>`.
+    pub fn file(&self, id: &str, ext: &str) -> PathBuf {
+        self.output_dir.join(format!("{id}.{ext}"))
+    }
+}
+
 impl From<&Config> for Places {
     fn from(c: &Config) -> Places {
         Places {
@@ -468,7 +475,7 @@ fn write_files(
     };
     let mut written = false;
     for (ext, bytes) in [("rss", rss), ("atom", atom)] {
-        let path = places.output_dir.join(format!("{}.{ext}", feed.id));
+        let path = places.file(&feed.id, ext);
         match publish::write_if_changed(&path, bytes) {
             Ok(WriteOutcome::Written) => written = true,
             Ok(WriteOutcome::Unchanged) => {}
@@ -512,19 +519,16 @@ pub async fn poll(
         let id = feed.id.clone();
         blocking(move || -> Result<Validators, StateError> {
             let mut store = Store::open(&state_dir)?;
-            let tx = store.begin()?;
+            let tx = store.read()?;
             tx.validators(&id)
         })
         .await??
     };
     // The validators only stand for files that are there: a missing file (a new output
     // folder, /run after a reboot, a write that failed) asks for the whole page again.
-    let have_files = ["rss", "atom"].iter().all(|ext| {
-        places
-            .output_dir
-            .join(format!("{}.{ext}", feed.id))
-            .is_file()
-    });
+    let have_files = ["rss", "atom"]
+        .iter()
+        .all(|ext| places.file(&feed.id, ext).is_file());
     let conditional = (have_files && validators != Validators::default()).then_some(&validators);
     let (_slot, fetched) = match &feed.source {
         Source::Http(url) => {

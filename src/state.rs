@@ -239,11 +239,17 @@ impl Store {
 
     /// Start a poll: a write transaction that holds the state until committed or dropped.
     pub fn begin(&mut self) -> Result<Poll<'_>, StateError> {
+        self.transaction(TransactionBehavior::Immediate)
+    }
+
+    /// A read-only look (no write lock taken), e.g. for the validators before a fetch.
+    pub fn read(&mut self) -> Result<Poll<'_>, StateError> {
+        self.transaction(TransactionBehavior::Deferred)
+    }
+
+    fn transaction(&mut self, behavior: TransactionBehavior) -> Result<Poll<'_>, StateError> {
         let path = self.path.clone();
-        match self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-        {
+        match self.conn.transaction_with_behavior(behavior) {
             Ok(tx) => Ok(Poll { tx, path }),
             Err(e) => Err(classify(&path, e)),
         }
