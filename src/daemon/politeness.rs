@@ -3,6 +3,7 @@
 //! longer) between the end of one request and the start of the next. Shared by `run` and
 //! `once`; robots.txt is asked through the same gate, so it counts as a request to the host.
 
+use super::schedule::later;
 use crate::robots::Robots;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -34,9 +35,10 @@ pub struct Turn {
 }
 
 /// The earliest moment the next request may start after one that ended at `last_end`: pure.
+/// A gap the clock cannot add is cut (see [`later`]) rather than a panic.
 pub fn next_start(last_end: Option<Instant>, gap: Duration, now: Instant) -> Instant {
     match last_end {
-        Some(end) => (end + gap).max(now),
+        Some(end) => later(end, gap).max(now),
         None => now,
     }
 }
@@ -63,7 +65,7 @@ impl Turn {
 impl Politeness {
     pub fn new(concurrency: usize, delay: Duration, robots: Robots) -> Politeness {
         Politeness {
-            slots: Arc::new(Semaphore::new(concurrency.max(1))),
+            slots: Arc::new(Semaphore::new(concurrency.clamp(1, Semaphore::MAX_PERMITS))),
             hosts: Mutex::new(HashMap::new()),
             delay,
             robots,
@@ -108,6 +110,14 @@ mod tests {
         assert_eq!(next_start(None, s, t), t);
         assert_eq!(next_start(Some(t), s, t), t + s);
         assert_eq!(next_start(Some(t), s, t + 3 * s), t + 3 * s);
+        assert!(next_start(Some(t), Duration::MAX, t) > t + Duration::from_secs(3600));
+    }
+
+    /// A limit past what a semaphore can count is cut to its most, not a panic.
+    #[tokio::test]
+    async fn a_huge_limit_does_not_panic() {
+        let p = politeness(usize::MAX, Duration::ZERO);
+        assert!(p.slot().await.is_some());
     }
 
     /// Three polls to one host: one at a time, each at least `host_delay` after the last.

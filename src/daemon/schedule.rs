@@ -37,6 +37,16 @@ pub const MAX_JITTER: Duration = Duration::from_secs(30);
 /// enough to spread feeds out, short enough that a new feed shows up at once.
 pub const MAX_START_JITTER: Duration = Duration::from_secs(1);
 
+/// The longest wait [`later`] adds: a year. A feed due later than that is as good as never
+/// due, and the clock can always add it.
+pub const MAX_WAIT: Duration = Duration::from_secs(366 * 24 * 3600);
+
+/// `now + wait`, with the wait cut to [`MAX_WAIT`]: never panics, whatever a wait comes to
+/// (a config that escaped validation, a watchdog period from the environment). Pure.
+pub fn later(now: Instant, wait: Duration) -> Instant {
+    now.checked_add(wait.min(MAX_WAIT)).unwrap_or(now)
+}
+
 /// One poll of one feed: what the scheduler runs. Built from the running config.
 pub type PollFn =
     Arc<dyn Fn(Arc<Feed>) -> BoxFuture<'static, Result<Report, PollError>> + Send + Sync>;
@@ -143,7 +153,7 @@ impl Table {
         let mut next: HashMap<String, Entry> = HashMap::with_capacity(feeds.len());
         for feed in feeds {
             let print = fingerprint(feed);
-            let due = now + jitter(&feed.id, 0, feed.interval);
+            let due = later(now, jitter(&feed.id, 0, feed.interval));
             let entry = match self.entries.remove(&feed.id) {
                 Some(mut e) if e.fingerprint == print => {
                     e.feed = feed.clone();
@@ -242,8 +252,8 @@ impl Table {
         } else {
             now
         };
-        let wait = wait + jitter(id, e.polls, interval);
-        e.due = (from + wait).max(now);
+        let wait = wait.saturating_add(jitter(id, e.polls, interval));
+        e.due = later(from, wait).max(now);
     }
 }
 
@@ -299,9 +309,9 @@ pub async fn schedule(
             && now >= next_ping
         {
             notify::watchdog();
-            next_ping = now + period;
+            next_ping = later(now, period);
         }
-        let far = now + Duration::from_secs(3600);
+        let far = later(now, Duration::from_secs(3600));
         let mut wake = table.next_due().unwrap_or(far).min(far);
         if options.watchdog.is_some() {
             wake = wake.min(next_ping);
@@ -328,7 +338,7 @@ pub async fn schedule(
     // Stop: nothing new starts; polls in flight get the grace period to finish. A poll cut
     // off here is cut off while fetching: writing happens on a blocking thread, which runs
     // to its end (files are renamed into place whole), and the runtime waits for it.
-    let deadline = Instant::now() + options.grace;
+    let deadline = later(Instant::now(), options.grace);
     while !tasks.is_empty() {
         tokio::select! {
             _ = tasks.join_next() => {}
@@ -473,6 +483,29 @@ mod tests {
         tokio::time::sleep(how_long).await;
         tx.send(Control::Stop).await.expect("send");
         task.await.expect("scheduler");
+    }
+
+    #[test]
+    fn later_never_overflows() {
+        let now = Instant::now();
+        assert_eq!(
+            later(now, Duration::from_secs(5)),
+            now + Duration::from_secs(5)
+        );
+        assert_eq!(later(now, Duration::MAX), now + MAX_WAIT);
+        let huge = Duration::from_secs(500_000_000_000 * 31_557_600);
+        assert_eq!(later(now, huge), now + MAX_WAIT);
+    }
+
+    /// A feed whose interval the clock cannot add (as if it had escaped validation) is
+    /// polled at start and then waits; the loop goes on and stops when told.
+    #[tokio::test(start_paused = true)]
+    async fn an_interval_past_the_clock_does_not_stop_the_loop() {
+        let (poll, fake) = fake(Instant::now(), Duration::ZERO, |_, _| None);
+        let mut fs = feeds(&["far"], "10s");
+        Arc::get_mut(&mut fs[0]).expect("one owner").interval = Duration::MAX;
+        run_for(fs, poll, Duration::from_secs(7200)).await;
+        assert_eq!(fake.times("far").len(), 1);
     }
 
     /// Polled at start (within the jitter), then every interval plus jitter.
