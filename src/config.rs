@@ -12,7 +12,7 @@ use regex::Regex;
 use scraper::Selector;
 use std::collections::HashSet;
 use std::fmt;
-use std::ops::Range;
+use std::ops::{Range, RangeInclusive};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +22,37 @@ use url::Url;
 
 /// Where the config is looked for when `-c` is not given, after `$PAGEFEED_CONFIG`.
 pub const DEFAULT_PATHS: [&str; 2] = ["pagefeed.toml", "/etc/pagefeed/pagefeed.toml"];
+
+/// `interval` (the default and each feed's). At least 100 ms: zero would poll in a busy loop,
+/// and how hard a site is asked is `host_delay`'s business, not the interval's (the daemon's
+/// own tests poll local pages a few times a second). At most 7 days: a page looked at less
+/// than weekly is not being followed, and even a failing feed's longest wait (6 intervals,
+/// 42 days) stays far inside what the clock can add.
+pub const INTERVAL_RANGE: RangeInclusive<Duration> =
+    Duration::from_millis(100)..=Duration::from_secs(7 * 24 * 3600);
+
+/// `timeout`, the longest one request may take. At least 1 s: a shorter limit fails ordinary
+/// sites and is more likely a slip ("30ms" for "30s"). At most 10 minutes: a request holds
+/// a place among the polls in flight and its host's turn while it runs, and a source that
+/// has not answered in 10 minutes is not going to.
+pub const TIMEOUT_RANGE: RangeInclusive<Duration> =
+    Duration::from_secs(1)..=Duration::from_secs(600);
+
+/// `host_delay`, the least gap between two requests to one host. 0 turns it off. At most an
+/// hour, the same cap as a robots.txt `Crawl-delay`: every feed on a host waits its turn, so
+/// a longer gap starves all but one of them.
+pub const HOST_DELAY_RANGE: RangeInclusive<Duration> = Duration::ZERO..=Duration::from_secs(3600);
+
+/// `concurrency`, polls in flight at once. At least 1, or nothing is ever polled. At most
+/// 256: each poll holds a connection and up to a 10 MiB page while it is parsed (2.5 GiB at
+/// 256), and far more would run into the service's file-descriptor limit (1024 by default).
+pub const CONCURRENCY_RANGE: RangeInclusive<usize> = 1..=256;
+
+/// `max_items` (the default and each feed's), items kept in a feed, history included. At
+/// least 1, or the feed is always empty. At most 100 000: every poll writes the whole feed
+/// twice (RSS and Atom) and reads every kept item from the state, and at 1–2 kB an item the
+/// files would be 100–200 MB each, far past what any feed reader fetches.
+pub const MAX_ITEMS_RANGE: RangeInclusive<usize> = 1..=100_000;
 
 /// The whole, validated configuration.
 #[derive(Debug)]
@@ -322,23 +353,24 @@ impl Doc<'_> {
             }
         });
         let user_agent = top
-            .string(self, "user_agent")
-            .map(|(s, _)| s)
+            .user_agent(self)
             .unwrap_or_else(|| format!("pagefeed/{}", env!("CARGO_PKG_VERSION")));
-        let concurrency = top.count(self, "concurrency").unwrap_or(4);
+        let concurrency = top
+            .count(self, "concurrency", CONCURRENCY_RANGE)
+            .unwrap_or(4);
         let host_delay = top
-            .duration_or_zero(self, "host_delay")
+            .duration(self, "host_delay", HOST_DELAY_RANGE)
             .unwrap_or(Duration::from_secs(1));
         let timeout = top
-            .duration(self, "timeout")
+            .duration(self, "timeout", TIMEOUT_RANGE)
             .unwrap_or(Duration::from_secs(30));
         let defaults = Defaults {
             interval: top
-                .duration(self, "interval")
+                .duration(self, "interval", INTERVAL_RANGE)
                 .unwrap_or(Duration::from_secs(600)),
             timezone: top.timezone(self).unwrap_or(Tz::UTC),
             languages: top.languages(self).unwrap_or_default(),
-            max_items: top.count(self, "max_items").unwrap_or(100),
+            max_items: top.count(self, "max_items", MAX_ITEMS_RANGE).unwrap_or(100),
         };
         let feeds = self.feeds(root, &defaults, &folder);
         Config {
@@ -435,6 +467,13 @@ impl Doc<'_> {
         };
         let source = match sec.string(self, "url") {
             Some((url, span)) => match Source::parse(&url, folder) {
+                Ok(Source::Http(u)) => match requestable(&u) {
+                    Ok(()) => Some(Source::Http(u)),
+                    Err(e) => {
+                        sec.fail(self, span, "url", e);
+                        None
+                    }
+                },
                 Ok(s) => Some(s),
                 Err(e) => {
                     sec.fail(self, span, "url", e.to_string());
@@ -468,12 +507,16 @@ impl Doc<'_> {
                 }
             })
             .unwrap_or_default();
-        let interval = sec.duration(self, "interval").unwrap_or(defaults.interval);
+        let interval = sec
+            .duration(self, "interval", INTERVAL_RANGE)
+            .unwrap_or(defaults.interval);
         let timezone = sec.timezone(self).unwrap_or(defaults.timezone);
         let languages = sec
             .languages(self)
             .unwrap_or_else(|| defaults.languages.clone());
-        let max_items = sec.count(self, "max_items").unwrap_or(defaults.max_items);
+        let max_items = sec
+            .count(self, "max_items", MAX_ITEMS_RANGE)
+            .unwrap_or(defaults.max_items);
         let items = match table.get_key_value("items") {
             Some((_, v)) => match v.get_ref().as_table() {
                 Some(t) => self.items(t, v.span(), &name),
@@ -623,52 +666,76 @@ impl<'t, 'i> Section<'t, 'i> {
         b
     }
 
-    /// A positive whole number.
-    fn count(&self, doc: &mut Doc<'_>, key: &str) -> Option<usize> {
+    /// A whole number in `range`.
+    fn count(&self, doc: &mut Doc<'_>, key: &str, range: RangeInclusive<usize>) -> Option<usize> {
         let v = self.get(key)?;
-        let n = v
-            .get_ref()
-            .as_integer()
-            .and_then(|i| i64::from_str_radix(i.as_str(), i.radix()).ok())
-            .filter(|n| *n >= 1)
-            .and_then(|n| usize::try_from(n).ok());
-        if n.is_none() {
+        let Some(i) = v.get_ref().as_integer() else {
             self.fail(
                 doc,
                 v.span(),
                 key,
-                "must be a whole number of at least 1".into(),
+                format!(
+                    "must be a whole number {}",
+                    between(&range, usize::to_string)
+                ),
+            );
+            return None;
+        };
+        // A number too large for i64 or usize is out of range like any other.
+        let n = i64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|n| range.contains(n));
+        if n.is_none() {
+            let written = doc.text.get(v.span()).unwrap_or(i.as_str()).trim();
+            self.fail(
+                doc,
+                v.span(),
+                key,
+                format!(
+                    "{written} is out of range: {}",
+                    between(&range, usize::to_string)
+                ),
             );
         }
         n
     }
 
-    fn duration(&self, doc: &mut Doc<'_>, key: &str) -> Option<Duration> {
+    /// A duration such as `30s`, `5m`, `1h30m` in `range`. A duration too large for the parser
+    /// ("600000000000y") is out of range like any other.
+    fn duration(
+        &self,
+        doc: &mut Doc<'_>,
+        key: &str,
+        range: RangeInclusive<Duration>,
+    ) -> Option<Duration> {
         let (s, span) = self.string(doc, key)?;
-        match parse_duration(&s) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.fail(doc, span, key, e);
-                None
+        let message = match humantime::parse_duration(s.trim()) {
+            Ok(d) if range.contains(&d) => return Some(d),
+            Ok(_) | Err(humantime::DurationError::NumberOverflow) => {
+                format!("{s:?} is out of range: {}", between(&range, short))
             }
-        }
+            Err(e) => format!("{s:?} is not a duration like 30s, 5m, 1h or 1h30m ({e})"),
+        };
+        self.fail(doc, span, key, message);
+        None
     }
 
-    /// A duration where zero is allowed (a host delay of "0s" turns it off).
-    fn duration_or_zero(&self, doc: &mut Doc<'_>, key: &str) -> Option<Duration> {
-        let (s, span) = self.string(doc, key)?;
-        match humantime::parse_duration(s.trim()) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.fail(
-                    doc,
-                    span,
-                    key,
-                    format!("{s:?} is not a duration like 0s, 500ms or 1s ({e})"),
-                );
-                None
-            }
-        }
+    /// `user_agent`: sent as a header with every request, so it must be one.
+    fn user_agent(&self, doc: &mut Doc<'_>) -> Option<String> {
+        let (s, span) = self.string(doc, "user_agent")?;
+        let trimmed = s.trim();
+        let message = if trimmed.is_empty() {
+            "is empty: name pagefeed and how to reach you, e.g. \"pagefeed/0.1 (+https://example.org/contact)\"".to_string()
+        } else if reqwest::header::HeaderValue::from_str(&s).is_err() {
+            format!(
+                "{s:?} cannot be sent in an HTTP header: it may not hold line breaks or other control characters"
+            )
+        } else {
+            return Some(trimmed.to_string());
+        };
+        self.fail(doc, span, "user_agent", message);
+        None
     }
 
     fn timezone(&self, doc: &mut Doc<'_>) -> Option<Tz> {
@@ -879,6 +946,57 @@ fn words(debug: &str) -> String {
     out
 }
 
+/// "between 1 and 256", "between 100ms and 7d".
+fn between<T>(range: &RangeInclusive<T>, show: impl Fn(&T) -> String) -> String {
+    format!("between {} and {}", show(range.start()), show(range.end()))
+}
+
+/// A duration in its largest whole unit: "0s", "100ms", "30s", "10m", "1h", "7d".
+fn short(d: &Duration) -> String {
+    let ms = d.as_millis();
+    if ms == 0 {
+        return "0s".into();
+    }
+    for (unit, size) in [
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1000),
+    ] {
+        if ms.is_multiple_of(size) {
+            return format!("{}{unit}", ms / size);
+        }
+    }
+    format!("{ms}ms")
+}
+
+/// The longest URL the HTTP client sends (`http::Uri`'s limit).
+const MAX_URI_LEN: usize = 65_534;
+
+/// Whether reqwest can send a request to `url`: it must have a host and fit in an HTTP
+/// request target (at most 65 534 bytes, only characters a URI may carry).
+fn requestable(url: &Url) -> Result<(), String> {
+    let text = url.as_str();
+    let shown: String = if text.chars().count() > 80 {
+        format!("{}…", text.chars().take(80).collect::<String>())
+    } else {
+        text.to_string()
+    };
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("{shown:?} cannot be requested: it names no host"));
+    }
+    if text.len() > MAX_URI_LEN {
+        return Err(format!(
+            "{shown:?} cannot be requested: it is {} bytes long, an HTTP request carries at most {MAX_URI_LEN}",
+            text.len()
+        ));
+    }
+    match http::Uri::try_from(text) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!("{shown:?} cannot be requested: {e}")),
+    }
+}
+
 fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -1048,6 +1166,244 @@ date = "span"
         assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
         assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
         assert!(parse_duration("0s").is_err());
+    }
+
+    /// A config with `top` above one feed that carries `feed`.
+    fn with(top: &str, feed: &str) -> String {
+        format!(
+            "{top}\n[[feed]]\nid = \"a\"\nurl = \"http://h.example/a\"\n{feed}\n[feed.items]\nselect = \"li\"\n"
+        )
+    }
+
+    fn config(text: &str) -> Config {
+        match parse(text, Path::new("/etc/pf/pagefeed.toml"), None) {
+            Ok(c) => c,
+            Err(e) => panic!("{text}\n{e}"),
+        }
+    }
+
+    /// The one error of `text`, which must be on line 1.
+    fn one_error(text: &str) -> String {
+        let errs = errors(text);
+        assert_eq!(errs.len(), 1, "{text}: {errs:?}");
+        errs[0].clone()
+    }
+
+    #[test]
+    fn every_duration_holds_its_range_at_the_edges() {
+        let cases: [(&str, &str, &str, &str, &str, &str); 3] = [
+            (
+                "interval",
+                "100ms",
+                "7d",
+                "99ms",
+                "7d1ms",
+                "between 100ms and 7d",
+            ),
+            (
+                "timeout",
+                "1s",
+                "10m",
+                "999ms",
+                "10m1ms",
+                "between 1s and 10m",
+            ),
+            ("host_delay", "0s", "1h", "", "1h1ms", "between 0s and 1h"),
+        ];
+        for (key, low, high, below, above, range) in cases {
+            for (text, want) in [(low, "inside"), (high, "inside"), ("1m", "inside")] {
+                let c = config(&with(&format!("{key} = \"{text}\""), ""));
+                let got = match key {
+                    "interval" => c.feeds[0].interval,
+                    "timeout" => c.timeout,
+                    _ => c.host_delay,
+                };
+                assert_eq!(
+                    Ok(got),
+                    humantime::parse_duration(text),
+                    "{key} {text} {want}"
+                );
+            }
+            for out in [below, above, "500000000000y", "600000000000y", "0.5ns"] {
+                if out.is_empty() {
+                    continue;
+                }
+                assert_eq!(
+                    one_error(&with(&format!("{key} = \"{out}\""), "")),
+                    format!("/etc/pf/pagefeed.toml:1: {key}: \"{out}\" is out of range: {range}")
+                );
+            }
+            // Not a duration at all is a different mistake.
+            let e = one_error(&with(&format!("{key} = \"soon\""), ""));
+            assert!(e.contains("is not a duration like"), "{e}");
+            let e = one_error(&with(&format!("{key} = 5"), ""));
+            assert!(e.contains("must be a string"), "{e}");
+        }
+        let e = one_error(&with("interval = \"0s\"", ""));
+        assert!(e.ends_with("is out of range: between 100ms and 7d"), "{e}");
+    }
+
+    #[test]
+    fn the_interval_of_a_feed_holds_the_same_range() {
+        let c = config(&with("interval = \"7d\"", "interval = \"100ms\""));
+        assert_eq!(c.feeds[0].interval, Duration::from_millis(100));
+        let c = config(&with("", "interval = \"7d\""));
+        assert_eq!(c.feeds[0].interval, INTERVAL_RANGE.end().to_owned());
+        assert_eq!(
+            errors(&with("", "interval = \"500000000000y\"")),
+            [
+                "/etc/pf/pagefeed.toml:5: feed \"a\": interval: \"500000000000y\" is out of range: between 100ms and 7d"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_count_holds_its_range_at_the_edges() {
+        for (key, range) in [
+            ("concurrency", CONCURRENCY_RANGE),
+            ("max_items", MAX_ITEMS_RANGE),
+        ] {
+            let (low, high) = (*range.start(), *range.end());
+            for n in [low, high] {
+                let c = config(&with(&format!("{key} = {n}"), ""));
+                let got = if key == "concurrency" {
+                    c.concurrency
+                } else {
+                    c.feeds[0].max_items
+                };
+                assert_eq!(got, n);
+            }
+            let words = format!("between {low} and {high}");
+            for out in [
+                (low - 1).to_string(),
+                (high + 1).to_string(),
+                "-1".into(),
+                "9223372036854775807".into(),
+                "9_223_372_036_854_775_807".into(),
+                "0x7fffffffffffffff".into(),
+            ] {
+                assert_eq!(
+                    one_error(&with(&format!("{key} = {out}"), "")),
+                    format!("/etc/pf/pagefeed.toml:1: {key}: {out} is out of range: {words}")
+                );
+            }
+            for wrong in ["\"4\"", "4.0", "true"] {
+                assert_eq!(
+                    one_error(&with(&format!("{key} = {wrong}"), "")),
+                    format!("/etc/pf/pagefeed.toml:1: {key}: must be a whole number {words}")
+                );
+            }
+        }
+        // TOML's other ways of writing a number.
+        assert_eq!(
+            config(&with("max_items = 1_000", "")).feeds[0].max_items,
+            1000
+        );
+        assert_eq!(config(&with("concurrency = 0x10", "")).concurrency, 16);
+        assert_eq!(config(&with("concurrency = +8", "")).concurrency, 8);
+        // A number past what TOML holds is the TOML parser's error, still on its line.
+        let e = one_error(&with("concurrency = 99999999999999999999", ""));
+        assert!(e.starts_with("/etc/pf/pagefeed.toml:1: "), "{e}");
+        // Per feed too.
+        assert_eq!(
+            errors(&with("", "max_items = 100001")),
+            [
+                "/etc/pf/pagefeed.toml:5: feed \"a\": max_items: 100001 is out of range: between 1 and 100000"
+            ]
+        );
+        assert_eq!(
+            config(&with("", "max_items = 100000")).feeds[0].max_items,
+            100_000
+        );
+    }
+
+    #[test]
+    fn the_ranges_are_what_the_readme_says() {
+        assert_eq!(short(INTERVAL_RANGE.start()), "100ms");
+        assert_eq!(short(INTERVAL_RANGE.end()), "7d");
+        assert_eq!(short(TIMEOUT_RANGE.start()), "1s");
+        assert_eq!(short(TIMEOUT_RANGE.end()), "10m");
+        assert_eq!(short(HOST_DELAY_RANGE.start()), "0s");
+        assert_eq!(short(HOST_DELAY_RANGE.end()), "1h");
+        assert_eq!(CONCURRENCY_RANGE, 1..=256);
+        assert_eq!(MAX_ITEMS_RANGE, 1..=100_000);
+        assert_eq!(short(&Duration::from_secs(90)), "90s");
+        assert_eq!(short(&Duration::from_millis(1500)), "1500ms");
+        // The defaults lie inside.
+        let c = config(&with("", ""));
+        assert!(TIMEOUT_RANGE.contains(&c.timeout));
+        assert!(HOST_DELAY_RANGE.contains(&c.host_delay));
+        assert!(CONCURRENCY_RANGE.contains(&c.concurrency));
+        assert!(INTERVAL_RANGE.contains(&c.feeds[0].interval));
+        assert!(MAX_ITEMS_RANGE.contains(&c.feeds[0].max_items));
+    }
+
+    #[test]
+    fn the_user_agent_must_be_a_header_value() {
+        let ua = "pagefeed/0.1 (+https://example.org/contact; ~!#$%&'*+-.^_`|)";
+        assert_eq!(
+            config(&with(&format!("user_agent = \"{ua}\""), "")).user_agent,
+            ua
+        );
+        assert_eq!(
+            config(&with("user_agent = \"  pagefeed/1  \"", "")).user_agent,
+            "pagefeed/1"
+        );
+        assert!(config(&with("", "")).user_agent.starts_with("pagefeed/"));
+        // Bytes past ASCII are obs-text: HTTP carries them, as reqwest sends them.
+        assert_eq!(
+            config(&with("user_agent = \"pagefeed (Zoë)\"", "")).user_agent,
+            "pagefeed (Zoë)"
+        );
+        for bad in [
+            "pagefeed/1\\nX-Injected: yes",
+            "pagefeed/1\\r\\n",
+            "pagefeed\\u0000",
+            "pagefeed\\u007f",
+            "pagefeed\\u001b[31m",
+        ] {
+            let e = one_error(&with(&format!("user_agent = \"{bad}\""), ""));
+            assert!(
+                e.starts_with("/etc/pf/pagefeed.toml:1: user_agent: \"")
+                    && e.ends_with("cannot be sent in an HTTP header: it may not hold line breaks or other control characters"),
+                "{bad}: {e}"
+            );
+            assert!(!e.contains('\n'), "the message stays on one line: {e}");
+        }
+        for empty in ["\"\"", "\" \\t \""] {
+            let e = one_error(&with(&format!("user_agent = {empty}"), ""));
+            assert!(
+                e.starts_with("/etc/pf/pagefeed.toml:1: user_agent: is empty"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_url_must_be_one_a_request_can_carry() {
+        let long = format!("http://h.example/{}", "a".repeat(MAX_URI_LEN));
+        let e = one_error(&format!(
+            "[[feed]]\nid = \"a\"\nurl = \"{long}\"\n[feed.items]\nselect = \"li\"\n"
+        ));
+        assert!(
+            e.starts_with("/etc/pf/pagefeed.toml:3: feed \"a\": url: \"http://h.example/aaa")
+                && e.contains("…\" cannot be requested: it is 65551 bytes long"),
+            "{e}"
+        );
+        assert!(e.len() < 300, "the URL is shortened in the message: {e}");
+        // The longest that fits is fine, as are odd but encodable characters.
+        let fits = format!("http://h.example/{}", "a".repeat(MAX_URI_LEN - 17));
+        assert_eq!(fits.len(), MAX_URI_LEN);
+        for url in [
+            fits.as_str(),
+            "https://h.example/a b/ä?q=`x`&r={y}|^",
+            "http://[::1]:8080/x",
+            "http://user:pw@h.example/",
+        ] {
+            let text =
+                format!("[[feed]]\nid = \"a\"\nurl = \"{url}\"\n[feed.items]\nselect = \"li\"\n");
+            assert!(errors(&text).is_empty(), "{url}: {:?}", errors(&text));
+        }
     }
 
     #[test]
