@@ -1,6 +1,7 @@
 //! A page and the feed's selectors in, its items out, in page order: fields, datelines,
 //! derived titles, absolute links and guids that stay the same from poll to poll.
 
+pub mod parse;
 pub mod text;
 
 use crate::config::{Field, Items};
@@ -41,6 +42,19 @@ pub enum ExtractError {
     NoItems,
     #[error("the item selector matched {0} elements, but none had any text or link")]
     AllEmpty(usize),
+    #[error("{0}")]
+    Parse(#[from] parse::ParseError),
+    /// Matches nested in matches: reading each item's fields walks the items inside it again.
+    #[error(
+        "the item selector's {matched} matches nest inside each other: reading them would visit \
+         more than {limit} nodes on a page of {nodes}; refused as too costly (make the selector \
+         match only the outer or only the inner items)"
+    )]
+    Overlapping {
+        matched: usize,
+        limit: usize,
+        nodes: usize,
+    },
 }
 
 macro_rules! selector {
@@ -67,7 +81,7 @@ pub fn extract(
     from_file: bool,
     items: &Items,
 ) -> Result<Extracted, ExtractError> {
-    let doc = Html::parse_document(html);
+    let doc = parse::document(html)?;
     extract_from(&doc, url, from_file, items)
 }
 
@@ -84,16 +98,17 @@ pub fn extract_from(
         .next()
         .map(|t| text::collapse(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty());
-    let mut found = Vec::new();
-    let mut matched = 0usize;
-    for element in doc.select(&items.select) {
-        matched += 1;
+    let matches: Vec<ElementRef<'_>> = doc.select(&items.select).collect();
+    let matched = matches.len();
+    if matched == 0 {
+        return Err(ExtractError::NoItems);
+    }
+    check_overlap(doc, &matches)?;
+    let mut found = Vec::with_capacity(matched);
+    for element in matches {
         if let Some(item) = read_item(element, items, &base) {
             found.push(item);
         }
-    }
-    if matched == 0 {
-        return Err(ExtractError::NoItems);
     }
     if found.is_empty() {
         return Err(ExtractError::AllEmpty(matched));
@@ -104,6 +119,33 @@ pub fn extract_from(
         base,
         items: found,
     })
+}
+
+/// How many times over the page's nodes reading the items may visit them. Reading an item
+/// visits the nodes inside it a few times (its text, each field's selector); items that
+/// contain other items visit those again, so a page of items nested a few hundred deep would
+/// cost hundreds of passes over the page.
+const OVERLAP_FACTOR: usize = 8;
+
+/// Refuse matches whose subtrees, added up, are far larger than the page.
+fn check_overlap(doc: &Html, matches: &[ElementRef<'_>]) -> Result<(), ExtractError> {
+    let nodes = doc.tree.nodes().len();
+    let limit = OVERLAP_FACTOR * nodes + 10_000;
+    // Cheap when the items do not nest: the walk stops as soon as the budget is spent.
+    let mut work = 0usize;
+    for m in matches {
+        for _ in m.descendants() {
+            work += 1;
+            if work > limit {
+                return Err(ExtractError::Overlapping {
+                    matched: matches.len(),
+                    limit,
+                    nodes,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn base_url(doc: &Html, url: &Url, from_file: bool) -> Url {
