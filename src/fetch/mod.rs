@@ -474,13 +474,38 @@ fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> 
     (!value.is_empty()).then(|| value.to_owned())
 }
 
-/// The moment the response was generated: its Date less its Age.
+/// The largest `Age` believed, in seconds: one day.
+///
+/// `Age` is how long a cache has held the response. Caches in front of listing pages hold
+/// them for seconds to hours; an Age of more than a day on a page worth polling is a broken
+/// or lying cache, and since the Date less the Age is the moment every relative date on the
+/// page is read against, believing it would pin every new item that far back (an Age of
+/// 86400000 is 1,000 days). A larger Age is no evidence: the Date is taken alone.
+pub const MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The moment the response was generated: its Date less its Age. An Age that is not a number
+/// of seconds, or more than [`MAX_AGE`], is ignored (logged at debug).
 fn date_less_age(headers: &HeaderMap) -> Option<DateTime<Utc>> {
     let date = httpdate::parse_http_date(&header_text(headers, header::DATE)?).ok()?;
-    let age = header_text(headers, header::AGE)
-        .and_then(|age| age.parse::<u64>().ok())
-        .unwrap_or(0);
-    to_utc(date.checked_sub(Duration::from_secs(age))?)
+    let age = header_text(headers, header::AGE).map_or(Duration::ZERO, |text| {
+        match believed_age(&text) {
+            Some(age) => age,
+            None => {
+                tracing::debug!(age = %text, "ignoring the Age header: not a believable age");
+                Duration::ZERO
+            }
+        }
+    });
+    to_utc(date.checked_sub(age).unwrap_or(date))
+}
+
+/// An Age value (RFC 9111 delta-seconds: digits only) when it is at most [`MAX_AGE`].
+fn believed_age(text: &str) -> Option<Duration> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let age = Duration::from_secs(text.parse::<u64>().ok()?);
+    (age <= MAX_AGE).then_some(age)
 }
 
 /// A system time as a chrono time, None where chrono cannot hold it (chrono's `From` panics).

@@ -803,8 +803,38 @@ fn date_less_age_handles_odd_headers() {
     headers.insert(header::AGE, HeaderValue::from_static("soon"));
     let date = date_less_age(&headers).map(|d| d.to_rfc3339());
     assert_eq!(date.as_deref(), Some("2026-03-04T12:30:00+00:00"));
-    headers.insert(header::AGE, HeaderValue::from_static("99999999999999"));
-    assert_eq!(date_less_age(&headers), None);
+    // An Age too large to believe is no evidence: the Date stands alone.
+    for absurd in [
+        "99999999999999",
+        "999999999999",
+        "86400000",
+        "86401",
+        "-60",
+        "+60",
+        "1e3",
+    ] {
+        headers.insert(header::AGE, HeaderValue::from_static(absurd));
+        let date = date_less_age(&headers).map(|d| d.to_rfc3339());
+        assert_eq!(
+            date.as_deref(),
+            Some("2026-03-04T12:30:00+00:00"),
+            "Age: {absurd}"
+        );
+    }
+    headers.insert(header::AGE, HeaderValue::from_static("86400"));
+    let date = date_less_age(&headers).map(|d| d.to_rfc3339());
+    assert_eq!(
+        date.as_deref(),
+        Some("2026-03-03T12:30:00+00:00"),
+        "a day is believed"
+    );
+    // The earliest Date there is, less the largest Age believed, is still a time chrono holds.
+    headers.insert(
+        header::DATE,
+        HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"),
+    );
+    let date = date_less_age(&headers).map(|d| d.to_rfc3339());
+    assert_eq!(date.as_deref(), Some("1969-12-31T00:00:00+00:00"));
 }
 
 #[test]
