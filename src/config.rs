@@ -76,6 +76,9 @@ pub struct Feed {
     pub source: Source,
     pub title: Option<String>,
     pub robots: bool,
+    /// `private_network = true`: the page may redirect or resolve to any address, however
+    /// internal (default false; see `fetch::guard`).
+    pub private_network: bool,
     pub rounding: Rounding,
     pub interval: Duration,
     pub timezone: Tz,
@@ -253,6 +256,7 @@ const FEED_KEYS: &[&str] = &[
     "url",
     "title",
     "robots",
+    "private_network",
     "rounding",
     "interval",
     "timezone",
@@ -492,6 +496,7 @@ impl Doc<'_> {
         };
         let title = sec.string(self, "title").map(|(s, _)| s);
         let robots = sec.boolean(self, "robots").unwrap_or(true);
+        let private_network = sec.boolean(self, "private_network").unwrap_or(false);
         let rounding = sec
             .string(self, "rounding")
             .and_then(|(s, span)| match Rounding::from_name(&s) {
@@ -548,6 +553,7 @@ impl Doc<'_> {
             source: source?,
             title,
             robots,
+            private_network,
             rounding,
             interval,
             timezone,
@@ -1413,5 +1419,21 @@ date = "span"
             PathBuf::from("a.toml")
         );
         assert_eq!(locate(None, Some("b.toml")), PathBuf::from("b.toml"));
+    }
+
+    #[test]
+    fn private_network_is_off_unless_a_feed_says_so() {
+        let path = Path::new("/etc/pf/pagefeed.toml");
+        let c = parse(GOOD, path, None).expect("valid config");
+        assert!(!c.feeds[0].private_network);
+        let on = GOOD.replace("max_items = 20", "private_network = true");
+        let c = parse(&on, path, None).expect("valid config");
+        assert!(c.feeds[0].private_network);
+        let errs = errors(&GOOD.replace("max_items = 20", "private_network = \"yes\""));
+        assert!(
+            errs.iter()
+                .any(|e| e.contains("private_network: must be true or false")),
+            "{errs:?}"
+        );
     }
 }

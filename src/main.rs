@@ -229,7 +229,10 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
         Ok(f) => f,
         Err(code) => return code,
     };
-    let page = match fetcher.fetch(&feed.source, None).await {
+    let page = match fetcher
+        .fetch_feed(&feed.source, None, feed.private_network)
+        .await
+    {
         Ok(Fetched::Page(p)) => p,
         Ok(Fetched::NotModified) => {
             eprintln!("feed {id:?}: the source answered 304 to an unconditional request");

@@ -552,7 +552,9 @@ pub async fn poll(
                 }
             }
             turn.wait().await;
-            let fetched = fetcher.fetch(&feed.source, conditional).await;
+            let fetched = fetcher
+                .fetch_feed(&feed.source, conditional, feed.private_network)
+                .await;
             turn.done();
             (slot, fetched)
         }

@@ -3,9 +3,10 @@
 //!
 //! A time with seconds names that second, `(t-1s, t]` (fractions round up to the next whole
 //! second); without seconds it names the minute; an ISO date alone names the whole day in the
-//! zone. Without an offset, times are wall-clock times in the zone.
+//! zone. Without an offset, times are wall-clock times in the zone. A time with an offset
+//! lies at most an hour after the fetch (`INSTANT_MARGIN`).
 
-use super::{Context, Fail, Interval, Reading, zone};
+use super::{Context, Fail, INSTANT_MARGIN, Interval, Reading, not_ahead, zone};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use regex::{Captures, Regex};
 use std::sync::LazyLock;
@@ -30,16 +31,22 @@ const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// Read a machine-written time, if the text holds one.
+/// Read a machine-written time, if the text holds one. A time with its own UTC offset (Unix
+/// time, ISO 8601 with an offset, RFC 2822) may lie at most [`INSTANT_MARGIN`] after `now`.
 pub fn read(text: &str, ctx: &Context) -> Result<Option<Reading>, Fail> {
+    let exact = |reading: Reading| not_ahead(reading, ctx.now, INSTANT_MARGIN, "1 hour");
     if let Some(r) = unix(text)? {
-        return Ok(Some(r));
+        return exact(r).map(Some);
     }
     if let Some(caps) = ISO.as_ref().and_then(|re| re.captures(text)) {
-        return iso(&caps, ctx).map(Some);
+        let reading = iso(&caps, ctx)?;
+        return match caps.get(8) {
+            Some(_) => exact(reading).map(Some),
+            None => Ok(Some(reading)),
+        };
     }
     if let Some(caps) = RFC2822.as_ref().and_then(|re| re.captures(text)) {
-        return rfc2822(&caps).map(Some);
+        return exact(rfc2822(&caps)?).map(Some);
     }
     Ok(None)
 }

@@ -35,8 +35,14 @@
 //!   in day-month languages a second number over 12 makes it month/day. A four-digit first
 //!   number is year/month/day. With several languages the first that reads the text decides
 //!   ("auto" tries nl, en, de, fr, es, it, pt in that order).
-//! - Texts naming an exact instant after `now` are returned as they are (the caller decides);
-//!   a relative age in the future ("over 3 uur", "in 2 hours") is an error.
+//! - No text puts an item far past the fetch: a reading that begins more than
+//!   [`FUTURE_MARGIN`] (1 day) after `now` is an error, one that ends later is cut to end
+//!   there. A time with its own UTC offset (ISO 8601 with `Z` or `+01:00`, RFC 2822, Unix
+//!   time) has no zone to get wrong, so its margin is [`INSTANT_MARGIN`] (1 hour). A relative
+//!   age in the future ("over 3 uur", "in 2 hours") is an error.
+//! - Where the languages tried disagree on a numeric date's day-month order ("03/04/2026"
+//!   with "auto" is 3 April in Dutch, 4 March in English), the first reading that has begun
+//!   by `now` wins, else the first that begins within the margin, else the first.
 //! - Years outside 1970..=2200, absurd ages, negative ages and texts over 200 characters are
 //!   errors; all arithmetic is checked.
 
@@ -54,11 +60,26 @@ mod tests;
 
 pub use interval::{Interval, Reading};
 
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use text::{LEXES, Lex, Tok};
 
 /// Why a date outside `absolute::YEARS` is rejected.
 const OUTSIDE_YEARS: &str = "it lies outside the years 1970 to 2200";
+
+/// How far after the fetch (`now`) a date text may put an item: one day.
+///
+/// A wall-clock date is read in the feed's zone, and a zone set wrong moves it by up to a day
+/// (offsets run from -12:00 to +14:00); the same day is the tolerance for a date without a
+/// year that has a clock time. Further ahead is not a publication time but a mistake or an
+/// event date ("2199-12-31" would stay at the top of the feed for ever): such a reading is
+/// an error, so the item keeps the moment it was first seen.
+pub const FUTURE_MARGIN: Duration = Duration::days(1);
+
+/// How far after the fetch a time with its own UTC offset may lie: one hour.
+///
+/// Such a time names one instant whatever the feed's zone; only clocks can differ (the
+/// site's, the server's `Date`), and they differ by minutes, not hours.
+pub const INSTANT_MARGIN: Duration = Duration::hours(1);
 
 /// The longest date text read, in characters.
 pub const MAX_CHARS: usize = 200;
@@ -147,6 +168,10 @@ pub enum DateError {
     OutOfRange { text: String, what: String },
     #[error("cannot read \"{text}\" as a publication date: it lies in the future")]
     Future { text: String },
+    #[error(
+        "cannot read \"{text}\" as a publication date: it lies more than {margin} after the fetch"
+    )]
+    Ahead { text: String, margin: &'static str },
 }
 
 /// A reader's reason to reject a text, before the text is attached.
@@ -154,6 +179,8 @@ pub enum DateError {
 enum Fail {
     OutOfRange(&'static str),
     Future,
+    /// More than the margin (named) after `now`.
+    Ahead(&'static str),
 }
 
 impl Fail {
@@ -166,22 +193,36 @@ impl Fail {
             Fail::Future => DateError::Future {
                 text: text.to_string(),
             },
+            Fail::Ahead(margin) => DateError::Ahead {
+                text: text.to_string(),
+                margin,
+            },
         }
     }
 }
 
 type Step = fn(&[Tok], &Lex, &Context) -> Result<Option<Reading>, Fail>;
 
+/// Which language's reading a step takes when several read the text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pick {
+    /// The first language's.
+    First,
+    /// The first that is not in the future (see [`future_rank`]); languages differ in how
+    /// they order numbers, not in what they mean.
+    NotFuture,
+}
+
 /// The readers, most specific first; the first that reads the text wins.
-const STEPS: [Step; 8] = [
-    |t, l, c| relative::read(t, l, c, true),
-    relative::read_just_now,
-    absolute::day_word,
-    absolute::month_date,
-    absolute::numeric,
-    absolute::weekday,
-    absolute::clock_alone,
-    |t, l, c| relative::read(t, l, c, false),
+const STEPS: [(Step, Pick); 8] = [
+    (|t, l, c| relative::read(t, l, c, true), Pick::First),
+    (relative::read_just_now, Pick::First),
+    (absolute::day_word, Pick::First),
+    (absolute::month_date, Pick::First),
+    (absolute::numeric, Pick::NotFuture),
+    (absolute::weekday, Pick::First),
+    (absolute::clock_alone, Pick::First),
+    (|t, l, c| relative::read(t, l, c, false), Pick::First),
 ];
 
 /// Read one date text. Pure: no clock, no I/O.
@@ -210,7 +251,47 @@ pub fn read(text: &str, ctx: &Context) -> Result<Reading, DateError> {
                 .join(", "),
         },
     })?;
-    in_range(reading).ok_or_else(|| Fail::OutOfRange(OUTSIDE_YEARS).into_error(text))
+    let reading =
+        in_range(reading).ok_or_else(|| Fail::OutOfRange(OUTSIDE_YEARS).into_error(text))?;
+    not_ahead(reading, ctx.now, FUTURE_MARGIN, "1 day").map_err(|fail| fail.into_error(text))
+}
+
+/// A reading no later than `margin` (named `name` in errors) after `now`: refused when it
+/// begins after that, cut to end there when only its end lies after it.
+fn not_ahead(
+    reading: Reading,
+    now: DateTime<Utc>,
+    margin: Duration,
+    name: &'static str,
+) -> Result<Reading, Fail> {
+    let Some(limit) = now.checked_add_signed(margin) else {
+        return Ok(reading);
+    };
+    if reading.interval.latest <= limit {
+        return Ok(reading);
+    }
+    // `earliest` is exclusive: the first instant is after it, so it must lie before the limit.
+    let interval = Interval::new(reading.interval.earliest, limit).ok_or(Fail::Ahead(name))?;
+    Ok(Reading {
+        interval,
+        point: interval.clamp(reading.point),
+    })
+}
+
+/// How far in the future a reading lies: 0 when it has begun by `now`, 1 when it begins
+/// within [`FUTURE_MARGIN`], 2 later.
+fn future_rank(reading: &Reading, now: DateTime<Utc>) -> u8 {
+    let earliest = reading.interval.earliest;
+    if earliest < now {
+        0
+    } else if now
+        .checked_add_signed(FUTURE_MARGIN)
+        .is_some_and(|limit| earliest < limit)
+    {
+        1
+    } else {
+        2
+    }
 }
 
 /// Try each reader, most specific first, in every language in order. Within one reader the
@@ -222,16 +303,29 @@ fn read_any(text: &str, languages: &[Language], ctx: &Context) -> Result<Reading
     }
     let toks = text::tokens(text);
     let lexes: Vec<&Lex> = languages.iter().filter_map(|l| l.lex()).collect();
-    for step in STEPS {
+    for (step, pick) in STEPS {
         let mut first_fail = None;
+        let mut best: Option<Reading> = None;
         for lex in &lexes {
             match step(&toks, lex, ctx) {
-                Ok(Some(reading)) => return Ok(reading),
+                Ok(Some(reading)) if pick == Pick::First => return Ok(reading),
+                Ok(Some(reading)) => {
+                    let rank = future_rank(&reading, ctx.now);
+                    if rank == 0 {
+                        return Ok(reading);
+                    }
+                    if best.is_none_or(|b| rank < future_rank(&b, ctx.now)) {
+                        best = Some(reading);
+                    }
+                }
                 Ok(None) => {}
                 Err(fail) => {
                     first_fail.get_or_insert(fail);
                 }
             }
+        }
+        if let Some(reading) = best {
+            return Ok(reading);
         }
         if first_fail.is_some() {
             return Err(first_fail);

@@ -293,14 +293,17 @@ fn own_or_first_href(element: ElementRef<'_>) -> Option<String> {
         .map(str::to_string)
 }
 
-/// An absolute link, or none for hrefs that lead nowhere a reader can follow.
+/// An absolute http(s) link, or none for hrefs that lead nowhere a reader can follow. Only
+/// http(s) is published: a `file:` link names a file on the machine that read the page
+/// (relative links on a file page without a canonical link resolve to such), and
+/// `javascript:`, `data:` and `mailto:` are not items.
 fn resolve(base: &Url, href: &str) -> Option<Url> {
     let href = href.trim();
     if href.is_empty() || href.starts_with('#') {
         return None;
     }
     let url = base.join(href).ok()?;
-    matches!(url.scheme(), "http" | "https" | "file").then_some(url)
+    matches!(url.scheme(), "http" | "https").then_some(url)
 }
 
 /// Guids: the link where no other item on the page has it, else a digest of the item's
@@ -449,6 +452,34 @@ mod tests {
         let from_http =
             extract(html, &url("https://site.example/z"), false, &items("li")).expect("items");
         assert_eq!(from_http.items[0].guid, "https://site.example/y");
+    }
+
+    #[test]
+    fn only_http_links_are_published() {
+        let html = r#"<li><a href="file:///etc/passwd">a</a></li>
+            <li><a href="FILE:///etc/shadow">b</a></li>
+            <li><a href="javascript:alert(1)">c</a></li>
+            <li><a href="mailto:x@example.org">d</a></li>
+            <li><a href="HTTPS://Site.Example/e">e</a></li>"#;
+        let got = extract(html, &url("http://site.example/"), false, &items("li")).expect("items");
+        let links: Vec<Option<&str>> = got
+            .items
+            .iter()
+            .map(|i| i.link.as_ref().map(Url::as_str))
+            .collect();
+        assert_eq!(
+            links,
+            [None, None, None, None, Some("https://site.example/e")]
+        );
+        for item in &got.items[..4] {
+            assert!(item.guid.starts_with("urn:uuid:"), "{}", item.guid);
+        }
+        // A page read from a file without a canonical link: its relative links would be
+        // file: URLs, so its items have none.
+        let html = r#"<li><a href="other.html">a</a></li>"#;
+        let got = extract(html, &url("file:///tmp/page.html"), true, &items("li")).expect("items");
+        assert_eq!(got.items[0].link, None);
+        assert!(got.items[0].guid.starts_with("urn:uuid:"));
     }
 
     #[test]

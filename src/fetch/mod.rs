@@ -3,13 +3,16 @@
 //! a browser does. Errors are one line a user can act on, each naming the URL or path.
 
 mod decode;
+pub mod guard;
 mod source;
 #[cfg(test)]
 mod tests;
 
+use std::collections::HashMap;
 use std::error::Error as _;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use chrono::{DateTime, Utc};
@@ -21,6 +24,7 @@ pub use decode::decode;
 pub use source::Source;
 
 use decode::{acceptable_type, essence, sniff_binary};
+use guard::{Reach, Refused};
 
 const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
 
@@ -116,6 +120,9 @@ pub enum FetchError {
         phase: TimeoutPhase,
         after: Duration,
     },
+    /// A redirect or DNS answer leading to an address the feed may not reach (see [`guard`]).
+    #[error("{url}: {refused}")]
+    Refused { url: String, refused: Refused },
     #[error("{url}: more than {limit} redirects")]
     TooManyRedirects { url: String, limit: usize },
     #[error("{url}: HTTP {code}{}{}", status_reason(.code), retry_note(.retry_after))]
@@ -219,44 +226,56 @@ fn check_html(bytes: &[u8], content_type: Option<&str>, origin: &str) -> Result<
     }
 }
 
-/// Fetches pages; holds one HTTP client (connection pool) for all of them.
+/// Fetches pages; holds one HTTP client (connection pool) per reach (see [`guard`]): the
+/// public one, made at once, and the others as the first feed that needs one is fetched.
 #[derive(Clone, Debug)]
 pub struct Fetcher {
-    client: reqwest::Client,
+    clients: Arc<Mutex<HashMap<Reach, reqwest::Client>>>,
     options: FetchOptions,
 }
 
 impl Fetcher {
     pub fn new(options: FetchOptions) -> Result<Fetcher, FetchError> {
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
-        let builder = reqwest::Client::builder()
-            .user_agent(options.user_agent.as_str())
-            .default_headers(headers)
-            .connect_timeout(options.connect_timeout)
-            .read_timeout(options.read_timeout)
-            .redirect(reqwest::redirect::Policy::limited(options.max_redirects))
-            .gzip(true)
-            .brotli(true)
-            .deflate(true);
-        // Tests only ever talk to 127.0.0.1, whatever proxy the environment names.
-        let builder = if cfg!(test) {
-            builder.no_proxy()
-        } else {
-            builder
-        };
-        let client = builder.build().map_err(|e| FetchError::Setup {
-            reason: root_cause(&e),
-        })?;
-        Ok(Fetcher { client, options })
+        let public = Reach::Within(guard::Class::Public);
+        let client = build_client(&options, public)?;
+        Ok(Fetcher {
+            clients: Arc::new(Mutex::new(HashMap::from([(public, client)]))),
+            options,
+        })
     }
 
-    /// Fetch a page. `conditional`: validators from the last good poll, sent as
-    /// If-None-Match / If-Modified-Since; a 304 then gives `Fetched::NotModified`.
+    /// The client for fetches of this reach.
+    fn client(&self, reach: Reach) -> Result<reqwest::Client, FetchError> {
+        let mut clients = self
+            .clients
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(client) = clients.get(&reach) {
+            return Ok(client.clone());
+        }
+        let client = build_client(&self.options, reach)?;
+        clients.insert(reach, client.clone());
+        Ok(client)
+    }
+
+    /// Fetch a page of a feed without `private_network` (see [`Fetcher::fetch_feed`]).
     pub async fn fetch(
         &self,
         source: &Source,
         conditional: Option<&Validators>,
+    ) -> Result<Fetched, FetchError> {
+        self.fetch_feed(source, conditional, false).await
+    }
+
+    /// Fetch a page. `conditional`: validators from the last good poll, sent as
+    /// If-None-Match / If-Modified-Since; a 304 then gives `Fetched::NotModified`.
+    /// `private_network`: the feed's setting; without it redirects and DNS answers may only
+    /// lead to public addresses or ones of the configured URL's own class (see [`guard`]).
+    pub async fn fetch_feed(
+        &self,
+        source: &Source,
+        conditional: Option<&Validators>,
+        private_network: bool,
     ) -> Result<Fetched, FetchError> {
         let url = match source {
             Source::Http(url) => url,
@@ -265,8 +284,9 @@ impl Fetcher {
                 return Ok(Fetched::Page(page));
             }
         };
+        let client = self.client(Reach::of_feed(url, private_network))?;
         let total = self.options.total_timeout;
-        let result = tokio::time::timeout(total, self.fetch_http(url, conditional)).await;
+        let result = tokio::time::timeout(total, self.fetch_http(&client, url, conditional)).await;
         let outcome = result.unwrap_or_else(|_| {
             Err(FetchError::Timeout {
                 url: url.to_string(),
@@ -286,11 +306,11 @@ impl Fetcher {
 
     async fn fetch_http(
         &self,
+        client: &reqwest::Client,
         url: &Url,
         conditional: Option<&Validators>,
     ) -> Result<Fetched, FetchError> {
-        let (request, is_conditional) =
-            conditional_headers(self.client.get(url.clone()), conditional);
+        let (request, is_conditional) = conditional_headers(client.get(url.clone()), conditional);
         let response = request
             .send()
             .await
@@ -351,6 +371,10 @@ impl Fetcher {
     /// Classify an error of sending the request (up to the response head).
     fn request_error(&self, url: &Url, error: &reqwest::Error) -> FetchError {
         let url = url.to_string();
+        if let Some(refused) = find_cause::<Refused>(error) {
+            let refused = refused.clone();
+            return FetchError::Refused { url, refused };
+        }
         if error.is_redirect() {
             let limit = self.options.max_redirects;
             return FetchError::TooManyRedirects { url, limit };
@@ -389,6 +413,48 @@ impl Fetcher {
         };
         FetchError::Timeout { url, phase, after }
     }
+}
+
+/// A client for fetches of `reach`: its redirects and, short of `Reach::Any`, its DNS answers
+/// checked by the guard.
+fn build_client(options: &FetchOptions, reach: Reach) -> Result<reqwest::Client, FetchError> {
+    let mut headers = HeaderMap::new();
+    headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
+    let mut builder = reqwest::Client::builder()
+        .user_agent(options.user_agent.as_str())
+        .default_headers(headers)
+        .connect_timeout(options.connect_timeout)
+        .read_timeout(options.read_timeout)
+        .gzip(true)
+        .brotli(true)
+        .deflate(true);
+    builder = match reach {
+        Reach::Any => builder.redirect(reqwest::redirect::Policy::limited(options.max_redirects)),
+        Reach::Within(_) => builder
+            .redirect(guard::redirect_policy(reach, options.max_redirects))
+            .dns_resolver(Arc::new(guard::Resolver(reach))),
+    };
+    // Tests only ever talk to 127.0.0.1, whatever proxy the environment names.
+    if cfg!(test) {
+        builder = builder.no_proxy();
+    }
+    builder.build().map_err(|e| FetchError::Setup {
+        reason: root_cause(&e),
+    })
+}
+
+/// The first error of type `E` in the chain of `error`'s causes.
+fn find_cause<'a, E: std::error::Error + 'static>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a E> {
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        if let Some(found) = current.downcast_ref::<E>() {
+            return Some(found);
+        }
+        cause = current.source();
+    }
+    None
 }
 
 /// Add If-None-Match / If-Modified-Since; whether any was added.
@@ -474,13 +540,38 @@ fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> 
     (!value.is_empty()).then(|| value.to_owned())
 }
 
-/// The moment the response was generated: its Date less its Age.
+/// The largest `Age` believed, in seconds: one day.
+///
+/// `Age` is how long a cache has held the response. Caches in front of listing pages hold
+/// them for seconds to hours; an Age of more than a day on a page worth polling is a broken
+/// or lying cache, and since the Date less the Age is the moment every relative date on the
+/// page is read against, believing it would pin every new item that far back (an Age of
+/// 86400000 is 1,000 days). A larger Age is no evidence: the Date is taken alone.
+pub const MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The moment the response was generated: its Date less its Age. An Age that is not a number
+/// of seconds, or more than [`MAX_AGE`], is ignored (logged at debug).
 fn date_less_age(headers: &HeaderMap) -> Option<DateTime<Utc>> {
     let date = httpdate::parse_http_date(&header_text(headers, header::DATE)?).ok()?;
-    let age = header_text(headers, header::AGE)
-        .and_then(|age| age.parse::<u64>().ok())
-        .unwrap_or(0);
-    to_utc(date.checked_sub(Duration::from_secs(age))?)
+    let age = header_text(headers, header::AGE).map_or(Duration::ZERO, |text| {
+        match believed_age(&text) {
+            Some(age) => age,
+            None => {
+                tracing::debug!(age = %text, "ignoring the Age header: not a believable age");
+                Duration::ZERO
+            }
+        }
+    });
+    to_utc(date.checked_sub(age).unwrap_or(date))
+}
+
+/// An Age value (RFC 9111 delta-seconds: digits only) when it is at most [`MAX_AGE`].
+fn believed_age(text: &str) -> Option<Duration> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let age = Duration::from_secs(text.parse::<u64>().ok()?);
+    (age <= MAX_AGE).then_some(age)
 }
 
 /// A system time as a chrono time, None where chrono cannot hold it (chrono's `From` panics).

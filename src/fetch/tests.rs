@@ -337,6 +337,84 @@ async fn more_than_five_redirects_is_an_error() -> TestResult {
     Ok(())
 }
 
+/// `/to/ADDRESS...` redirects to `http://ADDRESS...`; anything else is the page.
+fn redirect_to(path: &str, _: &str) -> Reply {
+    match path.strip_prefix("/to/") {
+        Some(target) => Reply::Raw(http(
+            "302 Found",
+            &[&format!("Location: http://{target}")],
+            b"",
+        )),
+        None => html("<p>inside"),
+    }
+}
+
+#[tokio::test]
+async fn redirects_into_a_more_internal_class_are_refused_before_connecting() -> TestResult {
+    let server = serve(redirect_to).await;
+    let port = server.url("/")?.port().ok_or("a port")?;
+    for target in [
+        "169.254.169.254/latest/meta-data/".to_string(),
+        "10.0.0.1/admin".to_string(),
+        format!("0.0.0.0:{port}/secret"),
+        "[fe80::1]/".to_string(),
+    ] {
+        let url = server.url(&format!("/to/{target}"))?;
+        let started = Instant::now();
+        let e = failure(url.clone()).await?;
+        assert!(matches!(e, FetchError::Refused { .. }), "{target}: {e:?}");
+        let message = e.to_string();
+        assert!(
+            message.starts_with(&format!("{url}: refused the redirect to http://"))
+                && message.contains("from a loopback url")
+                && message.contains("private_network = true"),
+            "{message}"
+        );
+        // Refused before any connection: no connect timeout ran.
+        assert!(started.elapsed() < Duration::from_millis(400), "{target}");
+    }
+    assert_eq!(
+        failure(server.url("/to/169.254.169.254/latest")?)
+            .await?
+            .to_string(),
+        format!(
+            "{}/to/169.254.169.254/latest: refused the redirect to \
+             http://169.254.169.254/latest (a link-local address) from a loopback url; \
+             set private_network = true on the feed to allow it",
+            server.base
+        )
+    );
+    // Only the first hop of each ever reached the (loopback) server.
+    assert_eq!(server.requests().len(), 5);
+    Ok(())
+}
+
+#[tokio::test]
+async fn redirects_within_the_class_are_followed_and_private_network_lifts_the_rule() -> TestResult
+{
+    let server = serve(redirect_to).await;
+    let port = server.url("/")?.port().ok_or("a port")?;
+    let page = page(server.url(&format!("/to/localhost:{port}/page"))?).await?;
+    assert_eq!(page.text, "<p>inside");
+    // 0.0.0.0 reaches the machine itself: refused by default (above), followed with
+    // private_network = true. Only this machine is contacted.
+    let url = server.url(&format!("/to/0.0.0.0:{port}/secret"))?;
+    let fetcher = Fetcher::new(options())?;
+    match fetcher
+        .fetch_feed(&Source::Http(url.clone()), None, true)
+        .await
+    {
+        Ok(Fetched::Page(page)) => assert_eq!(page.text, "<p>inside"),
+        other => return Err(format!("expected the page, got {other:?}").into()),
+    }
+    let refused = fetcher.fetch_feed(&Source::Http(url), None, false).await;
+    assert!(
+        matches!(refused, Err(FetchError::Refused { .. })),
+        "{refused:?}"
+    );
+    Ok(())
+}
+
 #[tokio::test]
 async fn http_errors_carry_the_status() -> TestResult {
     let server = serve(|path, _| match path {
@@ -803,8 +881,38 @@ fn date_less_age_handles_odd_headers() {
     headers.insert(header::AGE, HeaderValue::from_static("soon"));
     let date = date_less_age(&headers).map(|d| d.to_rfc3339());
     assert_eq!(date.as_deref(), Some("2026-03-04T12:30:00+00:00"));
-    headers.insert(header::AGE, HeaderValue::from_static("99999999999999"));
-    assert_eq!(date_less_age(&headers), None);
+    // An Age too large to believe is no evidence: the Date stands alone.
+    for absurd in [
+        "99999999999999",
+        "999999999999",
+        "86400000",
+        "86401",
+        "-60",
+        "+60",
+        "1e3",
+    ] {
+        headers.insert(header::AGE, HeaderValue::from_static(absurd));
+        let date = date_less_age(&headers).map(|d| d.to_rfc3339());
+        assert_eq!(
+            date.as_deref(),
+            Some("2026-03-04T12:30:00+00:00"),
+            "Age: {absurd}"
+        );
+    }
+    headers.insert(header::AGE, HeaderValue::from_static("86400"));
+    let date = date_less_age(&headers).map(|d| d.to_rfc3339());
+    assert_eq!(
+        date.as_deref(),
+        Some("2026-03-03T12:30:00+00:00"),
+        "a day is believed"
+    );
+    // The earliest Date there is, less the largest Age believed, is still a time chrono holds.
+    headers.insert(
+        header::DATE,
+        HeaderValue::from_static("Thu, 01 Jan 1970 00:00:00 GMT"),
+    );
+    let date = date_less_age(&headers).map(|d| d.to_rfc3339());
+    assert_eq!(date.as_deref(), Some("1969-12-31T00:00:00+00:00"));
 }
 
 #[test]

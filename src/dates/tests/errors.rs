@@ -81,6 +81,29 @@ fn negative_and_future_ages() {
 }
 
 #[test]
+fn dates_far_past_the_fetch_are_refused_with_the_margin() {
+    assert_eq!(
+        err("2199-12-31T00:00:00Z", "").to_string(),
+        "cannot read \"2199-12-31T00:00:00Z\" as a publication date: \
+         it lies more than 1 hour after the fetch"
+    );
+    assert_eq!(
+        err("31-12-2199", "nl"),
+        DateError::Ahead {
+            text: "31-12-2199".into(),
+            margin: "1 day"
+        }
+    );
+    assert!(matches!(
+        err("Sat, 01 Jan 2050 00:00:00 GMT", "en"),
+        DateError::Ahead {
+            margin: "1 hour",
+            ..
+        }
+    ));
+}
+
+#[test]
 fn random_words_are_unreadable() {
     for text in [
         "foo",

@@ -28,7 +28,7 @@ fn rows() -> Vec<Row<'static>> {
             let expected = (c[4] != "error").then_some((c[4], c[5], c[6]));
             Row {
                 line: i + 1,
-                lang: c[0],
+                lang: if c[0] == "auto" { "" } else { c[0] },
                 zone: c[1],
                 now: c[2],
                 text: c[3],

@@ -1,0 +1,180 @@
+//! What a page's server may not make pagefeed do: fetch an address more internal than the
+//! feed's own by a redirect, publish `file:` links, or move the fetch moment with an absurd
+//! `Age`. Only 127.0.0.1 (and 0.0.0.0, which is this machine) is ever contacted.
+
+mod common;
+
+use chrono::DateTime;
+use common::*;
+
+fn config(url: &str, extra: &str) -> String {
+    format!(
+        r#"
+output_dir = "feeds"
+state_dir = "state"
+host_delay = "0s"
+timezone = "Europe/Amsterdam"
+
+[[feed]]
+id = "news"
+url = "{url}"
+robots = false
+{extra}
+
+[feed.items]
+select = "li"
+"#
+    )
+}
+
+const SECRET: &str = "<ul><li><a href=\"/admin\">root password hunter2</a></li></ul>";
+const PUBLIC: &str = "<ul><li><a href=\"/a\">A public item</a></li></ul>";
+
+/// `/to/TARGET` redirects to `http://TARGET`; `/secret` is what must not be published.
+fn server() -> Server {
+    Server::start(|req| match req.path.strip_prefix("/to/") {
+        Some(target) => Response::status(302).header("Location", &format!("http://{target}")),
+        None if req.path == "/secret" => Response::html(SECRET),
+        None => Response::html(PUBLIC),
+    })
+}
+
+#[test]
+fn a_redirect_to_the_metadata_service_is_refused_naming_feed_and_target() {
+    let server = server();
+    let ws = Workspace::new();
+    let url = server.url("/to/169.254.169.254/latest/meta-data/");
+    ws.config(&config(&url, ""));
+    let out = ws.run(&["once"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains("refused"))
+        .unwrap_or_else(|| panic!("no refusal in: {err}"));
+    assert!(
+        line.contains("news")
+            && line.contains(&url)
+            && line.contains("http://169.254.169.254/latest/meta-data/")
+            && line.contains("link-local")
+            && line.contains("private_network = true"),
+        "{line}"
+    );
+    assert!(!ws.path("feeds/news.rss").exists());
+    assert_eq!(
+        server.requests().len(),
+        1,
+        "only the first hop was requested"
+    );
+}
+
+#[test]
+fn a_redirect_to_this_machine_by_another_name_needs_private_network() {
+    let server = server();
+    let port = server.addr.rsplit(':').next().expect("a port");
+    let url = server.url(&format!("/to/0.0.0.0:{port}/secret"));
+
+    let ws = Workspace::new();
+    ws.config(&config(&url, ""));
+    let out = ws.run(&["once"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "refused the redirect to http://0.0.0.0:{port}/secret"
+        )),
+        "{err}"
+    );
+    assert!(!ws.path("feeds/news.rss").exists());
+
+    let ws = Workspace::new();
+    ws.config(&config(&url, "private_network = true"));
+    let out = ws.run(&["once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        ws.read("feeds/news.rss").contains("hunter2"),
+        "the feed opted in"
+    );
+
+    let ws = Workspace::new();
+    ws.config(&config(&url, "private_network = \"yes\""));
+    let out = ws.run(&["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("private_network: must be true or false"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_redirect_within_loopback_is_followed() {
+    let server = server();
+    let ws = Workspace::new();
+    let port = server.addr.rsplit(':').next().expect("a port");
+    ws.config(&config(
+        &server.url(&format!("/to/localhost:{port}/page")),
+        "",
+    ));
+    let out = ws.run(&["once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(ws.read("feeds/news.rss").contains("A public item"));
+}
+
+#[test]
+fn file_links_are_never_published() {
+    let page = r#"<html><head><title>Links</title></head><body><ul>
+        <li><a href="file:///etc/passwd">The password file</a></li>
+        <li><a href="FILE:///etc/shadow">The shadow file</a></li>
+        <li><a href="/real">A real item</a></li>
+        </ul></body></html>"#;
+    let server = Server::start(move |_| Response::html(page));
+    let ws = Workspace::new();
+    ws.config(&config(&server.url("/"), ""));
+    let out = ws.run(&["once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for file in ["feeds/news.rss", "feeds/news.atom"] {
+        let text = ws.read(file);
+        assert!(
+            !text.to_ascii_lowercase().contains("file:"),
+            "{file}: {text}"
+        );
+        assert!(
+            text.contains("The password file") && text.contains("/real"),
+            "{text}"
+        );
+    }
+    let rss = rss::Channel::read_from(ws.read("feeds/news.rss").as_bytes()).expect("RSS");
+    for item in &rss.items()[..2] {
+        assert_eq!(item.link(), None);
+        let guid = item.guid().expect("guid").value();
+        assert!(guid.starts_with("urn:uuid:"), "{guid}");
+    }
+}
+
+#[test]
+fn an_absurd_age_does_not_move_the_fetch_moment() {
+    let page = "<ul><li><a href=\"/a\">An item</a> <span>18 minuten geleden</span></li></ul>";
+    for age in ["86400000", "999999999999"] {
+        let server = Server::start(move |_| {
+            Response::html(page)
+                .header("Date", "Wed, 04 Mar 2026 12:30:00 GMT")
+                .header("Age", age)
+        });
+        let ws = Workspace::new();
+        ws.config(
+            &config(&server.url("/"), "language = \"nl\"")
+                .replace("select = \"li\"", "select = \"li\"\ndate = \"span\""),
+        );
+        let out = ws.run(&["once"]);
+        assert!(out.status.success(), "Age {age}: {}", stderr(&out));
+        let rss = rss::Channel::read_from(ws.read("feeds/news.rss").as_bytes()).expect("RSS");
+        let date = DateTime::parse_from_rfc2822(rss.items()[0].pub_date().expect("pubDate"))
+            .expect("RFC 2822 date");
+        assert_eq!(
+            date.to_utc().to_rfc3339(),
+            "2026-03-04T12:12:00+00:00",
+            "Age {age} is ignored: 18 minutes before the Date"
+        );
+    }
+}
