@@ -349,43 +349,25 @@ fn redirect_to(path: &str, _: &str) -> Reply {
     }
 }
 
+/// Only 0.0.0.0 (this machine) is used as a live target: were the guard ever broken, a test
+/// redirecting to 169.254.169.254 or 10.0.0.1 would send traffic off the machine. The other
+/// classes are checked on the policy itself, in `guard`'s tests.
 #[tokio::test]
 async fn redirects_into_a_more_internal_class_are_refused_before_connecting() -> TestResult {
     let server = serve(redirect_to).await;
     let port = server.url("/")?.port().ok_or("a port")?;
-    for target in [
-        "169.254.169.254/latest/meta-data/".to_string(),
-        "10.0.0.1/admin".to_string(),
-        format!("0.0.0.0:{port}/secret"),
-        "[fe80::1]/".to_string(),
-    ] {
-        let url = server.url(&format!("/to/{target}"))?;
-        let started = Instant::now();
-        let e = failure(url.clone()).await?;
-        assert!(matches!(e, FetchError::Refused { .. }), "{target}: {e:?}");
-        let message = e.to_string();
-        assert!(
-            message.starts_with(&format!("{url}: refused the redirect to http://"))
-                && message.contains("from a loopback url")
-                && message.contains("private_network = true"),
-            "{message}"
-        );
-        // Refused before any connection: no connect timeout ran.
-        assert!(started.elapsed() < Duration::from_millis(400), "{target}");
-    }
+    let url = server.url(&format!("/to/0.0.0.0:{port}/secret"))?;
+    let e = failure(url.clone()).await?;
+    assert!(matches!(e, FetchError::Refused { .. }), "{e:?}");
     assert_eq!(
-        failure(server.url("/to/169.254.169.254/latest")?)
-            .await?
-            .to_string(),
+        e.to_string(),
         format!(
-            "{}/to/169.254.169.254/latest: refused the redirect to \
-             http://169.254.169.254/latest (a link-local address) from a loopback url; \
-             set private_network = true on the feed to allow it",
-            server.base
+            "{url}: refused the redirect to http://0.0.0.0:{port}/secret (a reserved address) \
+             from a loopback url; set private_network = true on the feed to allow it"
         )
     );
-    // Only the first hop of each ever reached the (loopback) server.
-    assert_eq!(server.requests().len(), 5);
+    // Only the first hop reached the server: /secret, on the same port, was never asked for.
+    assert_eq!(server.requests().len(), 1);
     Ok(())
 }
 
