@@ -130,7 +130,13 @@ fn runtime(fut: impl std::future::Future<Output = u8>) -> u8 {
         .enable_all()
         .build()
     {
-        Ok(rt) => rt.block_on(fut),
+        Ok(rt) => {
+            let code = rt.block_on(fut);
+            // Work cut off at a stop (a parse on a blocking thread) is not waited for: it can
+            // no longer write anything (poll::close_writes), and the process ends now.
+            rt.shutdown_timeout(std::time::Duration::from_millis(100));
+            code
+        }
         Err(e) => {
             eprintln!("pagefeed: cannot start the runtime: {e}");
             1

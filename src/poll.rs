@@ -6,13 +6,13 @@ use crate::daemon::politeness::Politeness;
 use crate::dates::{self, Interval, Reading};
 use crate::extract::{self, ExtractError, Item};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Source, Validators};
-use crate::publish::{self, Entry, FeedMeta, WriteOutcome};
-use crate::state::{GoodPoll, StateError, Store, StoredItem};
+use crate::publish::{self, Entry, FeedMeta};
+use crate::state::{GoodPoll, Rendered, StateError, Store, StoredItem};
 use crate::timeline::{self, Record, Sighting};
 use chrono::{DateTime, SubsecRound, Utc};
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Instant;
 use url::Url;
 
@@ -173,14 +173,39 @@ impl Report {
     }
 }
 
-/// The moment a page counts as fetched: `--now`, else its `Date` header, else the clock
-/// reading the caller took (`clock`). Whole seconds, as the state keeps them.
+/// How far a response's `Date` (less its `Age`) may lie behind the local clock and still be
+/// believed: a cache may serve a page some minutes old, and the page's relative times count
+/// from when it was made.
+pub const DATE_BEHIND: chrono::TimeDelta = chrono::TimeDelta::hours(1);
+/// How far it may lie ahead of the local clock: clocks of servers differ by seconds, not more.
+pub const DATE_AHEAD: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
+
+/// The moment a page counts as fetched: `--now`, else its `Date` header (less its `Age`)
+/// where that lies within [`DATE_BEHIND`] and [`DATE_AHEAD`] of the clock reading the caller
+/// took (`clock`), else that reading. Whole seconds, as the state keeps them.
+///
+/// A header is evidence, not an order: a server that says it is 2100, or that its page is a
+/// thousand days old, moves nothing by more than the tolerance.
 pub fn fetch_moment(
     given: Option<DateTime<Utc>>,
     page: &Page,
     clock: DateTime<Utc>,
 ) -> DateTime<Utc> {
-    given.or(page.date).unwrap_or(clock).trunc_subsecs(0)
+    let believed = page
+        .date
+        .filter(|d| *d >= clock - DATE_BEHIND && *d <= clock + DATE_AHEAD);
+    if given.is_none()
+        && believed.is_none()
+        && let Some(date) = page.date
+    {
+        tracing::warn!(
+            url = %page.url,
+            "the response's Date less its Age ({}) is too far from the local clock ({}); the clock is used",
+            date.to_rfc3339(),
+            clock.trunc_subsecs(0).to_rfc3339()
+        );
+    }
+    given.or(believed).unwrap_or(clock).trunc_subsecs(0)
 }
 
 /// One item of the page with what its date text says.
@@ -387,14 +412,36 @@ fn entry(item: &StoredItem) -> Entry<'_> {
     }
 }
 
+/// Whether polls may still change the state and the files: closed once, at shutdown, so
+/// that nothing is written after the daemon says it stopped. A poll holds it open (read)
+/// from its commit to its last file; [`close_writes`] waits for those in that stretch.
+static WRITES: RwLock<bool> = RwLock::new(true);
+
+/// Let no poll commit or write from now on; returns once none is committing or writing.
+pub fn close_writes() {
+    let mut open = WRITES.write().unwrap_or_else(|e| e.into_inner());
+    *open = false;
+}
+
+/// Hold writes open while the guard lives, or fail where they are closed already.
+fn writes_open() -> Result<std::sync::RwLockReadGuard<'static, bool>, PollError> {
+    let open = WRITES.read().unwrap_or_else(|e| e.into_inner());
+    if !*open {
+        return Err(PollError::Interrupted(
+            "pagefeed is stopping; nothing was written".into(),
+        ));
+    }
+    Ok(open)
+}
+
 /// The state, then the files, for one fetched page.
 ///
-/// The state commits first and the files follow under the database's write lock: a poll
-/// killed in between leaves files that the next poll finds different from what the state
-/// renders, and rewrites; never files showing times the state does not hold (a later poll
-/// could otherwise publish an item at a second, different time). Under the lock the files
-/// are rendered from what the state holds, so a concurrent process never leaves older
-/// files behind.
+/// The state commits first, marked pending, and the files follow under the database's write
+/// lock; then the mark is cleared. A poll killed in between leaves the mark, and the next
+/// poll writes the files from the state before anything else (see [`repair_files`]), 304 or
+/// not; the files never show times the state does not hold (a later poll could otherwise
+/// publish an item at a second, different time). Under the lock the files are rendered from
+/// what the state holds, so a concurrent process never leaves older files behind.
 pub fn publish_page(
     places: &Places,
     feed: &Feed,
@@ -429,23 +476,18 @@ pub fn publish_page(
     for event in &outcome.events {
         tracing::warn!(feed = %feed.id, "{event}");
     }
+    let rendered = Rendered {
+        title: outcome.meta.title.clone(),
+        page: outcome.meta.page.clone(),
+    };
     tx.save_items(&feed.id, &outcome.items)?;
     tx.save_validators(&feed.id, &page.validators)?;
     tx.save_good(&feed.id, good)?;
+    tx.save_pending(&feed.id, &rendered)?;
+    let open = writes_open()?;
     tx.commit()?;
-    let written = match write_files(&mut store, places, feed, &outcome) {
-        Ok(w) => w,
-        Err(e) => {
-            // The state is ahead of the files now: forget the validators, so that the next
-            // poll fetches the whole page (no 304) and writes the files again.
-            if let Ok(tx) = store.begin() {
-                let _ = tx
-                    .save_validators(&feed.id, &Validators::default())
-                    .and_then(|()| tx.commit());
-            }
-            return Err(e);
-        }
-    };
+    let written = write_files(&mut store, places, feed, &outcome)?;
+    drop(open);
     Ok(Report {
         feed: feed.id.clone(),
         modified: true,
@@ -457,7 +499,8 @@ pub fn publish_page(
     })
 }
 
-/// Write the feed files for what the state holds, holding its write lock.
+/// Write the feed files for what the state holds, holding its write lock, and clear the
+/// pending mark.
 fn write_files(
     store: &mut Store,
     places: &Places,
@@ -473,16 +516,45 @@ fn write_files(
         rendered = render(&outcome.meta, &held)?;
         (&rendered.0, &rendered.1)
     };
-    let mut written = false;
-    for (ext, bytes) in [("rss", rss), ("atom", atom)] {
-        let path = places.file(&feed.id, ext);
-        match publish::write_if_changed(&path, bytes) {
-            Ok(WriteOutcome::Written) => written = true,
-            Ok(WriteOutcome::Unchanged) => {}
-            Err(source) => return Err(PollError::Write { path, source }),
+    let written = write_pair(places, &feed.id, rss, atom)?;
+    lock.files_written(&feed.id)?;
+    lock.commit()?;
+    Ok(written)
+}
+
+/// Replace a feed's RSS and Atom files together (or neither).
+fn write_pair(places: &Places, id: &str, rss: &[u8], atom: &[u8]) -> Result<bool, PollError> {
+    let (rss_path, atom_path) = (places.file(id, "rss"), places.file(id, "atom"));
+    publish::write_all_if_changed(&[(&rss_path, rss), (&atom_path, atom)]).map_err(|source| {
+        PollError::Write {
+            path: places.output_dir.clone(),
+            source,
         }
-    }
-    drop(lock);
+    })
+}
+
+/// Where a crash (or a failed write) left a feed's files behind its state, write them from
+/// the state. Returns whether the files were written.
+pub fn repair_files(places: &Places, feed: &Feed) -> Result<bool, PollError> {
+    let mut store = Store::open(&places.state_dir)?;
+    let lock = store.begin()?;
+    let Some(rendered) = lock.pending(&feed.id)? else {
+        return Ok(false);
+    };
+    let held = lock.items(&feed.id)?;
+    let (self_rss, self_atom) = FeedMeta::self_links(places.base_url.as_ref(), &feed.id);
+    let meta = FeedMeta {
+        id: feed.id.clone(),
+        title: rendered.title,
+        page: rendered.page,
+        self_rss,
+        self_atom,
+    };
+    let (rss, atom) = render(&meta, &held)?;
+    let _open = writes_open()?;
+    let written = write_pair(places, &feed.id, &rss, &atom)?;
+    lock.files_written(&feed.id)?;
+    lock.commit()?;
     Ok(written)
 }
 
@@ -514,16 +586,22 @@ pub async fn poll(
     clock: DateTime<Utc>,
 ) -> Result<Report, PollError> {
     let started = Instant::now();
-    let validators = {
+    let (validators, pending) = {
         let state_dir = places.state_dir.clone();
         let id = feed.id.clone();
-        blocking(move || -> Result<Validators, StateError> {
+        blocking(move || -> Result<(Validators, bool), StateError> {
             let mut store = Store::open(&state_dir)?;
             let tx = store.read()?;
-            tx.validators(&id)
+            Ok((tx.validators(&id)?, tx.pending(&id)?.is_some()))
         })
         .await??
     };
+    if pending {
+        let (places, behind) = (places.clone(), feed.clone());
+        if blocking(move || repair_files(&places, &behind)).await?? {
+            tracing::info!(feed = %feed.id, "the feed files were behind the state; written again");
+        }
+    }
     // The validators only stand for files that are there: a missing file (a new output
     // folder, /run after a reboot, a write that failed) asks for the whole page again.
     let have_files = ["rss", "atom"]

@@ -51,6 +51,13 @@ CREATE TABLE item (
 ALTER TABLE feed ADD COLUMN good_items INTEGER;
 ALTER TABLE feed ADD COLUMN good_links INTEGER;
 "#,
+    // Files in step with the state: what the feed files were last rendered with (the feed's
+    // title and page), and whether a committed poll's files may not have been written yet.
+    r#"
+ALTER TABLE feed ADD COLUMN title TEXT;
+ALTER TABLE feed ADD COLUMN page TEXT;
+ALTER TABLE feed ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +93,14 @@ pub struct StoredItem {
     pub author: Option<String>,
     pub categories: Vec<String>,
     pub record: Record,
+}
+
+/// What a feed's files are rendered with besides its items, kept so that files a crash left
+/// behind can be written again without the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    pub title: String,
+    pub page: Url,
 }
 
 /// What the last good poll of a feed found on the page, for selector health.
@@ -439,6 +454,52 @@ impl Poll<'_> {
             )
             .map(drop)
             .map_err(|e| self.err(e))
+    }
+
+    /// Note that the feed's state changed and its files are about to be written with `meta`:
+    /// until [`Poll::files_written`] commits, the files may be behind the state.
+    pub fn save_pending(&self, feed: &str, meta: &Rendered) -> Result<(), StateError> {
+        self.tx
+            .execute(
+                "INSERT INTO feed (id, title, page, pending) VALUES (?1, ?2, ?3, 1)
+                 ON CONFLICT (id) DO UPDATE SET title = excluded.title, page = excluded.page, pending = 1",
+                params![feed, meta.title, meta.page.as_str()],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// The files of `feed` show what the state holds.
+    pub fn files_written(&self, feed: &str) -> Result<(), StateError> {
+        self.tx
+            .execute("UPDATE feed SET pending = 0 WHERE id = ?1", [feed])
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Where the last committed change of `feed` may not have reached its files (a crash or
+    /// a failed write in between): what to render them with.
+    pub fn pending(&self, feed: &str) -> Result<Option<Rendered>, StateError> {
+        let row = self
+            .tx
+            .query_row(
+                "SELECT title, page FROM feed WHERE id = ?1 AND pending = 1",
+                [feed],
+                |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err(e))?;
+        let Some((title, page)) = row else {
+            return Ok(None);
+        };
+        let page = page.and_then(|p| Url::parse(&p).ok());
+        match (title, page) {
+            (Some(title), Some(page)) => Ok(Some(Rendered { title, page })),
+            _ => Err(StateError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("feed {feed:?} is marked pending without a title and page"),
+            }),
+        }
     }
 
     pub fn commit(self) -> Result<(), StateError> {

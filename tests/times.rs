@@ -15,23 +15,66 @@ fn first_pub_date(ws: &Workspace) -> DateTime<chrono::FixedOffset> {
     DateTime::parse_from_rfc2822(rss.items()[0].pub_date().expect("pubDate")).expect("date")
 }
 
+/// The clock, in whole minutes, as an HTTP date: a server's Date that pagefeed believes.
+fn http_now(offset: chrono::TimeDelta) -> (chrono::DateTime<chrono::Utc>, String) {
+    use chrono::{DurationRound, Utc};
+    let t = (Utc::now() + offset)
+        .duration_trunc(chrono::TimeDelta::minutes(1))
+        .expect("truncates");
+    (t, t.format("%a, %d %b %Y %H:%M:%S GMT").to_string())
+}
+
 #[test]
 fn the_http_date_header_less_age_is_the_fetch_moment() {
-    // Rendered at 13:30 CET = 12:30 UTC; a cache has held it for 60 seconds.
-    let server = Server::start(|_| {
+    // Rendered a few minutes ago; a cache has held it for 60 seconds.
+    let (date, header) = http_now(chrono::TimeDelta::minutes(-3));
+    let server = Server::start(move |_| {
         Response::html(seed_page())
-            .header("Date", "Wed, 04 Mar 2026 12:31:00 GMT")
+            .header("Date", &header)
             .header("Age", "60")
     });
     let ws = Workspace::new();
     ws.config(&seed_config(&server.url("/")));
     let out = ws.run(&["once"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    // "18 minuten geleden" at 13:30 CET.
-    assert_eq!(
-        first_pub_date(&ws).to_rfc3339(),
-        "2026-03-04T12:12:00+00:00"
-    );
+    // "18 minuten geleden", counted from the Date less the Age.
+    let expected = date - chrono::TimeDelta::seconds(60) - chrono::TimeDelta::minutes(18);
+    assert_eq!(first_pub_date(&ws).to_rfc3339(), expected.to_rfc3339());
+}
+
+/// A Date or Age far from the local clock is not believed: the clock is the fetch moment,
+/// and a warning names the header's value.
+#[test]
+fn a_date_or_age_far_from_the_clock_is_not_believed() {
+    for (date, age) in [
+        ("Fri, 31 Dec 2100 12:00:00 GMT".to_string(), None),
+        (http_now(chrono::TimeDelta::zero()).1, Some("86400000")),
+        (http_now(chrono::TimeDelta::zero()).1, Some("999999999999")),
+        (http_now(chrono::TimeDelta::hours(-5)).1, None),
+    ] {
+        let server = Server::start(move |_| {
+            let r = Response::html(seed_page()).header("Date", &date);
+            match age {
+                Some(a) => r.header("Age", a),
+                None => r,
+            }
+        });
+        let ws = Workspace::new();
+        ws.config(&seed_config(&server.url("/")));
+        let before = chrono::Utc::now();
+        let out = ws.run(&["once"]);
+        let after = chrono::Utc::now();
+        assert!(out.status.success(), "{}", stderr(&out));
+        let published = first_pub_date(&ws).with_timezone(&chrono::Utc);
+        let minutes = chrono::TimeDelta::minutes(18);
+        assert!(
+            // A believable Date (the clock in whole minutes) with an absurd Age: the Date alone.
+            published >= before - minutes - chrono::TimeDelta::seconds(61)
+                && published <= after - minutes + chrono::TimeDelta::seconds(2),
+            "18 minutes before the clock, not the header: {published} ({})",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]

@@ -336,14 +336,15 @@ pub async fn schedule(
         }
     }
     // Stop: nothing new starts; polls in flight get the grace period to finish. A poll cut
-    // off here is cut off while fetching: writing happens on a blocking thread, which runs
-    // to its end (files are renamed into place whole), and the runtime waits for it.
+    // off here may still be parsing on a blocking thread; the caller then closes writes
+    // (`poll::close_writes`), so it commits and writes nothing, and the process does not
+    // wait for it.
     let deadline = later(Instant::now(), options.grace);
     while !tasks.is_empty() {
         tokio::select! {
             _ = tasks.join_next() => {}
             _ = tokio::time::sleep_until(deadline) => {
-                tracing::warn!("{} poll(s) still fetching at shutdown: cut off", tasks.len());
+                tracing::warn!("{} poll(s) still running at shutdown: cut off, nothing of theirs is written", tasks.len());
                 tasks.abort_all();
                 break;
             }

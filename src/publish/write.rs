@@ -1,54 +1,149 @@
 //! Putting a feed file on disk so that no reader and no crash ever sees half of it.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WriteOutcome {
-    Written,
-    Unchanged,
+/// The largest feed file that is read back to see whether it changed; a larger one (no
+/// file pagefeed writes is near this) is simply replaced.
+const MAX_COMPARED: u64 = 64 * 1024 * 1024;
+
+/// Write a feed's files, each of `(path, bytes)`, where they do not already hold exactly
+/// those bytes. Returns whether any was written.
+///
+/// The files change together or not at all, as far as a file system allows: every changed
+/// file is first written whole to a temporary file beside it and synced; only when all of
+/// them are on disk are they renamed into place, and the folder synced. A full disk or any
+/// other failure before the renames leaves every old file as it was. (A crash between two
+/// renames can leave one file new and one old; the state notes the poll as pending until the
+/// files are written, and the next poll writes them again.)
+///
+/// An existing file is read only when it is a regular file (not a link, a FIFO or a device)
+/// of a sane size, and without following links; anything else there is replaced.
+pub fn write_all_if_changed(files: &[(&Path, &[u8])]) -> io::Result<bool> {
+    let mut changed: Vec<(&Path, &[u8])> = Vec::with_capacity(files.len());
+    for &(path, bytes) in files {
+        if !holds(path, bytes).map_err(|e| with_path(e, path))? {
+            changed.push((path, bytes));
+        }
+    }
+    if changed.is_empty() {
+        return Ok(false);
+    }
+    let mut written: Vec<(PathBuf, &Path)> = Vec::with_capacity(changed.len());
+    let mut folders: Vec<PathBuf> = Vec::new();
+    let staged = (|| {
+        for &(path, bytes) in &changed {
+            let dir = folder(path);
+            fs::create_dir_all(&dir).map_err(|e| with_path(e, &dir))?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            remove_leftovers(&dir, &name);
+            let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+            // Noted before it exists, so that a failure half-way removes it too.
+            written.push((tmp.clone(), path));
+            stage(&tmp, bytes).map_err(|e| with_path(e, path))?;
+            if !folders.contains(&dir) {
+                folders.push(dir);
+            }
+        }
+        Ok(())
+    })();
+    if let Err(e) = staged {
+        for (tmp, _) in &written {
+            let _ = fs::remove_file(tmp);
+        }
+        return Err(e);
+    }
+    for (n, (tmp, path)) in written.iter().enumerate() {
+        if let Err(e) = fs::rename(tmp, path) {
+            for (tmp, _) in &written[n..] {
+                let _ = fs::remove_file(tmp);
+            }
+            return Err(with_path(e, path));
+        }
+    }
+    // The renames themselves are durable only once their folder is synced.
+    for dir in &folders {
+        File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| with_path(e, dir))?;
+    }
+    Ok(true)
 }
 
-/// Write `bytes` to `path` unless it already holds exactly them: a temporary file in the same
-/// folder, fsync, rename over the old file, fsync of the folder.
-pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<WriteOutcome> {
-    match fs::read(path) {
-        Ok(old) if old == bytes => return Ok(WriteOutcome::Unchanged),
-        Ok(_) => {}
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-        Err(e) => return Err(with_path(e, path)),
+/// Write `bytes` to `path` unless it already holds exactly them; see [`write_all_if_changed`].
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    write_all_if_changed(&[(path, bytes)])
+}
+
+/// Whether `path` is a regular file holding exactly `bytes`. Never follows a link, never
+/// opens a FIFO or a device, never reads more than the file's size allows.
+fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    if meta.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::IsADirectory,
+            "a folder stands where the feed file goes",
+        ));
     }
-    let dir = match path.parent() {
+    if !meta.file_type().is_file() || meta.len() != bytes.len() as u64 || meta.len() > MAX_COMPARED
+    {
+        return Ok(false);
+    }
+    let mut file = match open_regular(path) {
+        Ok(f) => f,
+        // Swapped for something else since the look above: replace it.
+        Err(_) => return Ok(false),
+    };
+    let mut old = Vec::with_capacity(bytes.len());
+    io::Read::by_ref(&mut file)
+        .take(bytes.len() as u64 + 1)
+        .read_to_end(&mut old)?;
+    Ok(old == bytes)
+}
+
+/// Open a file for reading without following a link and without blocking on a FIFO, and
+/// only if it is a regular file.
+fn open_regular(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = options.open(path)?;
+    if !file.metadata()?.file_type().is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    Ok(file)
+}
+
+/// Write a temporary file whole and sync it.
+fn stage(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    set_readable(tmp)
+}
+
+fn folder(path: &Path) -> PathBuf {
+    match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&dir).map_err(|e| with_path(e, &dir))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    remove_leftovers(&dir, &name);
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        set_readable(&tmp)?;
-        fs::rename(&tmp, path)?;
-        // The rename itself is durable only once the folder is synced.
-        File::open(&dir).and_then(|d| d.sync_all())
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(with_path(e, path));
     }
-    Ok(WriteOutcome::Written)
 }
 
 /// Temporary files of writes that were killed before their rename. Callers hold the state's
@@ -91,26 +186,17 @@ mod tests {
     fn writes_once_then_leaves_an_unchanged_file_alone() {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("sub/a.rss");
-        assert_eq!(
-            write_if_changed(&path, b"one").expect("write"),
-            WriteOutcome::Written
-        );
+        assert!(write_if_changed(&path, b"one").expect("write"));
         let before = fs::metadata(&path)
             .and_then(|m| m.modified())
             .expect("mtime");
         std::thread::sleep(std::time::Duration::from_millis(20));
-        assert_eq!(
-            write_if_changed(&path, b"one").expect("write"),
-            WriteOutcome::Unchanged
-        );
+        assert!(!write_if_changed(&path, b"one").expect("write"));
         let after = fs::metadata(&path)
             .and_then(|m| m.modified())
             .expect("mtime");
         assert_eq!(before, after);
-        assert_eq!(
-            write_if_changed(&path, b"two").expect("write"),
-            WriteOutcome::Written
-        );
+        assert!(write_if_changed(&path, b"two").expect("write"));
         assert_eq!(fs::read(&path).expect("read"), b"two");
         let leftovers: Vec<_> = fs::read_dir(path.parent().expect("dir"))
             .expect("list")
@@ -128,5 +214,59 @@ mod tests {
         fs::write(&not_a_dir, b"").expect("write");
         let err = write_if_changed(&not_a_dir.join("a.rss"), b"x").expect_err("not writable");
         assert!(err.to_string().contains("feeds"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_links_and_devices_are_never_read_only_replaced() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("a.rss");
+        let c = std::ffi::CString::new(fifo.to_string_lossy().as_bytes()).expect("path");
+        // SAFETY: mkfifo reads a NUL-terminated path and nothing else.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o644) }, 0);
+        let zero = dir.path().join("a.atom");
+        std::os::unix::fs::symlink("/dev/zero", &zero).expect("symlink");
+        let target = dir.path().join("elsewhere");
+        fs::write(&target, b"keep").expect("write");
+        let link = dir.path().join("a.json");
+        std::os::unix::fs::symlink(&target, &link).expect("symlink");
+        let written = write_all_if_changed(&[
+            (fifo.as_path(), b"rss".as_slice()),
+            (zero.as_path(), b"atom".as_slice()),
+            (link.as_path(), b"keep".as_slice()),
+        ])
+        .expect("written");
+        assert!(written);
+        for (path, bytes) in [(&fifo, "rss"), (&zero, "atom"), (&link, "keep")] {
+            let meta = fs::symlink_metadata(path).expect("there");
+            assert!(meta.file_type().is_file(), "{path:?} is a regular file now");
+            assert_eq!(fs::read_to_string(path).expect("read"), bytes);
+        }
+        assert_eq!(fs::read(&target).expect("read"), b"keep", "the link's target untouched");
+    }
+
+    #[test]
+    fn a_set_is_replaced_together_or_not_at_all() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let rss = dir.path().join("a.rss");
+        let atom = dir.path().join("a.atom");
+        write_all_if_changed(&[(rss.as_path(), b"r1".as_slice()), (atom.as_path(), b"a1")])
+            .expect("first");
+        // The second file cannot be staged (a folder stands where it goes): neither changes.
+        let blocked = dir.path().join("blocked");
+        fs::create_dir_all(blocked.join("x.atom")).expect("dir");
+        let err = write_all_if_changed(&[
+            (rss.as_path(), b"r2".as_slice()),
+            (blocked.join("x.atom").as_path(), b"a2"),
+        ])
+        .expect_err("a folder is in the way");
+        assert!(err.to_string().contains("x.atom"), "{err}");
+        assert_eq!(fs::read(&rss).expect("read"), b"r1");
+        let leftovers = fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .count();
+        assert_eq!(leftovers, 0);
     }
 }
