@@ -485,7 +485,12 @@ impl Poll<'_> {
             .query_row(
                 "SELECT title, page FROM feed WHERE id = ?1 AND pending = 1",
                 [feed],
-                |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?)),
+                |r| {
+                    Ok((
+                        r.get::<_, Option<String>>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                    ))
+                },
             )
             .optional()
             .map_err(|e| self.err(e))?;

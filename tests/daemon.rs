@@ -791,3 +791,89 @@ fn idle_memory_with_100_feeds() {
     );
     assert!(rss < 60 * 1024, "{rss} kB");
 }
+
+/// SIGTERM ends the process within 5 s even while a poll is stuck in blocking work (here:
+/// waiting for the state database, which the test holds locked), and that poll commits and
+/// writes nothing, then or later: the files stay as they were.
+#[test]
+fn sigterm_ends_the_process_within_5s_whatever_a_poll_is_doing() {
+    let etag = Arc::new(Mutex::new("\"v1\"".to_string()));
+    let page = Arc::new(Mutex::new(seed_page()));
+    let server = etag_server(etag.clone(), page.clone());
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{}{}",
+        top("1h"),
+        feed("buitenland", &server.url("/b"), "")
+    ));
+    assert!(ws.run(&["once"]).status.success());
+    let before = ws.read("feeds/buitenland.rss");
+    *page.lock().expect("lock") = seed_page_later();
+    *etag.lock().expect("lock") = "\"v2\"".into();
+    // Another writer holds the state: the daemon's poll blocks on it in a blocking thread.
+    let db = rusqlite::Connection::open(ws.path("state/pagefeed.sqlite3")).expect("open state");
+    db.execute_batch("BEGIN IMMEDIATE").expect("lock the state");
+    let d = Daemon::start(&ws, &[]);
+    wait_for(Duration::from_secs(10), "the poll to start", || {
+        !d.log().is_empty()
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    let stopped = d.stop();
+    assert_eq!(stopped.code, 0, "{}", stopped.log);
+    assert!(
+        stopped.took < Duration::from_secs(5),
+        "SIGTERM took {:?}:\n{}",
+        stopped.took,
+        stopped.log
+    );
+    let last = stopped.log.lines().last().unwrap_or_default();
+    assert!(
+        last.contains("stopped"),
+        "nothing after \"stopped\":\n{}",
+        stopped.log
+    );
+    db.execute_batch("ROLLBACK").expect("unlock");
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        ws.read("feeds/buitenland.rss"),
+        before,
+        "no file was written"
+    );
+    // The state did not take the cut-off poll either: the next poll fetches v2 whole.
+    let out = ws.run(&["once"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(ws.read("feeds/buitenland.rss"), before);
+}
+
+/// A FIFO where a feed file goes is replaced, never read: the daemon's other feeds go on and
+/// SIGTERM is honoured.
+#[test]
+fn a_fifo_in_place_of_a_feed_file_stalls_nothing() {
+    let server = Server::start(|_| Response::html(seed_page()));
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{}{}{}",
+        top("1h"),
+        feed("a", &server.url("/a"), ""),
+        feed("b", &server.url("/b"), "")
+    ));
+    std::fs::create_dir_all(ws.path("feeds")).expect("feeds");
+    let status = Command::new("mkfifo")
+        .arg(ws.path("feeds/a.rss"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let d = Daemon::start(&ws, &[]);
+    wait_for(Duration::from_secs(10), "both feeds' files", || {
+        ws.path("feeds/a.atom").exists() && ws.path("feeds/b.rss").exists()
+    });
+    let stopped = d.stop();
+    assert_eq!(stopped.code, 0, "{}", stopped.log);
+    assert!(stopped.took < Duration::from_secs(5), "{:?}", stopped.took);
+    let meta = std::fs::symlink_metadata(ws.path("feeds/a.rss")).expect("a.rss");
+    assert!(
+        meta.file_type().is_file(),
+        "the FIFO was replaced by the feed"
+    );
+    assert!(ws.read("feeds/a.rss").contains("<rss"));
+}

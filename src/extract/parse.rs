@@ -35,7 +35,7 @@ pub const MAX_DEPTH: u32 = 512;
 pub const MAX_PARSE_TIME: Duration = Duration::from_secs(2);
 
 /// How much input is parsed between two checks of the limits.
-const SLICE: usize = 16 * 1024;
+const SLICE: usize = 4 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParseError {

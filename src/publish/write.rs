@@ -242,7 +242,11 @@ mod tests {
             assert!(meta.file_type().is_file(), "{path:?} is a regular file now");
             assert_eq!(fs::read_to_string(path).expect("read"), bytes);
         }
-        assert_eq!(fs::read(&target).expect("read"), b"keep", "the link's target untouched");
+        assert_eq!(
+            fs::read(&target).expect("read"),
+            b"keep",
+            "the link's target untouched"
+        );
     }
 
     #[test]

@@ -1,0 +1,205 @@
+//! Pages and file systems built to hurt: markup nested past any real page, item matches nested
+//! in each other, a FIFO or a link to /dev/zero where a feed file goes, a feed file that
+//! cannot be replaced. Each costs one bounded poll with a one-line error naming the feed and
+//! the cause, or is handled; the other feed of the config is polled all the same.
+
+mod common;
+
+use common::*;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn config(server: &Server, path: &str, select: &str) -> String {
+    format!(
+        r#"
+output_dir = "feeds"
+state_dir = "state"
+host_delay = "0s"
+
+[[feed]]
+id = "hostile"
+url = "{}"
+robots = false
+[feed.items]
+select = "{select}"
+
+[[feed]]
+id = "fine"
+url = "{}"
+robots = false
+[feed.items]
+select = "li"
+"#,
+        server.url(path),
+        server.url("/fine"),
+    )
+}
+
+/// Run `pagefeed once`, killing it (and failing) if it takes longer than `limit`.
+fn once_within(ws: &Workspace, limit: Duration) -> (Output, Duration) {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+        .args(["once", "--now", SEED_NOW[0], "-c"])
+        .arg(ws.path("pagefeed.toml"))
+        .env("PAGEFEED_LOG", "info")
+        .env_remove("JOURNAL_STREAM")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    loop {
+        if child.try_wait().expect("try_wait").is_some() {
+            let took = started.elapsed();
+            return (child.wait_with_output().expect("output"), took);
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("output");
+            panic!(
+                "pagefeed once ran past {limit:?}:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn server(hostile: String) -> Server {
+    Server::start(move |req| {
+        if req.path == "/fine" {
+            Response::html("<ul><li><a href=\"/x\">A fine item</a></li></ul>")
+        } else {
+            Response::html(hostile.clone())
+        }
+    })
+}
+
+/// The hostile feed failed with one line naming it and `cause`; the fine one was written.
+fn refused(ws: &Workspace, out: &Output, cause: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let lines: Vec<&str> = err
+        .lines()
+        .filter(|l| l.contains("ERROR") && l.contains("feed \"hostile\""))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line for the feed: {err}");
+    assert!(lines[0].contains(cause), "{}", lines[0]);
+    assert!(!ws.path("feeds/hostile.rss").exists());
+    assert!(ws.read("feeds/fine.rss").contains("A fine item"));
+}
+
+#[test]
+fn markup_nested_past_the_limit_is_refused_quickly() {
+    // 100,000 nested <div>s in one item (1.1 MB): a minute of parsing before the limit.
+    let n = 100_000;
+    let page = format!(
+        "<ul><li><a href=\"/a\">Item</a><p>{}deep{}</p></li></ul>",
+        "<div>".repeat(n),
+        "</div>".repeat(n)
+    );
+    let ws = Workspace::new();
+    let server = server(page);
+    ws.config(&config(&server, "/page", "li"));
+    let (out, took) = once_within(&ws, Duration::from_secs(30));
+    refused(&ws, &out, "nests elements more than 512 deep");
+    eprintln!("100,000 nested divs refused in {took:?}");
+}
+
+#[test]
+fn nested_item_lists_are_refused_quickly() {
+    // 20,000 lists, each inside the item before: quadratic to parse and to read.
+    let n = 20_000;
+    let page = format!(
+        "<html><body>{}{}</body></html>",
+        "<ul><li><a href=\"/i\">item</a> ".repeat(n),
+        "</li></ul>".repeat(n)
+    );
+    let ws = Workspace::new();
+    let server = server(page);
+    ws.config(&config(&server, "/page", "li"));
+    let (out, took) = once_within(&ws, Duration::from_secs(30));
+    refused(&ws, &out, "nests elements more than 512 deep");
+    eprintln!("20,000 nested lists refused in {took:?}");
+}
+
+#[test]
+fn item_matches_nested_in_each_other_are_refused_when_they_multiply_the_work() {
+    // Within the depth limit, but every item holds the 200 after it, each with 60 empty
+    // elements: reading the items would walk the page a hundred times over.
+    let depth = 200;
+    let filler = "<i></i>".repeat(60);
+    let page = format!(
+        "<html><body>{}{}</body></html>",
+        format!("<div class=\"item\"><a href=\"/i\">item</a>{filler}").repeat(depth),
+        "</div>".repeat(depth)
+    );
+    let ws = Workspace::new();
+    let server = server(page);
+    ws.config(&config(&server, "/page", "div.item"));
+    let (out, _) = once_within(&ws, Duration::from_secs(30));
+    refused(&ws, &out, "matches nest inside each other");
+}
+
+/// A FIFO or a link to /dev/zero where the feed files go: replaced by the feed, never read.
+#[test]
+fn a_fifo_or_a_link_to_dev_zero_in_place_of_a_feed_file_is_replaced_not_read() {
+    let ws = Workspace::new();
+    let server = server("<ul><li><a href=\"/h\">Hostile is fine here</a></li></ul>".into());
+    ws.config(&config(&server, "/page", "li"));
+    std::fs::create_dir_all(ws.path("feeds")).expect("feeds");
+    let status = Command::new("mkfifo")
+        .arg(ws.path("feeds/hostile.rss"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    std::os::unix::fs::symlink("/dev/zero", ws.path("feeds/hostile.atom")).expect("symlink");
+    let (out, _) = once_within(&ws, Duration::from_secs(20));
+    assert!(out.status.success(), "{}", stderr(&out));
+    for f in ["feeds/hostile.rss", "feeds/hostile.atom"] {
+        let meta = std::fs::symlink_metadata(ws.path(f)).expect("there");
+        assert!(meta.file_type().is_file(), "{f} is a regular file now");
+        assert!(ws.read(f).contains("Hostile is fine here"));
+    }
+}
+
+/// When one of the two files cannot be replaced, neither is: RSS and Atom never disagree.
+/// The next poll that can write them does, though the page has not changed.
+#[test]
+fn rss_and_atom_are_replaced_together_or_not_at_all() {
+    let page = std::sync::Arc::new(std::sync::Mutex::new(
+        "<ul><li><a href=\"/1\">First version</a></li></ul>".to_string(),
+    ));
+    let shown = page.clone();
+    let server = Server::start(move |req| {
+        if req.path == "/fine" {
+            Response::html("<ul><li><a href=\"/x\">A fine item</a></li></ul>")
+        } else if req.headers.get("if-none-match").map(String::as_str) == Some("\"same\"") {
+            Response::status(304)
+        } else {
+            Response::html(shown.lock().expect("lock").clone()).header("ETag", "\"same\"")
+        }
+    });
+    let ws = Workspace::new();
+    ws.config(&config(&server, "/page", "li"));
+    assert!(ws.run(&["once", "--now", SEED_NOW[0]]).status.success());
+    let (rss, atom) = (ws.read("feeds/hostile.rss"), ws.read("feeds/hostile.atom"));
+    *page.lock().expect("lock") = "<ul><li><a href=\"/2\">Second version</a></li></ul>".into();
+    // A folder where the Atom file goes: it cannot be replaced.
+    std::fs::remove_file(ws.path("feeds/hostile.atom")).expect("remove");
+    std::fs::create_dir(ws.path("feeds/hostile.atom")).expect("mkdir");
+    let out = ws.run(&["once", "--now", SEED_NOW[1]]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("hostile.atom"), "{}", stderr(&out));
+    assert_eq!(
+        ws.read("feeds/hostile.rss"),
+        rss,
+        "the RSS file was not replaced alone"
+    );
+    std::fs::remove_dir(ws.path("feeds/hostile.atom")).expect("rmdir");
+    std::fs::write(ws.path("feeds/hostile.atom"), &atom).expect("restore");
+    // The source now answers 304 (same ETag): the files are written from the state.
+    let out = ws.run(&["once", "--now", SEED_NOW[1]]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(ws.read("feeds/hostile.rss").contains("Second version"));
+    assert!(ws.read("feeds/hostile.atom").contains("Second version"));
+}
