@@ -186,13 +186,7 @@ async fn once(c: Config, only: Vec<String>, now: Option<DateTime<Utc>>) -> u8 {
         Ok(f) => f,
         Err(code) => return code,
     };
-    let robots = match pagefeed::robots::Robots::new(&c.fetch_options()) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("pagefeed: {e}");
-            return 1;
-        }
-    };
+    let robots = pagefeed::robots::Robots::new(&c.user_agent);
     // The same politeness as the daemon: robots.txt, one request at a time per host.
     let polite = Politeness::new(c.concurrency, c.host_delay, robots);
     let places = Places::from(&c);

@@ -616,8 +616,12 @@ pub async fn poll(
                 let rules = match polite.robots.cached(url, std::time::Instant::now()) {
                     Some(rules) => rules,
                     None => {
+                        let client = fetcher.client_for(url, feed.private_network)?;
                         turn.wait().await;
-                        let rules = polite.robots.fetch(url).await;
+                        let rules = polite
+                            .robots
+                            .fetch(&client, fetcher.total_timeout(), url)
+                            .await;
                         turn.done();
                         rules
                     }

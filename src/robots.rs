@@ -12,7 +12,6 @@
 //!
 //! At most [`MAX_BYTES`] of the file are read; the rest is ignored, as the RFC allows.
 
-use crate::fetch::FetchOptions;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -108,28 +107,21 @@ struct Cached {
     at: Instant,
 }
 
-/// The robots.txt cache and the client that fills it.
+/// The robots.txt cache. The files are fetched with the pages' own client for the feed (see
+/// [`crate::fetch::Fetcher::client_for`]): the same user agent, timeouts, and refusals of
+/// redirects and addresses outside the feed's reach.
 pub struct Robots {
-    client: reqwest::Client,
     agent: String,
     cache: Mutex<HashMap<String, Cached>>,
 }
 
 impl Robots {
-    pub fn new(options: &FetchOptions) -> Result<Robots, String> {
-        let client = reqwest::Client::builder()
-            .user_agent(options.user_agent.as_str())
-            .connect_timeout(options.connect_timeout)
-            .read_timeout(options.read_timeout)
-            .timeout(options.total_timeout)
-            .redirect(reqwest::redirect::Policy::limited(options.max_redirects))
-            .build()
-            .map_err(|e| format!("cannot set up HTTP for robots.txt: {e}"))?;
-        Ok(Robots {
-            client,
-            agent: product_token(&options.user_agent),
+    /// A cache for a pagefeed sending `user_agent`.
+    pub fn new(user_agent: &str) -> Robots {
+        Robots {
+            agent: product_token(user_agent),
             cache: Mutex::new(HashMap::new()),
-        })
+        }
     }
 
     /// The cached rules for `url`'s host, where they are still fresh at `now`.
@@ -139,11 +131,19 @@ impl Robots {
         (now.saturating_duration_since(c.at) < c.rules.ttl()).then(|| c.rules.clone())
     }
 
-    /// Fetch and cache `url`'s host's robots.txt. Never fails: what cannot be had is
-    /// [`Rules::AllowAll`] with the reason.
-    pub async fn fetch(&self, url: &Url) -> Arc<Rules> {
+    /// Fetch (with `client`, within `timeout`) and cache `url`'s host's robots.txt. Never
+    /// fails: what cannot be had is [`Rules::AllowAll`] with the reason.
+    pub async fn fetch(
+        &self,
+        client: &reqwest::Client,
+        timeout: Duration,
+        url: &Url,
+    ) -> Arc<Rules> {
         let rules = match url.join("/robots.txt") {
-            Ok(robots_url) => match self.get(&robots_url).await {
+            Ok(robots_url) => match tokio::time::timeout(timeout, get(client, &robots_url))
+                .await
+                .unwrap_or_else(|_| Err("timeout".into()))
+            {
                 Ok((status, body)) => rules_from(&self.agent, status, &body),
                 Err(reason) => Rules::AllowAll {
                     unavailable: Some(reason),
@@ -175,30 +175,37 @@ impl Robots {
         }
         rules
     }
+}
 
-    async fn get(&self, url: &Url) -> Result<(u16, Vec<u8>), String> {
-        let mut response = self
-            .client
-            .get(url.clone())
-            .send()
-            .await
-            .map_err(|e| brief(&e))?;
-        let status = response.status().as_u16();
-        let mut body = Vec::new();
-        if (200..300).contains(&status) {
-            while let Some(chunk) = response.chunk().await.map_err(|e| brief(&e))? {
-                let room = MAX_BYTES - body.len();
-                body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-                if body.len() >= MAX_BYTES {
-                    break;
-                }
+async fn get(client: &reqwest::Client, url: &Url) -> Result<(u16, Vec<u8>), String> {
+    let mut response = client
+        .get(url.clone())
+        .header(reqwest::header::ACCEPT, "text/plain,*/*;q=0.8")
+        .send()
+        .await
+        .map_err(|e| brief(&e))?;
+    let status = response.status().as_u16();
+    let mut body = Vec::new();
+    if (200..300).contains(&status) {
+        while let Some(chunk) = response.chunk().await.map_err(|e| brief(&e))? {
+            let room = MAX_BYTES - body.len();
+            body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+            if body.len() >= MAX_BYTES {
+                break;
             }
         }
-        Ok((status, body))
     }
+    Ok((status, body))
 }
 
 fn brief(e: &reqwest::Error) -> String {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(refused) = c.downcast_ref::<crate::fetch::guard::Refused>() {
+            return refused.to_string();
+        }
+        cause = c.source();
+    }
     if e.is_timeout() {
         "timeout".into()
     } else if e.is_connect() {

@@ -35,7 +35,7 @@ pub const GRACE: Duration = Duration::from_secs(4);
 pub fn poller(config: &Config) -> Result<PollFn, String> {
     let options = config.fetch_options();
     let fetcher = Arc::new(Fetcher::new(options.clone()).map_err(|e| e.to_string())?);
-    let robots = Robots::new(&options)?;
+    let robots = Robots::new(&options.user_agent);
     let polite = Arc::new(Politeness::new(
         config.concurrency,
         config.host_delay,

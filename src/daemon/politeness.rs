@@ -96,10 +96,9 @@ impl Politeness {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fetch::FetchOptions;
 
     fn politeness(concurrency: usize, delay: Duration) -> Arc<Politeness> {
-        let robots = Robots::new(&FetchOptions::default()).expect("robots");
+        let robots = Robots::new("pagefeed");
         Arc::new(Politeness::new(concurrency, delay, robots))
     }
 

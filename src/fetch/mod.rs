@@ -258,6 +258,21 @@ impl Fetcher {
         Ok(client)
     }
 
+    /// The client for requests made for a feed at `url` (its robots.txt, say): the same reach,
+    /// and so the same refusals, as its pages.
+    pub fn client_for(
+        &self,
+        url: &Url,
+        private_network: bool,
+    ) -> Result<reqwest::Client, FetchError> {
+        self.client(Reach::of_feed(url, private_network))
+    }
+
+    /// How long one request may take in all.
+    pub fn total_timeout(&self) -> std::time::Duration {
+        self.options.total_timeout
+    }
+
     /// Fetch a page of a feed without `private_network` (see [`Fetcher::fetch_feed`]).
     pub async fn fetch(
         &self,
