@@ -51,6 +51,10 @@ CREATE TABLE item (
 ALTER TABLE feed ADD COLUMN good_items INTEGER;
 ALTER TABLE feed ADD COLUMN good_links INTEGER;
 "#,
+    // The summary's sanitised markup, for feeds that keep it (`html = true`).
+    r#"
+ALTER TABLE item ADD COLUMN summary_html TEXT;
+"#,
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +87,8 @@ pub struct StoredItem {
     pub title: String,
     pub link: Option<Url>,
     pub summary: String,
+    /// Sanitised markup of the summary, where the feed keeps it.
+    pub summary_html: Option<String>,
     pub author: Option<String>,
     pub categories: Vec<String>,
     pub record: Record,
@@ -312,7 +318,7 @@ impl Poll<'_> {
             .tx
             .prepare_cached(
                 "SELECT guid, title, link, summary, author, categories, first_seen, last_seen,
-                        ev_earliest, ev_latest, pin_earliest, pin_latest, published
+                        ev_earliest, ev_latest, pin_earliest, pin_latest, published, summary_html
                  FROM item WHERE feed = ?1 ORDER BY published DESC, rowid",
             )
             .map_err(|e| self.err(e))?;
@@ -328,6 +334,7 @@ impl Poll<'_> {
                     title: r.get(1)?,
                     link: link.and_then(|l| Url::parse(&l).ok()),
                     summary: r.get(3)?,
+                    summary_html: r.get(13)?,
                     author: r.get(4)?,
                     categories: serde_json::from_str(&categories).unwrap_or_default(),
                     record: Record {
@@ -353,8 +360,9 @@ impl Poll<'_> {
             .tx
             .prepare_cached(
                 "INSERT INTO item (feed, guid, title, link, summary, author, categories,
-                    first_seen, last_seen, ev_earliest, ev_latest, pin_earliest, pin_latest, published)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                    first_seen, last_seen, ev_earliest, ev_latest, pin_earliest, pin_latest, published,
+                    summary_html)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )
             .map_err(|e| self.err(e))?;
         for item in items {
@@ -376,6 +384,7 @@ impl Poll<'_> {
                 secs(r.pinned.earliest),
                 secs(r.pinned.latest),
                 secs(r.published),
+                item.summary_html,
             ])
             .map_err(|e| self.err(e))?;
         }
@@ -459,6 +468,7 @@ mod tests {
             title: format!("title {guid}"),
             link: Url::parse(&format!("https://s.example/{guid}")).ok(),
             summary: "s".into(),
+            summary_html: Some("<p>s</p>".into()),
             author: Some("ANP".into()),
             categories: vec!["A".into(), "B".into()],
             record: Record {
@@ -497,6 +507,42 @@ mod tests {
         assert_eq!(poll.items("f").expect("items"), items);
         assert_eq!(poll.validators("f").expect("validators"), v);
         assert_eq!(poll.items("other").expect("items"), vec![]);
+    }
+
+    #[test]
+    fn a_version_2_state_gains_the_summary_markup_column_and_keeps_its_items() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let conn = Connection::open(dir.path().join(FILE_NAME)).expect("open");
+            for step in &MIGRATIONS[..2] {
+                conn.execute_batch(step).expect("old schema");
+            }
+            conn.pragma_update(None, "user_version", 2).expect("pragma");
+            conn.execute(
+                "INSERT INTO item (feed, guid, title, link, summary, author, categories,
+                    first_seen, last_seen, ev_earliest, ev_latest, pin_earliest, pin_latest, published)
+                 VALUES ('f', 'a', 'title a', 'https://s.example/a', 's', 'ANP', '[\"A\",\"B\"]',
+                    2000000000, 2000000000, 1999996400, 2000000000, 1999996400, 2000000000, 2000000000)",
+                [],
+            )
+            .expect("old item");
+        }
+        let mut store = Store::open(dir.path()).expect("migrates");
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let poll = store.begin().expect("begin");
+        let old = item("a", 2_000_000_000);
+        let expected = StoredItem {
+            summary_html: None,
+            ..old.clone()
+        };
+        assert_eq!(poll.items("f").expect("items"), vec![expected]);
+        poll.save_items("f", std::slice::from_ref(&old))
+            .expect("save");
+        assert_eq!(poll.items("f").expect("items"), vec![old]);
     }
 
     #[test]

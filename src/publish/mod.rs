@@ -34,6 +34,9 @@ pub struct Entry<'a> {
     pub title: &'a str,
     pub link: Option<&'a Url>,
     pub summary: &'a str,
+    /// The summary's markup, already sanitised ([`crate::sanitize::html`]): published in
+    /// place of the escaped summary text where the feed keeps markup.
+    pub summary_html: Option<&'a str>,
     pub author: Option<&'a str>,
     pub categories: &'a [String],
     pub published: DateTime<Utc>,
@@ -117,10 +120,14 @@ fn reads_as_itself(text: &str) -> bool {
     root.children().all(|n| n.value().is_text()) && root.text().collect::<String>() == text
 }
 
-/// The item's summary as HTML (RSS `<description>`, Atom `<summary type="html">`): the page's
-/// text HTML-escaped, so that it shows as the page showed it.
+/// The item's summary as HTML (RSS `<description>`, Atom `<summary type="html">`): its
+/// sanitised markup where the feed keeps it, else the page's text HTML-escaped, so that it
+/// shows as the page showed it.
 fn description(e: &Entry<'_>) -> Option<String> {
-    (!e.summary.is_empty()).then(|| escape_html(e.summary))
+    match e.summary_html {
+        Some(html) if !html.trim().is_empty() => Some(html.to_owned()),
+        _ => (!e.summary.is_empty()).then(|| escape_html(e.summary)),
+    }
 }
 
 fn newest(entries: &[Entry<'_>]) -> Option<DateTime<Utc>> {
@@ -300,6 +307,7 @@ mod tests {
                 title: "A \u{1}<i>title</i> & more",
                 link: Some(link),
                 summary: "Summary",
+                summary_html: None,
                 author: Some("ANP/AFP"),
                 categories,
                 published: t,
@@ -309,6 +317,7 @@ mod tests {
                 title: "B",
                 link: None,
                 summary: "",
+                summary_html: None,
                 author: None,
                 categories: &CATEGORIES,
                 published: t - chrono::Duration::hours(1),
@@ -495,6 +504,24 @@ mod tests {
             "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
         );
         assert_eq!(guarded("a\u{0}b"), "ab");
+    }
+
+    #[test]
+    fn kept_markup_is_the_summary_in_both_formats() {
+        let (meta, mut entries) = entries();
+        entries[0].summary = "Some bold";
+        entries[0].summary_html = Some("<p>Some <b>bold</b></p>");
+        let channel = rss::Channel::read_from(&rss(&meta, &entries).expect("renders")[..])
+            .expect("reads back");
+        assert_eq!(
+            channel.items()[0].description(),
+            Some("<p>Some <b>bold</b></p>")
+        );
+        let feed = atom_syndication::Feed::read_from(&atom(&meta, &entries).expect("renders")[..])
+            .expect("reads back");
+        let summary = feed.entries[0].summary.as_ref().expect("summary");
+        assert_eq!(summary.r#type, atom::TextType::Html);
+        assert_eq!(summary.value, "<p>Some <b>bold</b></p>");
     }
 
     #[test]
