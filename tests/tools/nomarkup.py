@@ -28,6 +28,10 @@ DANGEROUS = {
     "math", "link", "meta", "base", "form", "input", "button", "textarea", "select",
     "template", "noscript", "video", "audio", "canvas",
 }
+URL_ATTRS = {
+    "href", "src", "xlink:href", "action", "formaction", "data", "poster", "background",
+    "cite", "srcset", "ping", "lowsrc", "dynsrc", "codebase", "longdesc",
+}
 SCHEME = re.compile(r"^\s*(javascript|vbscript|data)\s*:", re.IGNORECASE)
 INVISIBLE = re.compile(r"[\x00-\x20]+")
 
@@ -52,7 +56,7 @@ class Reader(html.parser.HTMLParser):
             elif name == "style":
                 self.dangers.append(f"<{tag} style>")
             # Browsers ignore control characters and spaces inside a scheme.
-            if value and SCHEME.match(INVISIBLE.sub("", value)):
+            if name in URL_ATTRS and value and SCHEME.match(INVISIBLE.sub("", value)):
                 self.dangers.append(f"<{tag} {name}={value!r}>")
 
     def handle_startendtag(self, tag, attrs):
