@@ -243,7 +243,7 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
             .to_owned(),
         updated: fixed(newest(entries).unwrap_or(epoch)),
         authors: vec![atom::Person {
-            name: meta.site(),
+            name: guarded(&meta.site()),
             ..Default::default()
         }],
         generator: Some(atom::Generator {
@@ -489,6 +489,15 @@ mod tests {
                 assert!(visible.contains(&shown), "{field}: {visible:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_page_without_a_host_names_the_feed_by_its_title_as_text() {
+        let (mut meta, entries) = hostile_feed("U1 <img src=x onerror=alert(1) x");
+        meta.page = Url::parse("file:///srv/page.html").expect("url");
+        let xml = atom(&meta, &entries).expect("renders");
+        let feed = atom_syndication::Feed::read_from(&xml[..]).expect("reads back");
+        assert_eq!(feed.authors[0].name, "U1 &lt;img src=x onerror=alert(1) x");
     }
 
     #[test]
