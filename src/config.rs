@@ -107,6 +107,9 @@ pub struct Field {
     pub selector: Selector,
     pub attr: Option<String>,
     pub regex: Option<Regex>,
+    /// `html = true` (the summary only): publish the first match's markup, sanitised,
+    /// beside its text.
+    pub html: bool,
 }
 
 /// One mistake in the file.
@@ -267,7 +270,7 @@ const FEED_KEYS: &[&str] = &[
 const ITEM_KEYS: &[&str] = &[
     "select", "title", "link", "summary", "date", "author", "category", "order",
 ];
-const FIELD_KEYS: &[&str] = &["select", "attr", "regex"];
+const FIELD_KEYS: &[&str] = &["select", "attr", "regex", "html"];
 
 /// The defaults a feed inherits from the top of the file.
 struct Defaults {
@@ -851,6 +854,7 @@ impl<'t, 'i> Section<'t, 'i> {
                 selector: self.selector(doc, key, s, v.span())?,
                 attr: None,
                 regex: None,
+                html: false,
             }),
             DeValue::Table(t) => {
                 let name = format!("{key}.");
@@ -907,10 +911,12 @@ impl<'t, 'i> Section<'t, 'i> {
                             None
                         }
                     });
+                let html = self.html(doc, key, t, attr.is_some() || regex.is_some());
                 Some(Field {
                     selector: selector?,
                     attr,
                     regex,
+                    html,
                 })
             }
             other => {
@@ -926,6 +932,38 @@ impl<'t, 'i> Section<'t, 'i> {
                 None
             }
         }
+    }
+
+    /// `html = true` in field `key`'s table: only the summary keeps the page's markup, and
+    /// only markup taken whole (no attr, no regex).
+    fn html(&self, doc: &mut Doc<'_>, key: &str, table: &DeTable<'_>, narrowed: bool) -> bool {
+        let Some(v) = table.get("html") else {
+            return false;
+        };
+        let name = format!("{key}.html");
+        let Some(html) = v.get_ref().as_bool() else {
+            self.fail(doc, v.span(), &name, "must be true or false".into());
+            return false;
+        };
+        if html && key != "summary" {
+            self.fail(
+                doc,
+                v.span(),
+                &name,
+                format!("only the summary can keep the page's markup; {key} is always text"),
+            );
+            return false;
+        }
+        if html && narrowed {
+            self.fail(
+                doc,
+                v.span(),
+                &name,
+                "html = true publishes the matched element's markup: it cannot be combined with attr or regex".into(),
+            );
+            return false;
+        }
+        html
     }
 }
 
@@ -1410,6 +1448,27 @@ date = "span"
                 format!("[[feed]]\nid = \"a\"\nurl = \"{url}\"\n[feed.items]\nselect = \"li\"\n");
             assert!(errors(&text).is_empty(), "{url}: {:?}", errors(&text));
         }
+    }
+
+    #[test]
+    fn only_the_summary_may_keep_markup() {
+        let feed = "[[feed]]\nid = \"a\"\nurl = \"a.html\"\n[feed.items]\nselect = \"li\"\n";
+        let c = parse(
+            &format!("{feed}summary = {{ select = \"div.teaser\", html = true }}\n"),
+            Path::new("/etc/pf/pagefeed.toml"),
+            None,
+        )
+        .expect("valid config");
+        assert!(c.feeds[0].items.summary.as_ref().is_some_and(|s| s.html));
+        let errs = errors(&format!(
+            "{feed}title = {{ select = \"h3\", html = true }}\nsummary = {{ select = \"p\", regex = \"(.*)\", html = true }}\nauthor = {{ select = \"b\", html = \"yes\" }}\ncategory = {{ select = \"i\", html = false }}\n"
+        ));
+        let expect = [
+            "/etc/pf/pagefeed.toml:6: feed \"a\": items.title.html: only the summary can keep the page's markup; title is always text",
+            "/etc/pf/pagefeed.toml:7: feed \"a\": items.summary.html: html = true publishes the matched element's markup: it cannot be combined with attr or regex",
+            "/etc/pf/pagefeed.toml:8: feed \"a\": items.author.html: must be true or false",
+        ];
+        assert_eq!(errs, expect);
     }
 
     #[test]

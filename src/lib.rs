@@ -14,5 +14,6 @@ pub mod fetch;
 pub mod poll;
 pub mod publish;
 pub mod robots;
+pub mod sanitize;
 pub mod state;
 pub mod timeline;

@@ -357,6 +357,7 @@ pub fn advance(
                 title: i.title,
                 link: i.link,
                 summary: i.summary,
+                summary_html: i.summary_html,
                 author: i.author,
                 categories: i.categories,
                 record: Record {
@@ -406,6 +407,7 @@ fn entry(item: &StoredItem) -> Entry<'_> {
         title: &item.title,
         link: item.link.as_ref(),
         summary: &item.summary,
+        summary_html: item.summary_html.as_deref(),
         author: item.author.as_deref(),
         categories: &item.categories,
         published: item.record.published,

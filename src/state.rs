@@ -53,10 +53,12 @@ ALTER TABLE feed ADD COLUMN good_links INTEGER;
 "#,
     // Files in step with the state: what the feed files were last rendered with (the feed's
     // title and page), and whether a committed poll's files may not have been written yet.
+    // The summary's sanitised markup, for feeds that keep it (`html = true`).
     r#"
 ALTER TABLE feed ADD COLUMN title TEXT;
 ALTER TABLE feed ADD COLUMN page TEXT;
 ALTER TABLE feed ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE item ADD COLUMN summary_html TEXT;
 "#,
 ];
 
@@ -90,6 +92,8 @@ pub struct StoredItem {
     pub title: String,
     pub link: Option<Url>,
     pub summary: String,
+    /// Sanitised markup of the summary, where the feed keeps it.
+    pub summary_html: Option<String>,
     pub author: Option<String>,
     pub categories: Vec<String>,
     pub record: Record,
@@ -327,7 +331,7 @@ impl Poll<'_> {
             .tx
             .prepare_cached(
                 "SELECT guid, title, link, summary, author, categories, first_seen, last_seen,
-                        ev_earliest, ev_latest, pin_earliest, pin_latest, published
+                        ev_earliest, ev_latest, pin_earliest, pin_latest, published, summary_html
                  FROM item WHERE feed = ?1 ORDER BY published DESC, rowid",
             )
             .map_err(|e| self.err(e))?;
@@ -343,6 +347,7 @@ impl Poll<'_> {
                     title: r.get(1)?,
                     link: link.and_then(|l| Url::parse(&l).ok()),
                     summary: r.get(3)?,
+                    summary_html: r.get(13)?,
                     author: r.get(4)?,
                     categories: serde_json::from_str(&categories).unwrap_or_default(),
                     record: Record {
@@ -368,8 +373,9 @@ impl Poll<'_> {
             .tx
             .prepare_cached(
                 "INSERT INTO item (feed, guid, title, link, summary, author, categories,
-                    first_seen, last_seen, ev_earliest, ev_latest, pin_earliest, pin_latest, published)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                    first_seen, last_seen, ev_earliest, ev_latest, pin_earliest, pin_latest, published,
+                    summary_html)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )
             .map_err(|e| self.err(e))?;
         for item in items {
@@ -391,6 +397,7 @@ impl Poll<'_> {
                 secs(r.pinned.earliest),
                 secs(r.pinned.latest),
                 secs(r.published),
+                item.summary_html,
             ])
             .map_err(|e| self.err(e))?;
         }
@@ -525,6 +532,7 @@ mod tests {
             title: format!("title {guid}"),
             link: Url::parse(&format!("https://s.example/{guid}")).ok(),
             summary: "s".into(),
+            summary_html: Some("<p>s</p>".into()),
             author: Some("ANP".into()),
             categories: vec!["A".into(), "B".into()],
             record: Record {
@@ -563,6 +571,42 @@ mod tests {
         assert_eq!(poll.items("f").expect("items"), items);
         assert_eq!(poll.validators("f").expect("validators"), v);
         assert_eq!(poll.items("other").expect("items"), vec![]);
+    }
+
+    #[test]
+    fn a_version_2_state_gains_the_summary_markup_column_and_keeps_its_items() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let conn = Connection::open(dir.path().join(FILE_NAME)).expect("open");
+            for step in &MIGRATIONS[..2] {
+                conn.execute_batch(step).expect("old schema");
+            }
+            conn.pragma_update(None, "user_version", 2).expect("pragma");
+            conn.execute(
+                "INSERT INTO item (feed, guid, title, link, summary, author, categories,
+                    first_seen, last_seen, ev_earliest, ev_latest, pin_earliest, pin_latest, published)
+                 VALUES ('f', 'a', 'title a', 'https://s.example/a', 's', 'ANP', '[\"A\",\"B\"]',
+                    2000000000, 2000000000, 1999996400, 2000000000, 1999996400, 2000000000, 2000000000)",
+                [],
+            )
+            .expect("old item");
+        }
+        let mut store = Store::open(dir.path()).expect("migrates");
+        let version: i64 = store
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(version, MIGRATIONS.len() as i64);
+        let poll = store.begin().expect("begin");
+        let old = item("a", 2_000_000_000);
+        let expected = StoredItem {
+            summary_html: None,
+            ..old.clone()
+        };
+        assert_eq!(poll.items("f").expect("items"), vec![expected]);
+        poll.save_items("f", std::slice::from_ref(&old))
+            .expect("save");
+        assert_eq!(poll.items("f").expect("items"), vec![old]);
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct Item {
     /// Absolute.
     pub link: Option<Url>,
     pub summary: String,
+    /// The summary's markup, sanitised, where the feed asks for it (`html = true`).
+    pub summary_html: Option<String>,
     /// The date text as found, not yet read.
     pub date_text: Option<String>,
     pub author: Option<String>,
@@ -214,6 +216,13 @@ fn read_item(element: ElementRef<'_>, items: &Items, base: &Url) -> Option<Item>
             .unwrap_or_default(),
         None => text::visible_text(element, &skip),
     };
+    let summary_html = items
+        .summary
+        .as_ref()
+        .filter(|f| f.html)
+        .and_then(|f| element.select(&f.selector).next())
+        .map(|e| crate::sanitize::html(&e.inner_html(), base))
+        .filter(|h| !h.trim().is_empty());
     let link = match &items.link {
         Some(f) => field_value(element, f, Some("href")).map(|(v, _)| v),
         None => own_or_first_href(element),
@@ -250,6 +259,7 @@ fn read_item(element: ElementRef<'_>, items: &Items, base: &Url) -> Option<Item>
         title,
         link,
         summary,
+        summary_html,
         date_text,
         author,
         categories,
@@ -397,6 +407,7 @@ mod tests {
             selector: Selector::parse(css).expect("selector"),
             attr: None,
             regex: None,
+            html: false,
         })
     }
 
@@ -494,12 +505,14 @@ mod tests {
             selector: Selector::parse("span.t").expect("selector"),
             attr: Some("data-ts".into()),
             regex: None,
+            html: false,
         });
         cfg.category = field("b.tag");
         cfg.author = Some(Field {
             selector: Selector::parse("em").expect("selector"),
             attr: None,
             regex: Some(regex::Regex::new(r"by (\w+)").expect("regex")),
+            html: false,
         });
         let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
         let i = &out.items[0];
@@ -550,6 +563,31 @@ mod tests {
             b.items.iter().map(|i| i.guid.as_str()).collect::<Vec<_>>(),
             "the date text never changes a guid"
         );
+    }
+
+    #[test]
+    fn an_html_summary_keeps_sanitised_markup_beside_its_text() {
+        let html = r#"<li><h3>Head</h3><div class="teaser"><p>Some <b>bold</b> &lt;i&gt; <a href="/more" onclick="x()">more</a></p><script>alert(1)</script><img src=x onerror=alert(2)></div></li>"#;
+        let mut cfg = items("li");
+        cfg.title = field("h3");
+        cfg.summary = Some(Field {
+            selector: Selector::parse("div.teaser").expect("selector"),
+            attr: None,
+            regex: None,
+            html: true,
+        });
+        let out = extract(html, &url("https://s.example/n/"), false, &cfg).expect("items");
+        let i = &out.items[0];
+        assert_eq!(i.summary, "Some bold <i> more");
+        assert_eq!(
+            i.summary_html.as_deref(),
+            Some(
+                r#"<p>Some <b>bold</b> &lt;i&gt; <a href="https://s.example/more" rel="noopener noreferrer">more</a></p><img src="https://s.example/n/x">"#
+            )
+        );
+        cfg.summary = field("div.teaser");
+        let out = extract(html, &url("https://s.example/n/"), false, &cfg).expect("items");
+        assert_eq!(out.items[0].summary_html, None, "text only unless asked");
     }
 
     #[test]

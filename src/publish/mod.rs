@@ -12,8 +12,7 @@ pub use write::{write_all_if_changed, write_if_changed};
 use crate::extract::text;
 use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset, Utc};
-use regex::Regex;
-use std::sync::LazyLock;
+use scraper::Html;
 use url::Url;
 
 /// The feed as a whole.
@@ -35,6 +34,9 @@ pub struct Entry<'a> {
     pub title: &'a str,
     pub link: Option<&'a Url>,
     pub summary: &'a str,
+    /// The summary's markup, already sanitised ([`crate::sanitize::html`]): published in
+    /// place of the escaped summary text where the feed keeps markup.
+    pub summary_html: Option<&'a str>,
     pub author: Option<&'a str>,
     pub categories: &'a [String],
     pub published: DateTime<Utc>,
@@ -65,22 +67,73 @@ fn is_permalink(guid: &str) -> bool {
     guid.starts_with("http://") || guid.starts_with("https://")
 }
 
-fn clean(text: &str) -> String {
-    text::clean(text).into_owned()
+/// `text` as HTML that shows it as it is: `&`, `<`, `>`, `"` and `'` written as character
+/// references. Characters XML forbids are dropped first.
+pub fn escape_html(text: &str) -> String {
+    let text = text::clean(text);
+    // The characters escaped are ASCII, so the text between them splits at char boundaries
+    // and is copied in runs.
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[start..at]);
+        out.push_str(entity);
+        start = at + 1;
+    }
+    out.push_str(&text[start..]);
+    out
 }
 
-static TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"<[a-zA-Z/!?][^<>]*>")
-        .unwrap_or_else(|e| unreachable!("the tag pattern compiles: {e}"))
-});
-
-/// A title as plain text: readers render RSS titles as HTML, so text that looks like a tag
-/// (a page that prints "&lt;b&gt;") is left out rather than shown as markup.
-fn clean_title(text: &str) -> String {
-    if text.contains('<') {
-        text::clean(&TAG.replace_all(text, " ")).into_owned()
+/// Text for a field that readers take as plain text or as HTML, each as it guesses: RSS
+/// titles, categories and dc:creator, Atom titles (written as `type="html"`), names and
+/// terms. Text that reads the same either way (no `<`, no `&` that starts a character
+/// reference: nearly every title) is written as it is, so both kinds of reader show it
+/// exactly. Other text is HTML-escaped: the reader that renders HTML (the common reading,
+/// and feedparser's guess for such text) shows the page's text, and the one that takes it
+/// as plain text shows entities — never markup. A page's `<img onerror=…>` shown as text
+/// stays text in every reader.
+fn guarded(text: &str) -> String {
+    let text = text::clean(text);
+    if reads_as_itself(&text) {
+        text.into_owned()
     } else {
-        clean(text)
+        escape_html(&text)
+    }
+}
+
+/// Whether `text`, read as HTML, shows exactly `text` and holds no element.
+fn reads_as_itself(text: &str) -> bool {
+    if text.contains('<') {
+        return false;
+    }
+    let reference = text
+        .match_indices('&')
+        .any(|(at, _)| text[at + 1..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '#'));
+    if !reference {
+        return true;
+    }
+    // "AT&T" and "Q&A" read as themselves, "&amp;" and "&copy 2026" do not: the HTML
+    // parser decides, for the few texts that have an `&` before a letter, digit or `#`.
+    let fragment = Html::parse_fragment(text);
+    let root = fragment.root_element();
+    root.children().all(|n| n.value().is_text()) && root.text().collect::<String>() == text
+}
+
+/// The item's summary as HTML (RSS `<description>`, Atom `<summary type="html">`): its
+/// sanitised markup where the feed keeps it, else the page's text HTML-escaped, so that it
+/// shows as the page showed it.
+fn description(e: &Entry<'_>) -> Option<String> {
+    match e.summary_html {
+        Some(html) if !html.trim().is_empty() => Some(html.to_owned()),
+        _ => (!e.summary.is_empty()).then(|| escape_html(e.summary)),
     }
 }
 
@@ -99,9 +152,9 @@ pub fn rss(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErro
     let items = entries
         .iter()
         .map(|e| rss::Item {
-            title: Some(clean_title(e.title)),
+            title: Some(guarded(e.title)),
             link: e.link.map(|l| l.as_str().to_owned()),
-            description: (!e.summary.is_empty()).then(|| clean(e.summary)),
+            description: description(e),
             guid: Some(rss::Guid {
                 value: e.guid.to_string(),
                 permalink: is_permalink(e.guid),
@@ -111,22 +164,22 @@ pub fn rss(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErro
                 .categories
                 .iter()
                 .map(|c| rss::Category {
-                    name: clean(c),
+                    name: guarded(c),
                     domain: None,
                 })
                 .collect(),
             // RSS's own <author> must be an e-mail address; a name goes in dc:creator.
             dublin_core_ext: e.author.map(|a| DublinCoreExtension {
-                creators: vec![clean(a)],
+                creators: vec![guarded(a)],
                 ..Default::default()
             }),
             ..Default::default()
         })
         .collect();
     let channel = rss::Channel {
-        title: clean_title(&meta.title),
+        title: guarded(&meta.title),
         link: meta.page.as_str().to_owned(),
-        description: clean(&meta.description()),
+        description: guarded(&meta.description()),
         generator: Some(format!("pagefeed {}", env!("CARGO_PKG_VERSION"))),
         pub_date: newest(entries).map(|t| t.to_rfc2822()),
         atom_ext: meta.self_rss.as_ref().map(|href| AtomExtension {
@@ -182,7 +235,7 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
         links.push(link(s, "self", Some("application/atom+xml")));
     }
     let feed = atom::Feed {
-        title: clean_title(&meta.title).into(),
+        title: atom::Text::html(guarded(&meta.title)),
         id: meta
             .self_atom
             .as_ref()
@@ -190,7 +243,7 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
             .to_owned(),
         updated: fixed(newest(entries).unwrap_or(epoch)),
         authors: vec![atom::Person {
-            name: meta.site(),
+            name: guarded(&meta.site()),
             ..Default::default()
         }],
         generator: Some(atom::Generator {
@@ -198,12 +251,12 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
             version: Some(env!("CARGO_PKG_VERSION").into()),
             ..Default::default()
         }),
-        subtitle: Some(clean(&meta.description()).into()),
+        subtitle: Some(atom::Text::html(guarded(&meta.description()))),
         links,
         entries: entries
             .iter()
             .map(|e| atom::Entry {
-                title: clean_title(e.title).into(),
+                title: atom::Text::html(guarded(e.title)),
                 id: e.guid.to_string(),
                 updated: fixed(e.published),
                 published: Some(fixed(e.published)),
@@ -211,7 +264,7 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
                     .author
                     .iter()
                     .map(|a| atom::Person {
-                        name: clean(a),
+                        name: guarded(a),
                         ..Default::default()
                     })
                     .collect(),
@@ -219,12 +272,12 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
                     .categories
                     .iter()
                     .map(|c| atom::Category {
-                        term: clean(c),
+                        term: guarded(c),
                         ..Default::default()
                     })
                     .collect(),
                 links: e.link.iter().map(|l| link(l, "alternate", None)).collect(),
-                summary: (!e.summary.is_empty()).then(|| clean(e.summary).into()),
+                summary: description(e).map(atom::Text::html),
                 ..Default::default()
             })
             .collect(),
@@ -261,6 +314,7 @@ mod tests {
                 title: "A \u{1}<i>title</i> & more",
                 link: Some(link),
                 summary: "Summary",
+                summary_html: None,
                 author: Some("ANP/AFP"),
                 categories,
                 published: t,
@@ -270,6 +324,7 @@ mod tests {
                 title: "B",
                 link: None,
                 summary: "",
+                summary_html: None,
                 author: None,
                 categories: &CATEGORIES,
                 published: t - chrono::Duration::hours(1),
@@ -307,8 +362,10 @@ mod tests {
         );
         assert!(xml.contains("<dc:creator>ANP/AFP</dc:creator>"), "{xml}");
         assert!(
-            xml.contains("<title>A title &amp; more</title>"),
-            "no markup in titles: {xml}"
+            xml.contains(
+                "<title>A &amp;lt;i&amp;gt;title&amp;lt;/i&amp;gt; &amp;amp; more</title>"
+            ),
+            "markup in a title is escaped text: {xml}"
         );
         assert!(!xml.contains('\u{1}'));
         let parsed = rss::Channel::read_from(xml.as_bytes()).expect("reads back");
@@ -328,6 +385,159 @@ mod tests {
             "urn:uuid:5f2b6c1e-3a4d-8e9f-a0b1-c2d3e4f5a6b7"
         );
         assert!(feed.links.iter().any(|l| l.rel == "self"));
+    }
+
+    /// What a page may show as text, each a way to sneak markup into a reader.
+    const HOSTILE: &[&str] = &[
+        "<script>alert(1)</script> after",
+        "<img src=x onerror=alert(4)> caption",
+        "<iframe src=\"javascript:alert(2)\"></iframe>",
+        "<svg onload=alert(3)><circle/></svg>",
+        "<a href=\"javascript:alert(5)\">click</a>",
+        "<div style=\"position:fixed;inset:0\">overlay</div>",
+        "U1 <img src=x onerror=alert(1) x",
+        "<style>body{display:none}</style>",
+        "&lt;b&gt; &amp;amp; &#60;script&#62; &copy 2026",
+        "<![CDATA[ x ]]> y ]]> z <!-- c -->",
+        "a\u{0}b\u{1}c\u{7f}d\u{fffe}e\u{b}f",
+        "it's \"quoted\" > that",
+        "AT&T Q&A M&S",
+    ];
+
+    /// `value` read as HTML: whether it holds any element, and the text it shows.
+    fn as_html(value: &str) -> (bool, String) {
+        let fragment = Html::parse_fragment(value);
+        let root = fragment.root_element();
+        let elements = root.descendants().skip(1).any(|n| n.value().is_element());
+        let comments = root.descendants().any(|n| n.value().is_comment());
+        (elements || comments, root.text().collect())
+    }
+
+    fn hostile_feed(text: &'static str) -> (FeedMeta, Vec<Entry<'static>>) {
+        let categories: &'static [String] = Box::leak(Box::new([text.to_string()]));
+        let (mut meta, mut entries) = entries();
+        meta.title = text.into();
+        entries[0].title = text;
+        entries[0].summary = text;
+        entries[0].author = Some(text);
+        entries[0].categories = categories;
+        (meta, entries)
+    }
+
+    #[test]
+    fn page_text_stays_text_in_every_field_of_both_formats() {
+        for &text in HOSTILE {
+            let shown = text::clean(text).into_owned();
+            let (meta, entries) = hostile_feed(text);
+            let xml = rss(&meta, &entries).expect("renders");
+            let channel = rss::Channel::read_from(&xml[..]).expect("reads back");
+            let item = &channel.items()[0];
+            let atom_xml = atom(&meta, &entries).expect("renders");
+            let feed = atom_syndication::Feed::read_from(&atom_xml[..]).expect("reads back");
+            let entry = &feed.entries[0];
+            assert_eq!(entry.title.r#type, atom::TextType::Html);
+            let fields = [
+                ("rss channel title", channel.title().to_string()),
+                (
+                    "rss item title",
+                    item.title().unwrap_or_default().to_string(),
+                ),
+                (
+                    "rss description",
+                    item.description().unwrap_or_default().to_string(),
+                ),
+                ("rss category", item.categories()[0].name().to_string()),
+                (
+                    "rss dc:creator",
+                    item.dublin_core_ext()
+                        .map(|d| d.creators()[0].clone())
+                        .unwrap_or_default(),
+                ),
+                ("atom feed title", feed.title.value.clone()),
+                ("atom entry title", entry.title.value.clone()),
+                (
+                    "atom summary",
+                    entry
+                        .summary
+                        .as_ref()
+                        .map(|s| s.value.clone())
+                        .unwrap_or_default(),
+                ),
+                ("atom author", entry.authors[0].name.clone()),
+                ("atom category", entry.categories[0].term.clone()),
+            ];
+            for (field, value) in fields {
+                let (markup, visible) = as_html(&value);
+                assert!(!markup, "{field} of {text:?} holds markup: {value:?}");
+                assert_eq!(
+                    visible, shown,
+                    "{field} of {text:?} shows other text: {value:?}"
+                );
+            }
+            for (field, value) in [
+                ("rss channel description", channel.description().to_string()),
+                (
+                    "atom subtitle",
+                    feed.subtitle
+                        .as_ref()
+                        .map(|s| s.value.clone())
+                        .unwrap_or_default(),
+                ),
+            ] {
+                let (markup, visible) = as_html(&value);
+                assert!(!markup, "{field} of {text:?} holds markup: {value:?}");
+                assert!(visible.contains(&shown), "{field}: {visible:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_page_without_a_host_names_the_feed_by_its_title_as_text() {
+        let (mut meta, entries) = hostile_feed("U1 <img src=x onerror=alert(1) x");
+        meta.page = Url::parse("file:///srv/page.html").expect("url");
+        let xml = atom(&meta, &entries).expect("renders");
+        let feed = atom_syndication::Feed::read_from(&xml[..]).expect("reads back");
+        assert_eq!(feed.authors[0].name, "U1 &lt;img src=x onerror=alert(1) x");
+    }
+
+    #[test]
+    fn text_that_reads_the_same_either_way_is_written_as_it_is() {
+        for text in [
+            "Plain title",
+            "Tom & Jerry",
+            "AT&T",
+            "Q&A",
+            "5 > 4",
+            "it's \"so\"",
+        ] {
+            assert_eq!(guarded(text), text);
+        }
+        assert_eq!(guarded("a <b> c"), "a &lt;b&gt; c");
+        assert_eq!(guarded("&amp; &copy 2026"), "&amp;amp; &amp;copy 2026");
+        assert_eq!(guarded("&#60;"), "&amp;#60;");
+        assert_eq!(
+            escape_html("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+        assert_eq!(guarded("a\u{0}b"), "ab");
+    }
+
+    #[test]
+    fn kept_markup_is_the_summary_in_both_formats() {
+        let (meta, mut entries) = entries();
+        entries[0].summary = "Some bold";
+        entries[0].summary_html = Some("<p>Some <b>bold</b></p>");
+        let channel = rss::Channel::read_from(&rss(&meta, &entries).expect("renders")[..])
+            .expect("reads back");
+        assert_eq!(
+            channel.items()[0].description(),
+            Some("<p>Some <b>bold</b></p>")
+        );
+        let feed = atom_syndication::Feed::read_from(&atom(&meta, &entries).expect("renders")[..])
+            .expect("reads back");
+        let summary = feed.entries[0].summary.as_ref().expect("summary");
+        assert_eq!(summary.r#type, atom::TextType::Html);
+        assert_eq!(summary.value, "<p>Some <b>bold</b></p>");
     }
 
     #[test]
