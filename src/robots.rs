@@ -124,6 +124,11 @@ impl Robots {
         }
     }
 
+    /// The product token whose rules apply.
+    pub fn agent(&self) -> &str {
+        &self.agent
+    }
+
     /// The cached rules for `url`'s host, where they are still fresh at `now`.
     pub fn cached(&self, url: &Url, now: Instant) -> Option<Arc<Rules>> {
         let cache = self.cache.lock().ok()?;

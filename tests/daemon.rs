@@ -877,3 +877,37 @@ fn a_fifo_in_place_of_a_feed_file_stalls_nothing() {
     );
     assert!(ws.read("feeds/a.rss").contains("<rss"));
 }
+
+/// A reload keeps what pagefeed learnt of its sources: robots.txt is not fetched again for a
+/// host it already has (it is kept a day), and the host's gap still holds.
+#[test]
+fn a_reload_keeps_the_robots_txt_cache_and_the_hosts_gaps() {
+    let server = Server::start(|req| {
+        if req.path == "/robots.txt" {
+            let mut r = Response::html("User-agent: *\nAllow: /\n");
+            r.headers = vec![("Content-Type".into(), "text/plain".into())];
+            r
+        } else {
+            Response::html(seed_page())
+        }
+    });
+    let ws = Workspace::new();
+    let first = format!("{}{}", top("1h"), feed("one", &server.url("/one"), ""));
+    ws.config(&first);
+    let d = Daemon::start(&ws, &[]);
+    wait_for(Duration::from_secs(10), "feed one", || {
+        ws.path("feeds/one.rss").exists()
+    });
+    ws.config(&format!("{first}{}", feed("two", &server.url("/two"), "")));
+    d.signal("HUP");
+    wait_for(Duration::from_secs(10), "feed two after SIGHUP", || {
+        ws.path("feeds/two.rss").exists()
+    });
+    let stopped = d.stop();
+    assert_eq!(stopped.code, 0, "{}", stopped.log);
+    assert_eq!(
+        hits(&server, "/robots.txt").len(),
+        1,
+        "robots.txt fetched once across the reload"
+    );
+}

@@ -31,21 +31,26 @@ use tokio::sync::mpsc;
 pub const GRACE: Duration = Duration::from_secs(4);
 
 /// How to poll under `config`: one HTTP client, one robots.txt cache and one set of
-/// politeness limits for all its feeds.
-pub fn poller(config: &Config) -> Result<PollFn, String> {
+/// politeness limits for all its feeds. After a reload, `before` is the politeness of the
+/// config it replaces: the robots.txt files and the hosts' gaps carry over.
+pub fn poller(
+    config: &Config,
+    before: Option<&Politeness>,
+) -> Result<(PollFn, Arc<Politeness>), String> {
     let options = config.fetch_options();
     let fetcher = Arc::new(Fetcher::new(options.clone()).map_err(|e| e.to_string())?);
     let robots = Robots::new(&options.user_agent);
-    let polite = Arc::new(Politeness::new(
-        config.concurrency,
-        config.host_delay,
-        robots,
-    ));
+    let polite = Arc::new(match before {
+        Some(b) => b.reloaded(config.concurrency, config.host_delay, robots),
+        None => Politeness::new(config.concurrency, config.host_delay, robots),
+    });
     let places = Places::from(config);
-    Ok(Arc::new(move |feed| {
-        let (fetcher, polite, places) = (fetcher.clone(), polite.clone(), places.clone());
+    let shared = polite.clone();
+    let poll: PollFn = Arc::new(move |feed| {
+        let (fetcher, polite, places) = (fetcher.clone(), shared.clone(), places.clone());
         Box::pin(async move { poll::poll(places, feed, &fetcher, &polite, None, Utc::now()).await })
-    }))
+    });
+    Ok((poll, polite))
 }
 
 fn load(path: &Path) -> Result<Config, Vec<String>> {
@@ -79,7 +84,7 @@ pub async fn run(path: PathBuf) -> u8 {
             return 2;
         }
     };
-    let poll = match poller(&config) {
+    let (poll, mut polite) = match poller(&config, None) {
         Ok(p) => p,
         Err(e) => {
             tracing::error!("pagefeed: {e}");
@@ -114,10 +119,13 @@ pub async fn run(path: PathBuf) -> u8 {
             _ = hup.recv() => {
                 notify::reloading();
                 let outcome = load(&path).and_then(|c| {
-                    poller(&c).map(|p| (c, p)).map_err(|e| vec![e])
+                    poller(&c, Some(&polite)).map(|p| (c, p)).map_err(|e| vec![e])
                 });
                 let sent = match outcome {
-                    Ok((c, p)) => control.send(Control::Reload { feeds: c.feeds.clone(), poll: p }).await,
+                    Ok((c, (p, kept))) => {
+                        polite = kept;
+                        control.send(Control::Reload { feeds: c.feeds.clone(), poll: p }).await
+                    }
                     Err(errors) => {
                         for e in &errors {
                             tracing::error!("config not reloaded, the running one goes on: {e}");

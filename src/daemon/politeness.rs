@@ -11,12 +11,15 @@ use std::time::Duration;
 use tokio::sync::{OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
+/// Each host's gate, by host and port.
+type Hosts = Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<Host>>>>>;
+
 /// The shared limits of one running config.
 pub struct Politeness {
     slots: Arc<Semaphore>,
-    hosts: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Host>>>>,
+    hosts: Hosts,
     delay: Duration,
-    pub robots: Robots,
+    pub robots: Arc<Robots>,
 }
 
 /// What a host's gate remembers.
@@ -66,7 +69,24 @@ impl Politeness {
     pub fn new(concurrency: usize, delay: Duration, robots: Robots) -> Politeness {
         Politeness {
             slots: Arc::new(Semaphore::new(concurrency.clamp(1, Semaphore::MAX_PERMITS))),
-            hosts: Mutex::new(HashMap::new()),
+            hosts: Hosts::default(),
+            delay,
+            robots: Arc::new(robots),
+        }
+    }
+
+    /// The limits of a reloaded config that remember what these learnt: each host's last
+    /// request and Crawl-delay, and the robots.txt files (unless the user agent, and with it
+    /// the rules that apply, changed).
+    pub fn reloaded(&self, concurrency: usize, delay: Duration, robots: Robots) -> Politeness {
+        let robots = if robots.agent() == self.robots.agent() {
+            self.robots.clone()
+        } else {
+            Arc::new(robots)
+        };
+        Politeness {
+            slots: Arc::new(Semaphore::new(concurrency.clamp(1, Semaphore::MAX_PERMITS))),
+            hosts: self.hosts.clone(),
             delay,
             robots,
         }
