@@ -15,4 +15,5 @@ pub mod poll;
 pub mod publish;
 pub mod robots;
 pub mod state;
+pub mod suggest;
 pub mod timeline;
