@@ -147,8 +147,13 @@ pub fn date<'a>(item: ElementRef<'a>, ctx: &Context) -> Option<(ElementRef<'a>, 
             return Some((t, value));
         }
     }
+    // Not the title: headlines such as "A day at the fish auction" read as dates.
+    let headline = title(item);
+    let in_headline = |e: &ElementRef<'_>| {
+        headline.is_some_and(|h| h.id() == e.id() || e.ancestors().any(|a| a.id() == h.id()))
+    };
     let mut tries = 0;
-    for e in elements(item) {
+    for e in elements(item).filter(|e| !is_heading(e.value().name()) && !in_headline(e)) {
         // Leaves, or nearly: an element whose text is short and whose children are inline.
         if e.children().filter_map(ElementRef::wrap).any(|c| {
             !matches!(
@@ -168,10 +173,22 @@ pub fn date<'a>(item: ElementRef<'a>, ctx: &Context) -> Option<(ElementRef<'a>, 
             break;
         }
         if dates::read(&value, ctx).is_ok() {
-            return Some((e, value));
+            return Some(innermost_date(e, value, ctx));
         }
     }
     None
+}
+
+/// The smallest element inside `e` that still reads as a date: "5 minutes ago" rather than
+/// "14 replies 5 minutes ago" around it.
+fn innermost_date<'a>(e: ElementRef<'a>, value: String, ctx: &Context) -> (ElementRef<'a>, String) {
+    for child in e.children().filter_map(ElementRef::wrap) {
+        let v = text::visible_text(child, &[]);
+        if !v.is_empty() && dates::read(&v, ctx).is_ok() {
+            return innermost_date(child, v, ctx);
+        }
+    }
+    (e, value)
 }
 
 /// The longest paragraph-like text of the item that is not its title or its date.

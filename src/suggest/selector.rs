@@ -214,15 +214,34 @@ pub fn field_selector(
     items: &[ElementRef<'_>],
     targets: &[Option<ElementRef<'_>>],
 ) -> Option<String> {
-    let present: Vec<ElementRef<'_>> = targets.iter().flatten().copied().collect();
+    // The commonest tag among the targets, and its elements: a stray target (a headline
+    // that reads as a date) does not decide the selector.
+    let mut tags: Vec<(&str, usize)> = Vec::new();
+    for t in targets.iter().flatten() {
+        let name = t.value().name();
+        match tags.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, c)) => *c += 1,
+            None => tags.push((name, 1)),
+        }
+    }
+    let (tag, _) = tags.iter().copied().max_by_key(|(_, c)| *c)?;
+    let present: Vec<ElementRef<'_>> = targets
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|t| t.value().name() == tag)
+        .collect();
     let first = *present.first()?;
-    let tag = first.value().name();
     let mut tries: Vec<String> = Vec::new();
     for class in classes(first) {
-        if present.iter().all(|t| {
-            t.value()
-                .has_class(class, scraper::CaseSensitivity::CaseSensitive)
-        }) {
+        let sharing = present
+            .iter()
+            .filter(|t| {
+                t.value()
+                    .has_class(class, scraper::CaseSensitivity::CaseSensitive)
+            })
+            .count();
+        if sharing * 5 >= present.len() * 4 {
             tries.push(format!("{tag}.{class}"));
         }
     }
@@ -252,6 +271,19 @@ pub fn field_selector(
     }
     if vague {
         tries.push(tag.to_string());
+    }
+    // Last, a class that reads like a state (`last`, `new`) but is all there is.
+    for class in first.value().classes() {
+        if !stable_class(class)
+            && !looks_generated(class)
+            && class.len() >= 2
+            && class
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            && !class.as_bytes()[0].is_ascii_digit()
+        {
+            tries.push(format!("{tag}.{class}"));
+        }
     }
     for css in tries {
         let Ok(selector) = Selector::parse(&css) else {
