@@ -16,4 +16,5 @@ pub mod publish;
 pub mod robots;
 pub mod sanitize;
 pub mod state;
+pub mod suggest;
 pub mod timeline;

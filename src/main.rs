@@ -70,6 +70,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Find the page's item lists and propose a [[feed]] block for the best.
+    Suggest {
+        /// The page: an http(s) URL, a file:// URL or a path.
+        url: String,
+        /// Print a JSON array of candidates, best first.
+        #[arg(long)]
+        json: bool,
+        /// The candidate for the block and --add (1-based).
+        #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+        pick: u16,
+        /// The feed's id [default: from the page's host and path].
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        /// Append the block to this config, only if the result passes check.
+        #[arg(long, value_name = "CONFIG")]
+        add: Option<PathBuf>,
+        /// The moment the page counts as fetched (RFC 3339) [default: the response's Date, else the clock].
+        #[arg(long, value_name = "TIME", value_parser = parse_time)]
+        now: Option<DateTime<Utc>>,
+    },
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
@@ -96,6 +116,30 @@ fn main() -> ExitCode {
         Command::Once { feeds, now } => with_config(cli.config, |c| runtime(once(c, feeds, now))),
         Command::Preview { id, now, json } => {
             with_config(cli.config, |c| runtime(preview(c, id, now, json)))
+        }
+        Command::Suggest {
+            url,
+            json,
+            pick,
+            id,
+            add,
+            now,
+        } => {
+            let options = pagefeed::suggest::Options {
+                url,
+                json,
+                pick: usize::from(pick),
+                id,
+                add,
+                now,
+            };
+            // The fetch settings of the config where one is named, else the defaults.
+            match cli.config {
+                Some(path) => with_config(Some(path), |c| {
+                    runtime(pagefeed::suggest::run(options, c.fetch_options()))
+                }),
+                None => runtime(pagefeed::suggest::run(options, Default::default())),
+            }
         }
         Command::Run => {
             let path = config::locate(cli.config.as_deref(), env("PAGEFEED_CONFIG").as_deref());

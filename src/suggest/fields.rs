@@ -1,0 +1,328 @@
+//! Inside the items: which element holds the title, the link, the date, the summary and the
+//! author, item by item, and the selectors that find them.
+
+use super::selector;
+use crate::dates::{self, Context};
+use crate::extract::text;
+use scraper::{ElementRef, Node};
+
+/// Elements inside an item tried as its date, at most: the date is near the top.
+const DATE_TRIES: usize = 12;
+
+/// The longest text read as a date.
+const DATE_CHARS: usize = 48;
+
+/// The field selectors proposed for a group of items (None: the extractor's default).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Proposal {
+    pub title: Option<String>,
+    pub link: Option<String>,
+    pub summary: Option<String>,
+    pub date: Option<String>,
+    pub author: Option<String>,
+}
+
+/// The words of a class or id, lower-cased: `news-list__title` → news, list, title.
+pub fn tokens(value: &str) -> impl Iterator<Item = String> + '_ {
+    value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
+fn names(element: ElementRef<'_>) -> Vec<String> {
+    let e = element.value();
+    let mut out: Vec<String> = e.classes().flat_map(tokens).collect();
+    for attr in ["id", "itemprop", "rel", "data-testid"] {
+        if let Some(v) = e.attr(attr) {
+            out.extend(tokens(v));
+        }
+    }
+    out
+}
+
+fn named(element: ElementRef<'_>, words: &[&str]) -> bool {
+    names(element).iter().any(|n| words.contains(&n.as_str()))
+}
+
+fn is_heading(name: &str) -> bool {
+    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+fn elements<'a>(item: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> {
+    item.descendants()
+        .skip(1)
+        .filter_map(ElementRef::wrap)
+        .filter(|e| {
+            !matches!(
+                e.value().name(),
+                "script" | "style" | "template" | "noscript"
+            )
+        })
+}
+
+/// The own href of an `<a>`, where it leads somewhere.
+fn href(element: ElementRef<'_>) -> Option<&str> {
+    (element.value().name() == "a")
+        .then(|| element.attr("href"))
+        .flatten()
+        .map(str::trim)
+        .filter(|h| !h.is_empty() && !h.starts_with('#') && !h.starts_with("javascript:"))
+}
+
+/// Whether the item links somewhere: its own href or an anchor inside.
+pub fn has_link(item: ElementRef<'_>) -> bool {
+    href(item).is_some() || elements(item).any(|e| href(e).is_some())
+}
+
+/// The element holding the item's title: a heading, else an element named as a title,
+/// else its anchor with the longest text.
+pub fn title(item: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    if let Some(h) = elements(item).find(|e| is_heading(e.value().name())) {
+        return Some(h);
+    }
+    const WORDS: &[&str] = &[
+        "title",
+        "headline",
+        "titel",
+        "titre",
+        "titulo",
+        "titolo",
+        "heading",
+        "subject",
+        "titleline",
+    ];
+    if let Some(t) = elements(item).find(|e| named(*e, WORDS) && has_text(*e)) {
+        return Some(t);
+    }
+    if href(item).is_some() {
+        return None;
+    }
+    // The anchor with the longest text, the first of equals.
+    let mut best: Option<(usize, ElementRef<'_>)> = None;
+    for e in elements(item).filter(|e| href(*e).is_some()) {
+        let n = text::visible_text(e, &[]).chars().count();
+        if n >= 2 && best.is_none_or(|(b, _)| n > b) {
+            best = Some((n, e));
+        }
+    }
+    best.map(|(_, e)| e)
+}
+
+fn has_text(e: ElementRef<'_>) -> bool {
+    e.text().any(|t| !t.trim().is_empty())
+}
+
+/// The anchor the title links with: the title itself, one around it, or one inside it.
+pub fn link<'a>(item: ElementRef<'a>, title: Option<ElementRef<'a>>) -> Option<ElementRef<'a>> {
+    if href(item).is_some() {
+        return None;
+    }
+    let t = title?;
+    if href(t).is_some() {
+        return Some(t);
+    }
+    if let Some(around) = t
+        .ancestors()
+        .take_while(|a| a.id() != item.id())
+        .filter_map(ElementRef::wrap)
+        .find(|a| href(*a).is_some())
+    {
+        return Some(around);
+    }
+    elements(t).find(|e| href(*e).is_some())
+}
+
+/// The element with the item's date and its text, as the extractor would take it: a
+/// `<time>` (its `datetime`, else its text), else the first small element whose text the
+/// date reader reads.
+pub fn date<'a>(item: ElementRef<'a>, ctx: &Context) -> Option<(ElementRef<'a>, String)> {
+    if let Some(t) = elements(item).find(|e| e.value().name() == "time") {
+        let value = t
+            .attr("datetime")
+            .map(text::collapse)
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| text::visible_text(t, &[]));
+        if dates::read(&value, ctx).is_ok() {
+            return Some((t, value));
+        }
+    }
+    // Not the title: headlines such as "A day at the fish auction" read as dates.
+    let headline = title(item);
+    let in_headline = |e: &ElementRef<'_>| {
+        headline.is_some_and(|h| h.id() == e.id() || e.ancestors().any(|a| a.id() == h.id()))
+    };
+    let mut tries = 0;
+    for e in elements(item).filter(|e| !is_heading(e.value().name()) && !in_headline(e)) {
+        // Leaves, or nearly: an element whose text is short and whose children are inline.
+        if e.children().filter_map(ElementRef::wrap).any(|c| {
+            !matches!(
+                c.value().name(),
+                "b" | "i" | "em" | "strong" | "span" | "small" | "abbr" | "time"
+            )
+        }) {
+            continue;
+        }
+        let value = text::visible_text(e, &[]);
+        let chars = value.chars().count();
+        if !(2..=DATE_CHARS).contains(&chars) {
+            continue;
+        }
+        tries += 1;
+        if tries > DATE_TRIES {
+            break;
+        }
+        if dates::read(&value, ctx).is_ok() {
+            return Some(innermost_date(e, value, ctx));
+        }
+    }
+    None
+}
+
+/// The smallest element inside `e` that still reads as a date: "5 minutes ago" rather than
+/// "14 replies 5 minutes ago" around it.
+fn innermost_date<'a>(e: ElementRef<'a>, value: String, ctx: &Context) -> (ElementRef<'a>, String) {
+    for child in e.children().filter_map(ElementRef::wrap) {
+        let v = text::visible_text(child, &[]);
+        if !v.is_empty() && dates::read(&v, ctx).is_ok() {
+            return innermost_date(child, v, ctx);
+        }
+    }
+    (e, value)
+}
+
+/// The longest paragraph-like text of the item that is not its title or its date.
+pub fn summary<'a>(
+    item: ElementRef<'a>,
+    title: Option<ElementRef<'a>>,
+    date: Option<ElementRef<'a>>,
+) -> Option<ElementRef<'a>> {
+    const WORDS: &[&str] = &[
+        "summary",
+        "excerpt",
+        "teaser",
+        "snippet",
+        "desc",
+        "description",
+        "text",
+        "chapo",
+        "standfirst",
+        "lead",
+        "intro",
+        "shorttext",
+        "abstract",
+        "dek",
+        "deck",
+        "blurb",
+        "notes",
+        "body",
+        "content",
+    ];
+    let inside = |outer: ElementRef<'_>, e: ElementRef<'_>| {
+        e.ancestors().any(|a| a.id() == outer.id()) || e.id() == outer.id()
+    };
+    elements(item)
+        .filter(|e| e.value().name() == "p" || named(*e, WORDS))
+        .filter(|e| !is_heading(e.value().name()))
+        .filter(|e| title.is_none_or(|t| !inside(*e, t) && !inside(t, *e)))
+        .filter(|e| date.is_none_or(|d| !inside(*e, d)))
+        .filter(|e| !elements(*e).any(|c| is_heading(c.value().name())))
+        .map(|e| (text::visible_text(e, &[]).chars().count(), e))
+        .filter(|(n, _)| *n >= 30)
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, e)| e)
+}
+
+/// The element naming the item's author.
+pub fn author(item: ElementRef<'_>) -> Option<ElementRef<'_>> {
+    const STRONG: &[&str] = &[
+        "author", "user", "username", "hnuser", "autor", "auteur", "writer", "poster", "creator",
+    ];
+    const WEAK: &[&str] = &["by", "byline"];
+    let short = |e: &ElementRef<'_>| {
+        let n = text::visible_text(*e, &[]).chars().count();
+        (2..=60).contains(&n)
+    };
+    elements(item)
+        .find(|e| named(*e, STRONG) && short(e))
+        .or_else(|| elements(item).find(|e| named(*e, WEAK) && short(e)))
+}
+
+/// Whether any text node sits directly in `e` (not only in its children).
+pub fn own_text(e: ElementRef<'_>) -> bool {
+    e.children().any(|c| match c.value() {
+        Node::Text(t) => !t.trim().is_empty(),
+        _ => false,
+    })
+}
+
+/// Selectors for each field found in enough of the items: the title, link and date in at
+/// least half of them, the summary and author in at least three in five.
+pub fn propose(items: &[ElementRef<'_>], ctx: &Context) -> Proposal {
+    let titles: Vec<Option<ElementRef<'_>>> = items.iter().map(|i| title(*i)).collect();
+    let links: Vec<Option<ElementRef<'_>>> = items
+        .iter()
+        .zip(&titles)
+        .map(|(i, t)| link(*i, *t))
+        .collect();
+    let dates: Vec<Option<ElementRef<'_>>> = items
+        .iter()
+        .map(|i| date(*i, ctx).map(|(e, _)| e))
+        .collect();
+    let summaries: Vec<Option<ElementRef<'_>>> = items
+        .iter()
+        .zip(titles.iter().zip(&dates))
+        .map(|(i, (t, d))| summary(*i, *t, *d))
+        .collect();
+    let authors: Vec<Option<ElementRef<'_>>> = items.iter().map(|i| author(*i)).collect();
+    let enough = |found: &[Option<ElementRef<'_>>], share: f64| {
+        let n = found.iter().flatten().count();
+        (n as f64) >= share * items.len() as f64 && n > 0
+    };
+    let pick = |found: &[Option<ElementRef<'_>>], share: f64| {
+        enough(found, share)
+            .then(|| selector::field_selector(items, found))
+            .flatten()
+    };
+    Proposal {
+        title: pick(&titles, 0.5),
+        link: pick(&links, 0.5),
+        summary: pick(&summaries, 0.6),
+        date: pick(&dates, 0.5),
+        author: pick(&authors, 0.6),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::Rounding;
+    use chrono::{TimeZone, Utc};
+    use scraper::{Html, Selector};
+
+    #[test]
+    fn fields_of_a_news_list() {
+        let doc = Html::parse_document(
+            r#"<ul><li class="n"><a class="link" href="/1"><h3>First headline here</h3></a><p class="teaser">A summary that is long enough to count.</p><span class="when">3 hours ago</span><span class="by">Ann</span></li>
+            <li class="n"><a class="link" href="/2"><h3>Second headline</h3></a><p class="teaser">Another summary that is long enough too.</p><span class="when">yesterday 14:05</span><span class="by">Bo</span></li></ul>"#,
+        );
+        let items: Vec<ElementRef<'_>> = doc
+            .select(&Selector::parse("li").expect("selector"))
+            .collect();
+        let ctx = Context {
+            now: Utc
+                .with_ymd_and_hms(2026, 3, 4, 12, 0, 0)
+                .single()
+                .expect("time"),
+            timezone: chrono_tz::UTC,
+            languages: &[],
+            rounding: Rounding::Floor,
+        };
+        let p = propose(&items, &ctx);
+        assert_eq!(p.title.as_deref(), Some("h3"));
+        assert_eq!(p.link.as_deref(), Some("a.link"));
+        assert_eq!(p.summary.as_deref(), Some("p.teaser"));
+        assert_eq!(p.date.as_deref(), Some("span.when"));
+        assert_eq!(p.author.as_deref(), Some("span.by"));
+    }
+}
