@@ -355,6 +355,7 @@ fn field(css: &Option<String>) -> Option<Field> {
         selector,
         attr: None,
         regex: None,
+        html: false,
     })
 }
 
