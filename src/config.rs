@@ -1472,6 +1472,23 @@ date = "span"
     }
 
     #[test]
+    fn the_bundled_configs_are_valid() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for (file, ids) in [
+            ("config/example.toml", vec!["buitenland"]),
+            ("config/pagefeed.toml", vec![]),
+        ] {
+            let c = load(&root.join(file), None)
+                .unwrap_or_else(|e| panic!("{file} does not pass check:\n{e}"));
+            let found: Vec<&str> = c.feeds.iter().map(|f| f.id.as_str()).collect();
+            if !ids.is_empty() {
+                assert_eq!(found, ids, "{file}");
+            }
+            assert!(!c.feeds.is_empty(), "{file} has feeds");
+        }
+    }
+
+    #[test]
     fn config_is_located_in_order() {
         assert_eq!(
             locate(Some(Path::new("a.toml")), Some("b.toml")),

@@ -307,6 +307,11 @@ fn classify(path: &Path, source: rusqlite::Error) -> StateError {
     }
 }
 
+/// A column value that does not read as what pagefeed writes there.
+fn damaged(column: usize, why: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, why.into())
+}
+
 fn secs(t: DateTime<Utc>) -> i64 {
     t.timestamp()
 }
@@ -345,11 +350,14 @@ impl Poll<'_> {
                 };
                 Ok(StoredItem {
                     title: r.get(1)?,
-                    link: link.and_then(|l| Url::parse(&l).ok()),
+                    link: link
+                        .map(|l| Url::parse(&l).map_err(|e| damaged(2, format!("link {l:?}: {e}"))))
+                        .transpose()?,
                     summary: r.get(3)?,
                     summary_html: r.get(13)?,
                     author: r.get(4)?,
-                    categories: serde_json::from_str(&categories).unwrap_or_default(),
+                    categories: serde_json::from_str(&categories)
+                        .map_err(|e| damaged(5, format!("categories {categories:?}: {e}")))?,
                     record: Record {
                         guid: r.get(0)?,
                         first_seen: time(r.get(6)?)?,
@@ -361,7 +369,16 @@ impl Poll<'_> {
                 })
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| self.err(e))
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| match e {
+            // A value pagefeed could not have written: the file was damaged or edited.
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::InvalidColumnType(..) => StateError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("feed {feed:?} has a damaged item row: {e}"),
+            },
+            e => self.err(e),
+        })
     }
 
     /// Replace every item of `feed` with `items`.
@@ -636,5 +653,33 @@ mod tests {
             b"this is not a database, just some text that is long enough",
             "never silently recreated"
         );
+    }
+
+    #[test]
+    fn a_damaged_row_is_an_error_naming_the_state_file() {
+        for (column, value) in [
+            ("link", "not a url"),
+            ("categories", "[\"unterminated"),
+            ("published", "9223372036854775807"),
+        ] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            let mut store = Store::open(dir.path()).expect("open");
+            let poll = store.begin().expect("begin");
+            poll.save_items("f", &[item("a", 1_700_000_000)])
+                .expect("save");
+            poll.commit().expect("commit");
+            store
+                .conn
+                .execute(&format!("UPDATE item SET {column} = ?1"), [value])
+                .expect("damage");
+            let poll = store.begin().expect("begin");
+            let err = poll.items("f").expect_err("damaged");
+            assert!(matches!(err, StateError::Corrupt { .. }), "{column}: {err}");
+            let message = err.to_string();
+            assert!(
+                message.contains(FILE_NAME) && message.contains("feed \"f\""),
+                "{message}"
+            );
+        }
     }
 }

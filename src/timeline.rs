@@ -6,7 +6,7 @@
 //! fetch moment, and returns the updated records plus the [`Event`]s worth logging. It is
 //! pure: no clock, no I/O.
 //!
-//! # Rules (SPEC.md, "Items, their identity, and their times")
+//! # Rules (the README's "Publication times")
 //!
 //! - Each poll's reading is intersected into the item's `evidence`. An empty intersection is a
 //!   contradiction: the evidence stays as it was and an [`Event::Contradiction`] is emitted.

@@ -149,16 +149,17 @@ impl Daemon {
         }
     }
 
-    /// Resident memory in kB.
+    /// Resident memory in kB. A memory assertion that cannot read it fails, never passes.
     fn rss_kb(&self) -> u64 {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default();
+        let path = format!("/proc/{}/status", self.child.id());
+        let status = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {path} to measure memory: {e}"));
         status
             .lines()
             .find(|l| l.starts_with("VmRSS:"))
             .and_then(|l| l.split_whitespace().nth(1))
             .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
+            .unwrap_or_else(|| panic!("no VmRSS line in {path}"))
     }
 }
 
@@ -910,4 +911,56 @@ fn a_reload_keeps_the_robots_txt_cache_and_the_hosts_gaps() {
         1,
         "robots.txt fetched once across the reload"
     );
+}
+
+/// Under journald (`JOURNAL_STREAM` set) every line carries its syslog priority and no time
+/// or colour of its own: `<6>` info, `<4>` warning, `<3>` error.
+#[test]
+fn under_journald_lines_carry_their_priority_and_nothing_else() {
+    let server = Server::start(|req| {
+        if req.path == "/gone" {
+            Response::status(500)
+        } else {
+            Response::html(seed_page())
+        }
+    });
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{}{}{}",
+        top("1h"),
+        feed("good", &server.url("/good"), ""),
+        feed("bad", &server.url("/gone"), "")
+    ));
+    let d = Daemon::start(&ws, &[("JOURNAL_STREAM", "8:12345")]);
+    wait_for(Duration::from_secs(10), "both polls", || {
+        let log = d.log();
+        log.contains("polled") && log.contains("feed \"bad\"")
+    });
+    let stopped = d.stop();
+    assert_eq!(stopped.code, 0);
+    let lines: Vec<&str> = stopped.log.lines().collect();
+    assert!(lines.len() >= 4, "{}", stopped.log);
+    for line in &lines {
+        let rest = ["<3>", "<4>", "<6>", "<7>"]
+            .iter()
+            .find_map(|p| line.strip_prefix(p))
+            .unwrap_or_else(|| panic!("no priority prefix: {line:?}"));
+        assert!(!rest.contains('\u{1b}'), "no colour: {line:?}");
+        assert!(
+            !rest.starts_with("20") && !rest.contains(" INFO ") && !rest.contains(" ERROR "),
+            "no time or level words of its own: {line:?}"
+        );
+    }
+    let find = |what: &str| lines.iter().find(|l| l.contains(what)).copied();
+    assert!(
+        find("polled").is_some_and(|l| l.starts_with("<6>")),
+        "{}",
+        stopped.log
+    );
+    assert!(
+        find("feed \"bad\"").is_some_and(|l| l.starts_with("<3>")),
+        "{}",
+        stopped.log
+    );
+    assert!(find("stopped").is_some_and(|l| l.starts_with("<6>")));
 }
