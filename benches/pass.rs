@@ -1,6 +1,9 @@
 //! One pass of pagefeed over a page — extract, read dates, place items in time, render RSS
 //! and Atom — beside the bare HTML parse of the same bytes, so that the ratio between the two
-//! shows what pagefeed adds to parsing. Run with `cargo bench --bench pass`.
+//! shows what pagefeed adds to parsing: the first pass (no items known yet), the steady pass
+//! (the same page ten minutes later, every item already published), and the steady poll as
+//! the daemon runs it (the steady pass plus the state database's transaction and the files'
+//! check). Run with `cargo bench --bench pass`.
 
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -91,6 +94,30 @@ fn bench(c: &mut Criterion) {
                 let out = poll::process(&feed, None, black_box(&page), now, Vec::new())
                     .unwrap_or_else(|e| panic!("{e}"));
                 black_box((out.rss.len(), out.atom.len()))
+            })
+        });
+        let first = poll::process(&feed, None, &page, now, Vec::new())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let later = now + chrono::TimeDelta::minutes(10);
+        group.bench_function("steady pass", |b| {
+            b.iter(|| {
+                let out = poll::process(&feed, None, black_box(&page), later, first.items.clone())
+                    .unwrap_or_else(|e| panic!("{e}"));
+                black_box((out.rss.len(), out.atom.len()))
+            })
+        });
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let places = poll::Places {
+            output_dir: dir.path().join("feeds"),
+            state_dir: dir.path().join("state"),
+            base_url: None,
+        };
+        poll::publish_page(&places, &feed, &page, now).unwrap_or_else(|e| panic!("{e}"));
+        group.bench_function("steady poll with state and files", |b| {
+            b.iter(|| {
+                let report = poll::publish_page(&places, &feed, black_box(&page), later)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                black_box(report.kept)
             })
         });
         group.finish();

@@ -487,8 +487,20 @@ pub fn publish_page(
     tx.save_good(&feed.id, good)?;
     tx.save_pending(&feed.id, &rendered)?;
     let open = writes_open()?;
+    // Files that show this poll already (a steady page): one commit, nothing pending. The
+    // state's write lock is held since the poll began, so they cannot change meanwhile.
+    let (rss_path, atom_path) = (places.file(&feed.id, "rss"), places.file(&feed.id, "atom"));
+    let current = publish::all_hold(&[(&rss_path, &outcome.rss), (&atom_path, &outcome.atom)])
+        .unwrap_or(false);
+    if current {
+        tx.files_written(&feed.id)?;
+    }
     tx.commit()?;
-    let written = write_files(&mut store, places, feed, &outcome)?;
+    let written = if current {
+        false
+    } else {
+        write_files(&mut store, places, feed, &outcome)?
+    };
     drop(open);
     Ok(Report {
         feed: feed.id.clone(),

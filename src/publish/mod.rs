@@ -7,7 +7,7 @@
 
 mod write;
 
-pub use write::{write_all_if_changed, write_if_changed};
+pub use write::{all_hold, write_all_if_changed, write_if_changed};
 
 use crate::extract::text;
 use atom_syndication as atom;

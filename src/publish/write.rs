@@ -79,6 +79,16 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
     write_all_if_changed(&[(path, bytes)])
 }
 
+/// Whether every file of a feed already holds exactly its bytes (read as [`holds`] does).
+pub fn all_hold(files: &[(&Path, &[u8])]) -> io::Result<bool> {
+    for &(path, bytes) in files {
+        if !holds(path, bytes).map_err(|e| with_path(e, path))? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
 /// Whether `path` is a regular file holding exactly `bytes`. Never follows a link, never
 /// opens a FIFO or a device, never reads more than the file's size allows.
 fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
