@@ -68,6 +68,7 @@ fn page(text: String) -> Page {
         validators: Validators::default(),
         from_file: false,
         encoding: "UTF-8",
+        content_language: None,
     }
 }
 

@@ -66,6 +66,10 @@ pub struct Config {
     pub host_delay: Duration,
     /// Longest a whole request may take (extension; default 30s).
     pub timeout: Duration,
+    /// The top-level `timezone` (default UTC), which feeds inherit.
+    pub timezone: Tz,
+    /// The top-level `language`; empty means every language ("auto").
+    pub languages: Vec<Language>,
     pub feeds: Vec<Arc<Feed>>,
 }
 
@@ -85,6 +89,9 @@ pub struct Feed {
     /// Empty means every language pagefeed reads ("auto").
     pub languages: Vec<Language>,
     pub max_items: usize,
+    /// `page_url`: where links resolve and what the feed links to, in place of the address
+    /// the page was read from (an http(s) URL).
+    pub page_url: Option<Url>,
     pub items: Items,
 }
 
@@ -110,6 +117,9 @@ pub struct Field {
     /// `html = true` (the summary only): publish the first match's markup, sanitised,
     /// beside its text.
     pub html: bool,
+    /// `text = true`: take the element's text, never an attribute (a `date` element's
+    /// `datetime`, a `link`'s `href`).
+    pub text: bool,
 }
 
 /// One mistake in the file.
@@ -265,12 +275,13 @@ const FEED_KEYS: &[&str] = &[
     "timezone",
     "language",
     "max_items",
+    "page_url",
     "items",
 ];
 const ITEM_KEYS: &[&str] = &[
     "select", "title", "link", "summary", "date", "author", "category", "order",
 ];
-const FIELD_KEYS: &[&str] = &["select", "attr", "regex", "html"];
+const FIELD_KEYS: &[&str] = &["select", "attr", "regex", "html", "text"];
 
 /// The defaults a feed inherits from the top of the file.
 struct Defaults {
@@ -389,6 +400,8 @@ impl Doc<'_> {
             concurrency,
             host_delay,
             timeout,
+            timezone: defaults.timezone,
+            languages: defaults.languages.clone(),
             feeds,
         }
     }
@@ -525,6 +538,24 @@ impl Doc<'_> {
         let max_items = sec
             .count(self, "max_items", MAX_ITEMS_RANGE)
             .unwrap_or(defaults.max_items);
+        let page_url = sec
+            .string(self, "page_url")
+            .and_then(|(s, span)| match Url::parse(s.trim()) {
+                Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
+                    Some(u)
+                }
+                Ok(_) | Err(_) => {
+                    sec.fail(
+                        self,
+                        span,
+                        "page_url",
+                        format!(
+                            "{s:?} is not an absolute http(s) URL: links resolve against it and the feed links to it"
+                        ),
+                    );
+                    None
+                }
+            });
         let items = match table.get_key_value("items") {
             Some((_, v)) => match v.get_ref().as_table() {
                 Some(t) => self.items(t, v.span(), &name),
@@ -562,6 +593,7 @@ impl Doc<'_> {
             timezone,
             languages,
             max_items,
+            page_url,
             items: items?,
         })
     }
@@ -855,6 +887,7 @@ impl<'t, 'i> Section<'t, 'i> {
                 attr: None,
                 regex: None,
                 html: false,
+                text: false,
             }),
             DeValue::Table(t) => {
                 let name = format!("{key}.");
@@ -912,11 +945,13 @@ impl<'t, 'i> Section<'t, 'i> {
                         }
                     });
                 let html = self.html(doc, key, t, attr.is_some() || regex.is_some());
+                let text = self.text(doc, key, t, attr.is_some(), html);
                 Some(Field {
                     selector: selector?,
                     attr,
                     regex,
                     html,
+                    text,
                 })
             }
             other => {
@@ -932,6 +967,46 @@ impl<'t, 'i> Section<'t, 'i> {
                 None
             }
         }
+    }
+
+    /// `text = true` in field `key`'s table: the element's text rather than an attribute, so
+    /// neither beside `attr` (which names the attribute to take) nor `html`.
+    fn text(
+        &self,
+        doc: &mut Doc<'_>,
+        key: &str,
+        table: &DeTable<'_>,
+        attr: bool,
+        html: bool,
+    ) -> bool {
+        let Some(v) = table.get("text") else {
+            return false;
+        };
+        let name = format!("{key}.text");
+        let Some(text) = v.get_ref().as_bool() else {
+            self.fail(doc, v.span(), &name, "must be true or false".into());
+            return false;
+        };
+        if text && attr {
+            self.fail(
+                doc,
+                v.span(),
+                &name,
+                "text = true takes the element's text: it cannot be combined with attr, which takes an attribute".into(),
+            );
+            return false;
+        }
+        if text && html {
+            self.fail(
+                doc,
+                v.span(),
+                &name,
+                "text = true takes the element's text: it cannot be combined with html = true"
+                    .into(),
+            );
+            return false;
+        }
+        text
     }
 
     /// `html = true` in field `key`'s table: only the summary keeps the page's markup, and
@@ -1510,6 +1585,54 @@ date = "span"
             errs.iter()
                 .any(|e| e.contains("private_network: must be true or false")),
             "{errs:?}"
+        );
+    }
+
+    #[test]
+    fn page_url_must_be_an_http_url() {
+        let c = config(&with(
+            "",
+            "page_url = \"https://nieuws.example/buitenland\"",
+        ));
+        assert_eq!(
+            c.feeds[0].page_url.as_ref().map(Url::as_str),
+            Some("https://nieuws.example/buitenland")
+        );
+        assert_eq!(config(&with("", "")).feeds[0].page_url, None);
+        for bad in [
+            "file:///tmp/x.html",
+            "nieuws.example/x",
+            "mailto:x@example.org",
+        ] {
+            let e = one_error(&with("", &format!("page_url = \"{bad}\"")));
+            assert!(
+                e.starts_with("/etc/pf/pagefeed.toml:5: feed \"a\": page_url: ")
+                    && e.contains("is not an absolute http(s) URL"),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_field_may_ask_for_its_text() {
+        let feed = "[[feed]]\nid = \"a\"\nurl = \"a.html\"\n[feed.items]\nselect = \"li\"\n";
+        let c = parse(
+            &format!("{feed}date = {{ select = \"time\", text = true }}\n"),
+            Path::new("/etc/pf/pagefeed.toml"),
+            None,
+        )
+        .expect("valid config");
+        assert!(c.feeds[0].items.date.as_ref().is_some_and(|d| d.text));
+        let errs = errors(&format!(
+            "{feed}date = {{ select = \"time\", attr = \"datetime\", text = true }}\nlink = {{ select = \"a\", text = \"yes\" }}\nsummary = {{ select = \"p\", html = true, text = true }}\n"
+        ));
+        assert_eq!(
+            errs,
+            [
+                "/etc/pf/pagefeed.toml:6: feed \"a\": items.date.text: text = true takes the element's text: it cannot be combined with attr, which takes an attribute",
+                "/etc/pf/pagefeed.toml:7: feed \"a\": items.link.text: must be true or false",
+                "/etc/pf/pagefeed.toml:8: feed \"a\": items.summary.text: text = true takes the element's text: it cannot be combined with html = true",
+            ]
         );
     }
 }

@@ -8,6 +8,7 @@ use pagefeed::daemon::politeness::Politeness;
 use pagefeed::dates::{self, Language, Rounding};
 use pagefeed::fetch::{Fetched, Fetcher};
 use pagefeed::poll::{self, Places};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -40,7 +41,12 @@ enum Command {
         now: Option<DateTime<Utc>>,
     },
     /// Validate the config and print what is wrong.
-    Check,
+    Check {
+        /// Also fetch each feed once and report how many items each field's selector
+        /// matched in; writes nothing.
+        #[arg(long)]
+        fetch: bool,
+    },
     /// Fetch and extract one feed and print its items; writes nothing.
     Preview {
         /// The feed's id.
@@ -55,17 +61,20 @@ enum Command {
     Date {
         /// The date text, e.g. "18 minuten geleden".
         text: String,
-        /// Language code(s), comma-separated, or "auto".
-        #[arg(long, short = 'l', value_name = "L", default_value = "auto")]
-        language: String,
-        /// IANA zone of clock times without an offset.
-        #[arg(long, short = 't', value_name = "TZ", default_value = "UTC")]
-        timezone: String,
+        /// Language code(s), comma-separated, or "auto" [default: the config's with -c, else auto].
+        #[arg(long, short = 'l', value_name = "L")]
+        language: Option<String>,
+        /// IANA zone of clock times without an offset [default: the config's with -c, else UTC].
+        #[arg(long, short = 't', value_name = "TZ")]
+        timezone: Option<String>,
         #[arg(long, value_name = "TIME", value_parser = parse_time)]
         now: Option<DateTime<Utc>>,
-        /// How the site rounds relative times: floor or nearest.
-        #[arg(long, value_name = "R", default_value = "floor")]
-        rounding: String,
+        /// How the site rounds relative times: floor or nearest [default: the feed's with --feed, else floor].
+        #[arg(long, value_name = "R")]
+        rounding: Option<String>,
+        /// Read the text as this feed of the config does: its zone, languages and rounding.
+        #[arg(long = "feed", value_name = "ID")]
+        feed: Option<String>,
         /// Print {"earliest", "latest", "published"}.
         #[arg(long)]
         json: bool,
@@ -110,9 +119,20 @@ fn main() -> ExitCode {
             timezone,
             now,
             rounding,
+            feed,
             json,
-        } => date(&text, &language, &timezone, now, &rounding, json),
-        Command::Check => check(cli.config),
+        } => match date_settings(cli.config, feed, language, timezone, rounding) {
+            Ok(s) => date(&text, &s, now, json),
+            Err(code) => code,
+        },
+        Command::Check { fetch: false } => check(cli.config),
+        Command::Check { fetch: true } => match load(cli.config) {
+            Ok(c) => {
+                print_ok(&c);
+                runtime(check_fetch(c))
+            }
+            Err(code) => code,
+        },
         Command::Once { feeds, now } => with_config(cli.config, |c| runtime(once(c, feeds, now))),
         Command::Preview { id, now, json } => {
             with_config(cli.config, |c| runtime(preview(c, id, now, json)))
@@ -191,20 +211,112 @@ fn runtime(fut: impl std::future::Future<Output = u8>) -> u8 {
 fn check(explicit: Option<PathBuf>) -> u8 {
     match load(explicit) {
         Ok(c) => {
-            println!(
-                "{}: OK, {} feed(s): {}",
-                c.path.display(),
-                c.feeds.len(),
-                c.feeds
-                    .iter()
-                    .map(|f| f.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            );
+            print_ok(&c);
             0
         }
         Err(code) => code,
     }
+}
+
+fn print_ok(c: &Config) {
+    println!(
+        "{}: OK, {} feed(s): {}",
+        c.path.display(),
+        c.feeds.len(),
+        c.feeds
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+}
+
+/// `check --fetch`: fetch each feed once, one after the other (the host gap kept between
+/// requests to one host), and print how many of its items each field was found in. Reads
+/// and writes no state and no files. 1 where a feed could not be fetched or matched no item.
+async fn check_fetch(c: Config) -> u8 {
+    let fetcher = match fetcher(&c) {
+        Ok(f) => f,
+        Err(code) => return code,
+    };
+    let mut failed = false;
+    let mut last_request: HashMap<String, std::time::Instant> = HashMap::new();
+    for feed in &c.feeds {
+        if let pagefeed::fetch::Source::Http(url) = &feed.source {
+            let host = url.host_str().unwrap_or_default().to_string();
+            if let Some(at) = last_request.get(&host) {
+                let wait = c.host_delay.saturating_sub(at.elapsed());
+                tokio::time::sleep(wait).await;
+            }
+            last_request.insert(host, std::time::Instant::now());
+        }
+        println!();
+        let page = match fetcher
+            .fetch_feed(&feed.source, None, feed.private_network)
+            .await
+        {
+            Ok(Fetched::Page(p)) => p,
+            Ok(Fetched::NotModified) => {
+                println!(
+                    "feed {:?}: the source answered 304 to an unconditional request",
+                    feed.id
+                );
+                failed = true;
+                continue;
+            }
+            Err(e) => {
+                println!("feed {:?}: cannot fetch: {e}", feed.id);
+                failed = true;
+                continue;
+            }
+        };
+        let extracted = {
+            let (feed, page) = (feed.clone(), page.clone());
+            tokio::task::spawn_blocking(move || poll::extract_page(&feed, &page)).await
+        };
+        match extracted {
+            Ok(Ok(x)) => {
+                let kept = x.items.len().min(feed.max_items);
+                println!(
+                    "feed {:?}: {} item(s) on {}; the feed keeps {kept} (max_items {})",
+                    feed.id,
+                    x.items.len(),
+                    page.url,
+                    feed.max_items
+                );
+                for line in coverage_table(&x.coverage) {
+                    println!("  {line}");
+                }
+                for miss in x.coverage.misses() {
+                    println!("  warning: {miss}");
+                }
+            }
+            Ok(Err(e)) => {
+                println!("feed {:?}: {e}", feed.id);
+                failed = true;
+            }
+            Err(e) => {
+                println!("feed {:?}: {e}", feed.id);
+                failed = true;
+            }
+        }
+    }
+    u8::from(failed)
+}
+
+/// One line per field: its selector (or default) and the items it was found in.
+fn coverage_table(coverage: &pagefeed::extract::Coverage) -> Vec<String> {
+    coverage
+        .fields
+        .iter()
+        .map(|f| {
+            let how = match &f.selector {
+                Some(s) => format!("{s:?}"),
+                None => format!("(default: {})", f.default_words()),
+            };
+            format!("{:<9}{:<44} {} of {}", f.name, how, f.found, coverage.items)
+        })
+        .collect()
 }
 
 fn fetcher(c: &Config) -> Result<Fetcher, u8> {
@@ -309,7 +421,29 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
         .iter()
         .filter(|i| i.record.last_seen == now)
         .collect();
+    let tz = feed.timezone;
+    let keeps = if outcome.on_page > feed.max_items {
+        format!("the feed keeps {} (max_items)", feed.max_items)
+    } else {
+        "the feed keeps them all".to_string()
+    };
+    let head = format!(
+        "{} item(s) on the page ({}) at {}; {keeps}",
+        outcome.on_page,
+        page.url,
+        to_second(now, tz)
+    );
+    // Coverage goes to standard error in both forms, so that --json stays an array of items.
+    if let Some(coverage) = &outcome.coverage {
+        for line in coverage_table(coverage) {
+            eprintln!("coverage: {line}");
+        }
+        for miss in coverage.misses() {
+            eprintln!("warning: {miss}");
+        }
+    }
     if json {
+        eprintln!("{head}");
         let items: Vec<serde_json::Value> = on_page
             .iter()
             .map(|i| {
@@ -325,6 +459,7 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
                     "published": r.published.to_rfc3339(),
                     "earliest": earliest,
                     "latest": latest,
+                    "dated": r.evidence.is_some(),
                     "author": i.author,
                     "categories": i.categories,
                 })
@@ -338,18 +473,25 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
             }
         }
     } else {
-        println!(
-            "{} item(s) on {} at {}",
-            outcome.on_page,
-            page.url,
-            now.to_rfc3339()
-        );
+        println!("{head}");
         for i in &on_page {
             let r = &i.record;
             println!();
             println!("{}", i.title);
-            println!("  published  {}", r.published.to_rfc3339());
-            println!("  within     {}", r.evidence.unwrap_or(r.pinned));
+            match r.evidence {
+                Some(within) => {
+                    println!("  published  {}", to_second(r.published, tz));
+                    println!(
+                        "  within     ({}, {}]",
+                        to_second(within.earliest, tz),
+                        to_second(within.latest, tz)
+                    );
+                }
+                None => println!(
+                    "  published  {} (undated: the moment it was first seen, in page order)",
+                    to_second(r.published, tz)
+                ),
+            }
             if let Some(l) = &i.link {
                 println!("  link       {l}");
             }
@@ -364,64 +506,116 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
     0
 }
 
-fn date(
-    text: &str,
-    language: &str,
-    timezone: &str,
-    now: Option<DateTime<Utc>>,
-    rounding: &str,
-    json: bool,
-) -> u8 {
-    let mut languages = Vec::new();
-    for code in language.split(',').map(str::trim).filter(|c| !c.is_empty()) {
-        if code.eq_ignore_ascii_case("auto") {
-            languages.clear();
-            break;
-        }
-        match Language::from_code(code) {
-            Some(l) => languages.push(l),
+/// How `date` reads a text: the zone, languages and rounding.
+struct DateSettings {
+    timezone: chrono_tz::Tz,
+    /// Empty: every language ("auto").
+    languages: Vec<Language>,
+    rounding: Rounding,
+}
+
+/// `date`'s settings: its flags, else (with `-c` or `--feed`) the named feed's or the config's
+/// own, else UTC, every language and floor rounding.
+fn date_settings(
+    config: Option<PathBuf>,
+    feed: Option<String>,
+    language: Option<String>,
+    timezone: Option<String>,
+    rounding: Option<String>,
+) -> Result<DateSettings, u8> {
+    let mut s = DateSettings {
+        timezone: chrono_tz::Tz::UTC,
+        languages: Vec::new(),
+        rounding: Rounding::default(),
+    };
+    if config.is_some() || feed.is_some() {
+        let c = load(config)?;
+        match feed {
+            Some(id) => {
+                let Some(f) = c.feeds.iter().find(|f| f.id == id) else {
+                    eprintln!("{}: no feed with id {id:?}", c.path.display());
+                    return Err(2);
+                };
+                s.timezone = f.timezone;
+                s.languages = f.languages.clone();
+                s.rounding = f.rounding;
+            }
             None => {
-                let known: Vec<&str> = Language::all().iter().map(|l| l.code()).collect();
-                eprintln!(
-                    "pagefeed: unknown language {code:?}; use auto or one of {}",
-                    known.join(", ")
-                );
-                return 2;
+                s.timezone = c.timezone;
+                s.languages = c.languages.clone();
             }
         }
     }
-    let Ok(tz) = timezone.parse::<chrono_tz::Tz>() else {
-        eprintln!("pagefeed: {timezone:?} is not an IANA time zone such as Europe/Amsterdam");
-        return 2;
-    };
-    let Some(rounding) = Rounding::from_name(rounding) else {
-        eprintln!("pagefeed: {rounding:?} is not a rounding: use floor or nearest");
-        return 2;
-    };
+    if let Some(language) = language {
+        s.languages.clear();
+        for code in language.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+            if code.eq_ignore_ascii_case("auto") {
+                s.languages.clear();
+                break;
+            }
+            match Language::from_code(code) {
+                Some(l) => s.languages.push(l),
+                None => {
+                    let known: Vec<&str> = Language::all().iter().map(|l| l.code()).collect();
+                    eprintln!(
+                        "pagefeed: unknown language {code:?}; use auto or one of {}",
+                        known.join(", ")
+                    );
+                    return Err(2);
+                }
+            }
+        }
+    }
+    if let Some(timezone) = timezone {
+        let Ok(tz) = timezone.parse::<chrono_tz::Tz>() else {
+            eprintln!("pagefeed: {timezone:?} is not an IANA time zone such as Europe/Amsterdam");
+            return Err(2);
+        };
+        s.timezone = tz;
+    }
+    if let Some(rounding) = rounding {
+        let Some(r) = Rounding::from_name(&rounding) else {
+            eprintln!("pagefeed: {rounding:?} is not a rounding: use floor or nearest");
+            return Err(2);
+        };
+        s.rounding = r;
+    }
+    Ok(s)
+}
+
+/// A time in `tz`, RFC 3339 to the second.
+fn to_second(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
+    t.with_timezone(&tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+fn date(text: &str, s: &DateSettings, now: Option<DateTime<Utc>>, json: bool) -> u8 {
+    let tz = s.timezone;
     let ctx = dates::Context {
         now: now.unwrap_or_else(Utc::now),
         timezone: tz,
-        languages: &languages,
-        rounding,
+        languages: &s.languages,
+        rounding: s.rounding,
     };
     match dates::read(text, &ctx) {
         Ok(r) => {
+            let (earliest, latest, published) = (
+                to_second(r.interval.earliest, tz),
+                to_second(r.interval.latest, tz),
+                to_second(r.point, tz),
+            );
             if json {
                 println!(
                     "{}",
                     serde_json::json!({
-                        "earliest": r.interval.earliest.with_timezone(&tz).to_rfc3339(),
-                        "latest": r.interval.latest.with_timezone(&tz).to_rfc3339(),
-                        "published": r.point.with_timezone(&tz).to_rfc3339(),
+                        "earliest": earliest,
+                        "latest": latest,
+                        "published": published,
                     })
                 );
             } else {
-                println!("published {}", r.point.with_timezone(&tz).to_rfc3339());
-                println!(
-                    "within    ({}, {}]",
-                    r.interval.earliest.with_timezone(&tz).to_rfc3339(),
-                    r.interval.latest.with_timezone(&tz).to_rfc3339()
-                );
+                println!("published {published}");
+                println!("within    ({earliest}, {latest}]");
             }
             0
         }

@@ -4,13 +4,13 @@
 use crate::config::{Config, Feed};
 use crate::daemon::politeness::Politeness;
 use crate::dates::{self, Interval, Reading};
-use crate::extract::{self, ExtractError, Item};
+use crate::extract::{self, Coverage, ExtractError, Item};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Source, Validators};
 use crate::publish::{self, Entry, FeedMeta};
 use crate::state::{GoodPoll, Rendered, StateError, Store, StoredItem};
 use crate::timeline::{self, Record, Sighting};
 use chrono::{DateTime, SubsecRound, Utc};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
@@ -287,6 +287,23 @@ pub struct Outcome {
     pub on_page: usize,
     pub new: usize,
     pub events: Vec<timeline::Event>,
+    /// How many of the page's items each field was found in (set by [`process`]).
+    pub coverage: Option<Coverage>,
+    /// Guids of the page's items whose title fell back (see `extract::Item::titled`).
+    pub untitled: HashSet<String>,
+}
+
+/// The feed's items on a fetched page. `page_url` stands in for the address the page was
+/// read from: links resolve against it (and the page's `<base href>`).
+pub fn extract_page(feed: &Feed, page: &Page) -> Result<extract::Extracted, PollError> {
+    let (url, from_file) = match &feed.page_url {
+        Some(u) => (u, false),
+        None => (&page.url, page.from_file),
+    };
+    extract::extract(&page.text, url, from_file, &feed.items).map_err(|source| PollError::Extract {
+        url: page.url.to_string(),
+        source,
+    })
 }
 
 /// Extract, read dates, advance the timeline and render, for one fetched page.
@@ -297,25 +314,22 @@ pub fn process(
     now: DateTime<Utc>,
     previous: Vec<StoredItem>,
 ) -> Result<Outcome, PollError> {
-    let extracted =
-        extract::extract(&page.text, &page.url, page.from_file, &feed.items).map_err(|source| {
-            PollError::Extract {
-                url: page.url.to_string(),
-                source,
-            }
-        })?;
-    let page_link = if page.from_file {
-        extracted.base.clone()
-    } else {
-        page.url.clone()
+    let extracted = extract_page(feed, page)?;
+    let page_link = match &feed.page_url {
+        Some(u) => u.clone(),
+        None if page.from_file => extracted.base.clone(),
+        None => page.url.clone(),
     };
+    let coverage = extracted.coverage;
     let title = feed
         .title
         .clone()
         .or(extracted.title.clone())
         .unwrap_or_else(|| feed.id.clone());
     let seen = read_dates(feed, extracted.items, now);
-    advance(feed, base_url, title, page_link, seen, now, previous)
+    let mut outcome = advance(feed, base_url, title, page_link, seen, now, previous)?;
+    outcome.coverage = Some(coverage);
+    Ok(outcome)
 }
 
 /// The timeline step of [`process`], for items already extracted and dated.
@@ -339,6 +353,11 @@ pub fn advance(
         .iter()
         .filter(|s| !fields.contains_key(&s.item.guid))
         .count();
+    let untitled: HashSet<String> = seen
+        .iter()
+        .filter(|s| !s.item.titled)
+        .map(|s| s.item.guid.clone())
+        .collect();
     let sightings: Vec<Sighting<'_>> = seen
         .iter()
         .map(|s| Sighting {
@@ -398,6 +417,8 @@ pub fn advance(
         on_page,
         new,
         events: line.events,
+        coverage: None,
+        untitled,
     })
 }
 
@@ -465,16 +486,28 @@ pub fn publish_page(
         items: on_page.len(),
         links: on_page.iter().filter(|i| i.link.is_some()).count(),
     };
+    // A title that fell back (a configured selector that missed) is no title.
     let titled = on_page
         .iter()
-        .filter(|i| !i.title.trim().is_empty())
+        .filter(|i| !i.title.trim().is_empty() && !outcome.untitled.contains(&i.record.guid))
         .count();
-    check_health(good.items, titled, good.links, tx.last_good(&feed.id)?).map_err(|detail| {
-        PollError::Unhealthy {
+    let coverage = report_coverage(&tx, feed, outcome.coverage.as_ref())?;
+    if let Err(detail) = check_health(good.items, titled, good.links, tx.last_good(&feed.id)?) {
+        // Nothing is published, but the coverage just reported is remembered.
+        if let Some(key) = coverage
+            && let Ok(_open) = writes_open()
+        {
+            tx.save_coverage(&feed.id, &key)?;
+            tx.commit()?;
+        }
+        return Err(PollError::Unhealthy {
             url: page.url.to_string(),
             detail,
-        }
-    })?;
+        });
+    }
+    if let Some(key) = &coverage {
+        tx.save_coverage(&feed.id, key)?;
+    }
     for event in &outcome.events {
         tracing::warn!(feed = %feed.id, "{event}");
     }
@@ -511,6 +544,32 @@ pub fn publish_page(
         written,
         took: started.elapsed(),
     })
+}
+
+/// Log the feed's selector coverage where it changed since it was last reported: a warning
+/// for each configured field that missed in some items ("title matched 0 of 20 items;
+/// titles fall back to the first sentence"), a line when all match again. Returns the new
+/// coverage key to remember, where it changed.
+fn report_coverage(
+    tx: &crate::state::Poll<'_>,
+    feed: &Feed,
+    coverage: Option<&Coverage>,
+) -> Result<Option<String>, PollError> {
+    let Some(coverage) = coverage else {
+        return Ok(None);
+    };
+    let key = coverage.key();
+    if tx.coverage(&feed.id)? == key {
+        return Ok(None);
+    }
+    let misses = coverage.misses();
+    if misses.is_empty() {
+        tracing::info!(feed = %feed.id, "selector coverage: every configured field matched every item again");
+    }
+    for miss in misses {
+        tracing::warn!(feed = %feed.id, "selector coverage: {miss}");
+    }
+    Ok(Some(key))
 }
 
 /// Write the feed files for what the state holds, holding its write lock, and clear the

@@ -60,6 +60,11 @@ ALTER TABLE feed ADD COLUMN page TEXT;
 ALTER TABLE feed ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE item ADD COLUMN summary_html TEXT;
 "#,
+    // Selector coverage last reported for the feed (which configured fields missed in some
+    // items), so that a change is logged once, not at every poll.
+    r#"
+ALTER TABLE feed ADD COLUMN coverage TEXT;
+"#,
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -480,6 +485,29 @@ impl Poll<'_> {
             .map_err(|e| self.err(e))
     }
 
+    /// The selector coverage last reported for `feed` (see `extract::Coverage::key`); empty
+    /// where none was, or every configured field matched every item.
+    pub fn coverage(&self, feed: &str) -> Result<String, StateError> {
+        self.tx
+            .query_row("SELECT coverage FROM feed WHERE id = ?1", [feed], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()
+            .map(|c| c.flatten().unwrap_or_default())
+            .map_err(|e| self.err(e))
+    }
+
+    pub fn save_coverage(&self, feed: &str, coverage: &str) -> Result<(), StateError> {
+        self.tx
+            .execute(
+                "INSERT INTO feed (id, coverage) VALUES (?1, ?2)
+                 ON CONFLICT (id) DO UPDATE SET coverage = excluded.coverage",
+                params![feed, coverage],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
     /// Note that the feed's state changed and its files are about to be written with `meta`:
     /// until [`Poll::files_written`] commits, the files may be behind the state.
     pub fn save_pending(&self, feed: &str, meta: &Rendered) -> Result<(), StateError> {
@@ -588,6 +616,34 @@ mod tests {
         assert_eq!(poll.items("f").expect("items"), items);
         assert_eq!(poll.validators("f").expect("validators"), v);
         assert_eq!(poll.items("other").expect("items"), vec![]);
+    }
+
+    #[test]
+    fn the_reported_coverage_is_kept_per_feed_and_a_version_3_state_gains_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let conn = Connection::open(dir.path().join(FILE_NAME)).expect("open");
+            for step in &MIGRATIONS[..3] {
+                conn.execute_batch(step).expect("old schema");
+            }
+            conn.pragma_update(None, "user_version", 3).expect("pragma");
+            conn.execute("INSERT INTO feed (id, etag) VALUES ('f', 'x')", [])
+                .expect("old feed");
+        }
+        let mut store = Store::open(dir.path()).expect("migrates");
+        let poll = store.begin().expect("begin");
+        assert_eq!(poll.coverage("f").expect("coverage"), "");
+        assert_eq!(poll.coverage("new").expect("coverage"), "");
+        poll.save_coverage("f", "title:none").expect("save");
+        poll.save_coverage("new", "date:some").expect("save");
+        poll.commit().expect("commit");
+        let poll = store.begin().expect("begin");
+        assert_eq!(poll.coverage("f").expect("coverage"), "title:none");
+        assert_eq!(poll.coverage("new").expect("coverage"), "date:some");
+        assert_eq!(
+            poll.validators("f").expect("validators").etag.as_deref(),
+            Some("x")
+        );
     }
 
     #[test]

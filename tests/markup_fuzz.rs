@@ -168,6 +168,7 @@ fn field(css: &str, html: bool) -> Option<Field> {
         attr: None,
         regex: None,
         html,
+        text: false,
     })
 }
 

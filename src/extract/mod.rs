@@ -26,6 +26,10 @@ pub struct Item {
     pub date_text: Option<String>,
     pub author: Option<String>,
     pub categories: Vec<String>,
+    /// Whether the title is the one the feed asks for: false where a configured `title`
+    /// selector found nothing and the title fell back (to the derived title, or to the link
+    /// where the item has no text).
+    pub titled: bool,
 }
 
 /// What one page gives.
@@ -36,6 +40,150 @@ pub struct Extracted {
     /// The URL links were resolved against.
     pub base: Url,
     pub items: Vec<Item>,
+    /// How many of the items each field was found in.
+    pub coverage: Coverage,
+}
+
+/// The fields of an item, in the order they are reported.
+pub const FIELDS: [&str; 6] = ["title", "link", "date", "summary", "author", "category"];
+const TITLE_F: usize = 0;
+const LINK_F: usize = 1;
+const DATE_F: usize = 2;
+const SUMMARY_F: usize = 3;
+const AUTHOR_F: usize = 4;
+const CATEGORY_F: usize = 5;
+
+/// How many of a page's items each field was found in: a selector that matches in some
+/// items only is how a redesigned page shows first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    /// Items read from the page (elements with some text or a link).
+    pub items: usize,
+    /// One per field, in [`FIELDS`] order.
+    pub fields: Vec<FieldCoverage>,
+}
+
+/// One field's coverage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldCoverage {
+    pub name: &'static str,
+    /// The configured selector, or None where the field takes its default.
+    pub selector: Option<String>,
+    /// Items in which the field gave a value: the configured selector's, else the default's.
+    pub found: usize,
+}
+
+impl FieldCoverage {
+    /// What the default of this field is, in words.
+    pub fn default_words(&self) -> &'static str {
+        match self.name {
+            "title" => "the first sentence of the summary",
+            "link" => "the first a[href]",
+            "date" => "a <time>",
+            "summary" => "the item's text",
+            "author" => "a dateline's agency",
+            _ => "a dateline's place",
+        }
+    }
+
+    /// What happens to the items the configured selector misses.
+    fn consequence(&self) -> &'static str {
+        match self.name {
+            "title" => "titles fall back to the first sentence",
+            "link" => "those items have no link",
+            "date" => "those items are published when first seen",
+            "summary" => "those summaries are empty",
+            "author" => "those items have no author",
+            _ => "those items have no category",
+        }
+    }
+}
+
+impl Coverage {
+    /// One sentence per configured field that missed in some items, e.g. "title matched 0 of
+    /// 20 items; titles fall back to the first sentence".
+    pub fn misses(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter(|f| f.selector.is_some() && f.found < self.items)
+            .map(|f| {
+                format!(
+                    "{} {:?} matched {} of {} items; {}",
+                    f.name,
+                    f.selector.as_deref().unwrap_or_default(),
+                    f.found,
+                    self.items,
+                    f.consequence()
+                )
+            })
+            .collect()
+    }
+
+    /// What the coverage is, coarsely, for telling when it changes: each configured field
+    /// that missed, and whether it missed in every item or in some. Empty when every
+    /// configured field was found in every item.
+    pub fn key(&self) -> String {
+        self.fields
+            .iter()
+            .filter(|f| f.selector.is_some() && f.found < self.items)
+            .map(|f| {
+                let how = if f.found == 0 { "none" } else { "some" };
+                format!("{}:{how}", f.name)
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+/// The configured fields, with whether each selector names the item itself (`:scope`).
+struct Plan<'c> {
+    items: &'c Items,
+    fields: [Option<&'c Field>; 6],
+    scoped: [bool; 6],
+}
+
+impl<'c> Plan<'c> {
+    fn new(items: &'c Items) -> Plan<'c> {
+        let fields = [
+            items.title.as_ref(),
+            items.link.as_ref(),
+            items.date.as_ref(),
+            items.summary.as_ref(),
+            items.author.as_ref(),
+            items.category.as_ref(),
+        ];
+        let scoped = fields.map(|f| {
+            use scraper::selector::ToCss;
+            f.is_some_and(|f| f.selector.to_css_string().contains(":scope"))
+        });
+        Plan {
+            items,
+            fields,
+            scoped,
+        }
+    }
+
+    /// The first element field `n` selects in `item`. `:scope` is the item itself, which
+    /// scraper's `select` never visits.
+    fn first<'a>(&self, n: usize, item: ElementRef<'a>) -> Option<ElementRef<'a>> {
+        let field = self.fields[n]?;
+        if self.scoped[n] && field.selector.matches_with_scope(&item, Some(item)) {
+            return Some(item);
+        }
+        item.select(&field.selector).next()
+    }
+
+    /// Every element field `n` selects in `item`, the item itself first where it matches.
+    fn every<'a>(&self, n: usize, item: ElementRef<'a>) -> Vec<ElementRef<'a>> {
+        let Some(field) = self.fields[n] else {
+            return Vec::new();
+        };
+        let own = (self.scoped[n] && field.selector.matches_with_scope(&item, Some(item)))
+            .then_some(item);
+        own.into_iter()
+            .chain(item.select(&field.selector))
+            .collect()
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -106,9 +254,14 @@ pub fn extract_from(
         return Err(ExtractError::NoItems);
     }
     check_overlap(doc, &matches)?;
+    let plan = Plan::new(items);
     let mut found = Vec::with_capacity(matched);
+    let mut counts = [0usize; 6];
     for element in matches {
-        if let Some(item) = read_item(element, items, &base) {
+        if let Some((item, hits)) = read_item(element, &plan, &base) {
+            for (count, hit) in counts.iter_mut().zip(hits) {
+                *count += usize::from(hit);
+            }
             found.push(item);
         }
     }
@@ -116,10 +269,27 @@ pub fn extract_from(
         return Err(ExtractError::AllEmpty(matched));
     }
     assign_guids(&mut found);
+    let coverage = Coverage {
+        items: found.len(),
+        fields: FIELDS
+            .iter()
+            .zip(plan.fields)
+            .zip(counts)
+            .map(|((name, field), found)| FieldCoverage {
+                name,
+                selector: field.map(|f| {
+                    use scraper::selector::ToCss;
+                    f.selector.to_css_string()
+                }),
+                found,
+            })
+            .collect(),
+    };
     Ok(Extracted {
         title,
         base,
         items: found,
+        coverage,
     })
 }
 
@@ -165,18 +335,24 @@ fn base_url(doc: &Html, url: &Url, from_file: bool) -> Url {
     join(&BASE, &start).unwrap_or(start)
 }
 
-/// The raw value of a field in `item`: the first match's attribute or text, through the regex.
+/// The raw value of field `n` in `item`: the first match's attribute or text, through the
+/// regex. `default_attr` is the attribute the field takes unless it names one (`href`,
+/// `datetime`); `text = true` takes the text instead, and so does an element without that
+/// attribute or, for `datetime`, with an empty one.
 fn field_value(
+    plan: &Plan<'_>,
+    n: usize,
     item: ElementRef<'_>,
-    field: &Field,
     default_attr: Option<&str>,
 ) -> Option<(String, NodeId)> {
-    let element = item.select(&field.selector).next()?;
+    let field = plan.fields[n]?;
+    let element = plan.first(n, item)?;
+    let default_attr = default_attr.filter(|_| !field.text);
     let raw = match (&field.attr, default_attr) {
         (Some(attr), _) => element.attr(attr)?.to_string(),
         (None, Some(attr)) => match element.attr(attr) {
-            Some(v) => v.to_string(),
-            None => text::visible_text(element, &[]),
+            Some(v) if !(attr == "datetime" && v.trim().is_empty()) => v.to_string(),
+            _ => text::visible_text(element, &[]),
         },
         (None, None) => text::visible_text(element, &[]),
     };
@@ -186,16 +362,17 @@ fn field_value(
             let caps = re.captures(&raw)?;
             text::collapse(caps.get(1).or_else(|| caps.get(0))?.as_str())
         }
-        None if field.attr.is_some() || default_attr.is_some() => text::collapse(&raw),
-        None => raw,
+        None => text::collapse(&raw),
     };
     (!value.is_empty()).then_some((value, element.id()))
 }
 
-fn read_item(element: ElementRef<'_>, items: &Items, base: &Url) -> Option<Item> {
+/// One item, and which fields were found in it (in [`FIELDS`] order).
+fn read_item(element: ElementRef<'_>, plan: &Plan<'_>, base: &Url) -> Option<(Item, [bool; 6])> {
+    let items = plan.items;
     // The date: the configured field, else a <time> (its datetime attribute, else its text).
     let (date_text, date_node) = match &items.date {
-        Some(f) => field_value(element, f, Some("datetime")).unzip(),
+        Some(_) => field_value(plan, DATE_F, element, Some("datetime")).unzip(),
         None => element
             .select(&TIME)
             .next()
@@ -211,7 +388,7 @@ fn read_item(element: ElementRef<'_>, items: &Items, base: &Url) -> Option<Item>
     };
     let skip: Vec<NodeId> = date_node.into_iter().collect();
     let summary = match &items.summary {
-        Some(f) => field_value(element, f, None)
+        Some(_) => field_value(plan, SUMMARY_F, element, None)
             .map(|(v, _)| v)
             .unwrap_or_default(),
         None => text::visible_text(element, &skip),
@@ -220,25 +397,30 @@ fn read_item(element: ElementRef<'_>, items: &Items, base: &Url) -> Option<Item>
         .summary
         .as_ref()
         .filter(|f| f.html)
-        .and_then(|f| element.select(&f.selector).next())
+        .and_then(|_| plan.first(SUMMARY_F, element))
         .map(|e| crate::sanitize::html(&e.inner_html(), base))
         .filter(|h| !h.trim().is_empty());
     let link = match &items.link {
-        Some(f) => field_value(element, f, Some("href")).map(|(v, _)| v),
+        Some(_) => field_value(plan, LINK_F, element, Some("href")).map(|(v, _)| v),
         None => own_or_first_href(element),
     }
     .and_then(|href| resolve(base, &href));
     let dateline = text::dateline(&summary);
-    let mut title = match &items.title {
-        Some(f) => field_value(element, f, None)
-            .map(|(v, _)| v)
-            .unwrap_or_default(),
-        None => {
-            let body = dateline
-                .as_ref()
-                .map_or(summary.as_str(), |d| &summary[d.len..]);
-            text::first_sentence(body)
-        }
+    let configured = match &items.title {
+        Some(_) => field_value(plan, TITLE_F, element, None).map(|(v, _)| v),
+        None => None,
+    };
+    // A configured title that matched nothing falls back to the derived one: the item has
+    // a title, but not the one the feed asked for (selector health counts it as none).
+    let titled = configured.is_some() || items.title.is_none();
+    let mut title = match configured {
+        Some(t) => t,
+        None => derived_title(element, plan, &skip, &summary),
+    };
+    let title_found = if items.title.is_some() {
+        titled
+    } else {
+        !title.is_empty()
     };
     if title.is_empty() {
         match &link {
@@ -247,14 +429,22 @@ fn read_item(element: ElementRef<'_>, items: &Items, base: &Url) -> Option<Item>
         }
     }
     let author = match &items.author {
-        Some(f) => field_value(element, f, None).map(|(v, _)| v),
+        Some(_) => field_value(plan, AUTHOR_F, element, None).map(|(v, _)| v),
         None => dateline.as_ref().map(|d| d.agency.clone()),
     };
     let categories = match &items.category {
-        Some(f) => every_value(element, f),
+        Some(_) => every_value(plan, element),
         None => dateline.map(|d| vec![d.place]).unwrap_or_default(),
     };
-    Some(Item {
+    let hits = [
+        title_found,
+        link.is_some(),
+        date_text.is_some(),
+        !summary.is_empty(),
+        author.is_some(),
+        !categories.is_empty(),
+    ];
+    let item = Item {
         guid: String::new(),
         title,
         link,
@@ -263,13 +453,52 @@ fn read_item(element: ElementRef<'_>, items: &Items, base: &Url) -> Option<Item>
         date_text,
         author,
         categories,
-    })
+        titled,
+    };
+    Some((item, hits))
 }
 
-/// Every match of a field, each through the regex, without repeats.
-fn every_value(item: ElementRef<'_>, field: &Field) -> Vec<String> {
+/// The title of an item whose title is not configured or not found: the first sentence of
+/// its summary, ending no later than the first block element that holds text (a headline in
+/// an `<h4>` with the text in a `<p>` after it), a dateline left out. Where the summary is
+/// empty (a configured summary that matched nothing), of the item's own text.
+fn derived_title(
+    element: ElementRef<'_>,
+    plan: &Plan<'_>,
+    skip: &[NodeId],
+    summary: &str,
+) -> String {
+    let summary_field = plan.fields[SUMMARY_F];
+    // Where the summary is an element's whole text, its blocks are known.
+    let head = match summary_field {
+        None => text::first_block_text(element, skip),
+        Some(f) if f.attr.is_none() && f.regex.is_none() && !f.text => plan
+            .first(SUMMARY_F, element)
+            .map(|e| text::first_block_text(e, &[]))
+            .unwrap_or_default(),
+        Some(_) => summary.to_string(),
+    };
+    let head = if head.is_empty() && summary.is_empty() {
+        text::first_block_text(element, skip)
+    } else if head.is_empty() {
+        summary.to_string()
+    } else {
+        head
+    };
+    let body = match text::dateline(&head) {
+        Some(d) => &head[d.len..],
+        None => head.as_str(),
+    };
+    text::first_sentence(body)
+}
+
+/// Every match of the category field, each through the regex, without repeats.
+fn every_value(plan: &Plan<'_>, item: ElementRef<'_>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for element in item.select(&field.selector) {
+    let Some(field) = plan.fields[CATEGORY_F] else {
+        return out;
+    };
+    for element in plan.every(CATEGORY_F, item) {
         let raw = match &field.attr {
             Some(a) => element.attr(a).map(str::to_string),
             None => Some(text::visible_text(element, &[])),
@@ -408,6 +637,7 @@ mod tests {
             attr: None,
             regex: None,
             html: false,
+            text: false,
         })
     }
 
@@ -506,6 +736,7 @@ mod tests {
             attr: Some("data-ts".into()),
             regex: None,
             html: false,
+            text: false,
         });
         cfg.category = field("b.tag");
         cfg.author = Some(Field {
@@ -513,6 +744,7 @@ mod tests {
             attr: None,
             regex: Some(regex::Regex::new(r"by (\w+)").expect("regex")),
             html: false,
+            text: false,
         });
         let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
         let i = &out.items[0];
@@ -575,6 +807,7 @@ mod tests {
             attr: None,
             regex: None,
             html: true,
+            text: false,
         });
         let out = extract(html, &url("https://s.example/n/"), false, &cfg).expect("items");
         let i = &out.items[0];
@@ -619,5 +852,185 @@ mod tests {
         )
         .expect("items");
         assert_eq!(out.items[0].summary, "Visible text more");
+    }
+
+    fn scoped(css: &str) -> Option<Field> {
+        field(css)
+    }
+
+    #[test]
+    fn a_derived_title_ends_with_the_first_block_that_holds_text() {
+        let html = r#"<li><a href="/1"><h4>Kop zonder punt</h4><p>De tekst. Meer.</p></a></li>
+            <li><a href="/2"><span>Sport</span><h3>Kop</h3><p>Tekst.</p></a></li>
+            <li><a href="/3">Heel lang. Tweede zin<div>blok</div></a></li>
+            <li><a href="/4"><time>1 uur geleden</time><h4>Na de tijd</h4><p>x</p></a></li>
+            <li><a href="/5"><p>PARIS (AFP) - Eerste zin hier. Tweede.</p></a></li>"#;
+        let out = extract(html, &url("https://s.example/"), false, &items("li")).expect("items");
+        let titles: Vec<&str> = out.items.iter().map(|i| i.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Kop zonder punt",
+                "Sport Kop",
+                "Heel lang.",
+                "Na de tijd",
+                "Eerste zin hier."
+            ]
+        );
+        assert_eq!(out.items[0].summary, "Kop zonder punt De tekst. Meer.");
+        // In a configured summary, its own first block.
+        let mut cfg = items("li");
+        cfg.summary = field("a");
+        let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
+        assert_eq!(out.items[0].title, "Kop zonder punt");
+    }
+
+    #[test]
+    fn a_configured_title_that_misses_falls_back_to_the_text_not_the_link() {
+        let html = r#"<li><h3>Kop</h3><a href="/1">Tekst een. Meer.</a></li>
+            <li><a href="/2">Tekst twee. Meer.</a></li>
+            <li><a href="/3"><img src="x.png"></a></li>"#;
+        let mut cfg = items("li");
+        cfg.title = field("h3");
+        let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
+        let got: Vec<(&str, bool)> = out
+            .items
+            .iter()
+            .map(|i| (i.title.as_str(), i.titled))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Kop", true),
+                ("Tekst twee.", false),
+                ("https://s.example/3", false)
+            ]
+        );
+        // A configured summary that misses: the item's own text.
+        cfg.summary = field("p.none");
+        let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
+        assert_eq!(out.items[1].title, "Tekst twee.");
+        // Without a configured title, every title is the one asked for.
+        let out = extract(html, &url("https://s.example/"), false, &items("li")).expect("items");
+        assert!(out.items.iter().all(|i| i.titled));
+    }
+
+    #[test]
+    fn coverage_counts_the_items_each_field_was_found_in() {
+        let html = r#"<li><h3>A</h3><a href="/a">a</a><time datetime="2026-03-04T10:00:00Z">x</time></li>
+            <li><h3>B</h3><a href="/b">b</a></li>
+            <li><a href="/c">c</a></li>"#;
+        let mut cfg = items("li");
+        cfg.title = field("h3");
+        cfg.date = field("time");
+        cfg.author = field("em");
+        let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
+        let c = &out.coverage;
+        assert_eq!(c.items, 3);
+        let found: Vec<(&str, Option<&str>, usize)> = c
+            .fields
+            .iter()
+            .map(|f| (f.name, f.selector.as_deref(), f.found))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("title", Some("h3"), 2),
+                ("link", None, 3),
+                ("date", Some("time"), 1),
+                ("summary", None, 3),
+                ("author", Some("em"), 0),
+                ("category", None, 0)
+            ]
+        );
+        assert_eq!(
+            c.misses(),
+            [
+                "title \"h3\" matched 2 of 3 items; titles fall back to the first sentence",
+                "date \"time\" matched 1 of 3 items; those items are published when first seen",
+                "author \"em\" matched 0 of 3 items; those items have no author"
+            ]
+        );
+        assert_eq!(c.key(), "title:some,date:some,author:none");
+        cfg.author = None;
+        cfg.date = None;
+        cfg.title = field("a");
+        let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
+        assert_eq!(
+            out.coverage.key(),
+            "",
+            "every configured field in every item"
+        );
+        assert!(out.coverage.misses().is_empty());
+    }
+
+    #[test]
+    fn scope_is_the_item_itself() {
+        let html =
+            r#"<a class="card" href="/1">Een kaart</a><a class="card" href="/2"><b>Twee</b></a>"#;
+        let mut cfg = items("a.card");
+        cfg.title = scoped(":scope");
+        cfg.link = scoped(":scope");
+        cfg.category = scoped(":scope, b");
+        let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
+        let got: Vec<(&str, Option<&str>)> = out
+            .items
+            .iter()
+            .map(|i| (i.title.as_str(), i.link.as_ref().map(Url::as_str)))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Een kaart", Some("https://s.example/1")),
+                ("Twee", Some("https://s.example/2"))
+            ]
+        );
+        assert_eq!(out.items[1].categories, ["Twee"]);
+        assert!(out.coverage.misses().is_empty(), "{:?}", out.coverage);
+        // `:scope > b` keeps its meaning; a plain selector never matches the item itself.
+        cfg.title = scoped(":scope > b");
+        cfg.link = field("a");
+        let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
+        assert_eq!(out.items[1].title, "Twee");
+        assert_eq!(out.items[0].link, None, "a plain `a` is looked for inside");
+        // scraper itself does not match :scope against the element it selects from.
+        let doc = Html::parse_fragment(html);
+        let card = doc
+            .select(&Selector::parse("a").expect("css"))
+            .next()
+            .expect("a");
+        assert!(
+            card.select(&Selector::parse(":scope").expect("css"))
+                .next()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn an_empty_datetime_falls_back_to_the_text_and_text_can_be_asked_for() {
+        let html = r#"<li><a href="/1">a</a><time datetime="">3 uur geleden</time></li>
+            <li><a href="/2">b</a><time datetime=" ">gisteren</time></li>
+            <li><a href="/3">c</a><time datetime="2026-03-04T10:00:00Z">vandaag</time></li>"#;
+        let mut cfg = items("li");
+        cfg.date = field("time");
+        let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
+        let dates: Vec<Option<&str>> = out.items.iter().map(|i| i.date_text.as_deref()).collect();
+        assert_eq!(
+            dates,
+            [
+                Some("3 uur geleden"),
+                Some("gisteren"),
+                Some("2026-03-04T10:00:00Z")
+            ]
+        );
+        cfg.date = Some(Field {
+            text: true,
+            ..field("time").expect("field")
+        });
+        let out = extract(html, &url("https://s.example/"), false, &cfg).expect("items");
+        assert_eq!(out.items[2].date_text.as_deref(), Some("vandaag"));
+        // The default <time> reads the same way.
+        let out = extract(html, &url("https://s.example/"), false, &items("li")).expect("items");
+        assert_eq!(out.items[0].date_text.as_deref(), Some("3 uur geleden"));
     }
 }

@@ -89,6 +89,54 @@ pub fn visible_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> Strin
     out.out
 }
 
+/// The visible text of `element` as [`visible_text`] gives it, up to the end of the first
+/// block element (an `<h4>`, a `<p>`, a `<div>`) inside it that holds text: where a derived
+/// title ends when the page sets its headline apart in a block of its own.
+pub fn first_block_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> String {
+    let mut out = Collapser::default();
+    let mut hidden_depth = 0usize;
+    // For each open block element below `element`: the text's length when it opened.
+    let mut blocks: Vec<usize> = Vec::new();
+    for edge in element.traverse() {
+        match edge {
+            Edge::Open(node) => {
+                let skipped = skip.contains(&node.id());
+                if let Node::Element(e) = node.value() {
+                    if hidden_depth > 0 || skipped || is_hidden(e.name()) {
+                        hidden_depth += 1;
+                        continue;
+                    }
+                    if is_block(e.name()) {
+                        out.space();
+                        if node.id() != element.id() {
+                            blocks.push(out.out.len());
+                        }
+                    }
+                } else if let Node::Text(t) = node.value()
+                    && hidden_depth == 0
+                    && !skipped
+                {
+                    out.push_str(t);
+                }
+            }
+            Edge::Close(node) => {
+                if let Node::Element(e) = node.value() {
+                    if hidden_depth > 0 {
+                        hidden_depth -= 1;
+                    } else if is_block(e.name()) && node.id() != element.id() {
+                        let opened = blocks.pop().unwrap_or(0);
+                        if out.out.len() > opened {
+                            break;
+                        }
+                        out.space();
+                    }
+                }
+            }
+        }
+    }
+    out.out
+}
+
 /// Builds collapsed text piece by piece: white space becomes one space between words, none
 /// at either end; characters XML 1.0 forbids are dropped.
 #[derive(Default)]
@@ -493,5 +541,16 @@ mod tests {
         assert!(t.ends_with("woord…"), "{t}");
         assert!(t.chars().count() <= TITLE_LIMIT);
         assert_eq!(shorten("abcdef", 3), "ab…");
+    }
+
+    #[test]
+    fn the_first_block_text_ends_with_the_first_block_that_holds_text() {
+        let doc = scraper::Html::parse_fragment(
+            "<div id=i>Lead <b>in</b><br><span></span><h4>Head</h4><p>Body.</p></div>",
+        );
+        let sel = scraper::Selector::parse("#i").expect("css");
+        let div = doc.select(&sel).next().expect("div");
+        assert_eq!(first_block_text(div, &[]), "Lead in Head");
+        assert_eq!(visible_text(div, &[]), "Lead in Head Body.");
     }
 }

@@ -80,12 +80,14 @@ pub struct Page {
     pub encoding: &'static str,
     /// The body's size in bytes.
     pub bytes: usize,
+    /// The response's `Content-Language` header, as given (None for files).
+    pub content_language: Option<String>,
 }
 
 /// The outcome of a fetch that did not fail.
 #[derive(Clone, Debug)]
 pub enum Fetched {
-    Page(Page),
+    Page(Box<Page>),
     /// A 304 to a conditional request: the page is as it was at the last good poll.
     NotModified,
 }
@@ -296,7 +298,7 @@ impl Fetcher {
             Source::Http(url) => url,
             Source::File(path) => {
                 let page = source::read_file(path, self.options.max_body).await?;
-                return Ok(Fetched::Page(page));
+                return Ok(Fetched::Page(Box::new(page)));
             }
         };
         let client = self.client(Reach::of_feed(url, private_network))?;
@@ -348,10 +350,13 @@ impl Fetcher {
         let final_url = response.url().clone();
         let date = date_less_age(response.headers());
         let validators = validators(response.headers());
+        let content_language = header_text(response.headers(), header::CONTENT_LANGUAGE)
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty());
         let body = self.read_body(response, &origin).await?;
         check_html(&body, content_type.as_deref(), &origin)?;
         let (text, encoding) = decode(&body, content_type.as_deref(), &origin)?;
-        Ok(Fetched::Page(Page {
+        Ok(Fetched::Page(Box::new(Page {
             text,
             url: final_url,
             date,
@@ -359,7 +364,8 @@ impl Fetcher {
             from_file: false,
             encoding,
             bytes: body.len(),
-        }))
+            content_language,
+        })))
     }
 
     /// Read the body chunk by chunk, never holding more than `max_body` bytes.

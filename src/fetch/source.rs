@@ -134,6 +134,7 @@ fn page_from_file(path: &Path, origin: &str, bytes: Vec<u8>) -> Result<Page, Fet
         from_file: true,
         encoding,
         bytes: bytes.len(),
+        content_language: None,
     })
 }
 
@@ -207,7 +208,7 @@ mod tests {
     async fn fetch_file(source: &Source) -> Result<Page, FetchError> {
         let fetcher = Fetcher::new(FetchOptions::default())?;
         match fetcher.fetch(source, None).await? {
-            Fetched::Page(page) => Ok(page),
+            Fetched::Page(page) => Ok(*page),
             Fetched::NotModified => panic!("a file is never NotModified"),
         }
     }

@@ -181,7 +181,7 @@ async fn fetch_with(
 
 async fn page(url: Url) -> Result<Page, Box<dyn std::error::Error>> {
     match fetch_with(options(), url, None).await? {
-        Fetched::Page(page) => Ok(page),
+        Fetched::Page(page) => Ok(*page),
         Fetched::NotModified => Err("unexpected NotModified".into()),
     }
 }

@@ -356,6 +356,7 @@ fn field(css: &Option<String>) -> Option<Field> {
         attr: None,
         regex: None,
         html: false,
+        text: false,
     })
 }
 
@@ -627,7 +628,13 @@ pub async fn run(options: Options, fetch: FetchOptions) -> u8 {
             return 1;
         }
     };
-    let analysis = analyse(&doc, &page.url, page.from_file, None, now);
+    let analysis = analyse(
+        &doc,
+        &page.url,
+        page.from_file,
+        page.content_language.as_deref(),
+        now,
+    );
     if analysis.candidates.is_empty() {
         eprintln!(
             "pagefeed: {source}: no repeated blocks that look like a list of items were found \
