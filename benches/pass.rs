@@ -97,8 +97,8 @@ fn bench(c: &mut Criterion) {
                 black_box((out.rss.len(), out.atom.len()))
             })
         });
-        let first = poll::process(&feed, None, &page, now, Vec::new())
-            .unwrap_or_else(|e| panic!("{e}"));
+        let first =
+            poll::process(&feed, None, &page, now, Vec::new()).unwrap_or_else(|e| panic!("{e}"));
         let later = now + chrono::TimeDelta::minutes(10);
         group.bench_function("steady pass", |b| {
             b.iter(|| {

@@ -219,3 +219,23 @@ fn pages_without_a_list_and_failed_fetches_exit_1() {
     let out = suggest(&[&server.url("/plain"), "--id", "Bad Id"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// On the page pagefeed was first built for, where each item's link wraps its paragraph and
+/// its time, the suggestion is what a person writes by hand: the paragraph as the summary and
+/// the time as the date (not the whole link as the title, which would hide the date), so the
+/// samples carry the times "N minuten geleden" gives.
+#[test]
+fn a_link_around_the_whole_item_is_not_its_title_and_hides_no_date() {
+    let page = fixtures().join("seed-nl.html");
+    let out = suggest(&[page.to_str().expect("path"), "--id", "buitenland"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = stdout(&out);
+    let block = printed.split("# Candidates").next().unwrap_or_default();
+    assert!(block.contains("date = \"span.news-list__time\""), "{block}");
+    assert!(block.contains("summary = \"p.news-list__text\""), "{block}");
+    assert!(!block.contains("title = \"a"), "{block}");
+    assert!(
+        printed.contains("(\"18 minuten geleden\")"),
+        "the first sample is dated: {printed}"
+    );
+}

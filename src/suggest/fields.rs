@@ -98,15 +98,37 @@ pub fn title(item: ElementRef<'_>) -> Option<ElementRef<'_>> {
     if href(item).is_some() {
         return None;
     }
-    // The anchor with the longest text, the first of equals.
+    // The anchor with the longest text, the first of equals. An anchor that wraps blocks
+    // (a paragraph, the date) is the item's whole body made a link, not its title: the
+    // extractor's derived title, the first sentence, is better than all of its text.
     let mut best: Option<(usize, ElementRef<'_>)> = None;
-    for e in elements(item).filter(|e| href(*e).is_some()) {
+    for e in elements(item).filter(|e| href(*e).is_some() && !wraps_blocks(*e)) {
         let n = text::visible_text(e, &[]).chars().count();
         if n >= 2 && best.is_none_or(|(b, _)| n > b) {
             best = Some((n, e));
         }
     }
     best.map(|(_, e)| e)
+}
+
+/// Whether `e` holds block elements, as a card's link around its whole body does.
+fn wraps_blocks(e: ElementRef<'_>) -> bool {
+    elements(e).any(|c| {
+        matches!(
+            c.value().name(),
+            "p" | "div"
+                | "ul"
+                | "ol"
+                | "li"
+                | "table"
+                | "section"
+                | "article"
+                | "figure"
+                | "blockquote"
+                | "header"
+                | "footer"
+        ) || is_heading(c.value().name())
+    })
 }
 
 fn has_text(e: ElementRef<'_>) -> bool {
