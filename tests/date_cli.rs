@@ -138,3 +138,96 @@ fn unreadable_text_exits_1_and_bad_flags_exit_2() {
         Some(2)
     );
 }
+
+/// Texts once read with confidence and wrongly, at 2026-03-04 13:30 in Amsterdam: each read
+/// as its words prove, or refused.
+#[test]
+fn qualifiers_spans_and_two_dates_read_as_the_words_say() {
+    let now = ["--now", "2026-03-04T13:30:00+01:00", AMS[0], AMS[1]];
+    for (text, lang, earliest, latest) in [
+        (
+            "less than a minute ago",
+            "en",
+            "2026-03-04T13:29:00+01:00",
+            "2026-03-04T13:30:00+01:00",
+        ),
+        (
+            "vor weniger als einer Minute",
+            "de",
+            "2026-03-04T13:29:00+01:00",
+            "2026-03-04T13:30:00+01:00",
+        ),
+        (
+            "il y a moins d'une minute",
+            "fr",
+            "2026-03-04T13:29:00+01:00",
+            "2026-03-04T13:30:00+01:00",
+        ),
+        (
+            "hace menos de un minuto",
+            "es",
+            "2026-03-04T13:29:00+01:00",
+            "2026-03-04T13:30:00+01:00",
+        ),
+        (
+            "minder dan een minuut geleden",
+            "nl",
+            "2026-03-04T13:29:00+01:00",
+            "2026-03-04T13:30:00+01:00",
+        ),
+        (
+            "meno di un minuto fa",
+            "it",
+            "2026-03-04T13:29:00+01:00",
+            "2026-03-04T13:30:00+01:00",
+        ),
+        (
+            "day before yesterday",
+            "en",
+            "2026-03-01T23:59:59+01:00",
+            "2026-03-02T23:59:59+01:00",
+        ),
+        (
+            "almost 2 hours ago",
+            "en",
+            "2026-03-04T11:30:00+01:00",
+            "2026-03-04T12:30:00+01:00",
+        ),
+        (
+            "nearly 2 hours ago",
+            "en",
+            "2026-03-04T11:30:00+01:00",
+            "2026-03-04T12:30:00+01:00",
+        ),
+        (
+            "1 000 minutes ago",
+            "en",
+            "2026-03-03T20:49:00+01:00",
+            "2026-03-03T20:50:00+01:00",
+        ),
+        (
+            "now - 1 hour",
+            "en",
+            "2026-03-04T11:30:00+01:00",
+            "2026-03-04T12:30:00+01:00",
+        ),
+        (
+            "vor 5 Minuten aktualisiert, ursprünglich vor 3 Tagen",
+            "de",
+            "2026-02-28T13:30:00+01:00",
+            "2026-03-01T13:30:00+01:00",
+        ),
+    ] {
+        let mut args = vec![text, "--language", lang];
+        args.extend(now);
+        let (e, l, _) = json(&args);
+        assert_eq!((e.as_str(), l.as_str()), (earliest, latest), "{text}");
+    }
+    for text in ["5 min read", "Updated 5 min ago, 3 days ago"] {
+        let mut args = vec![text, "--language", "en"];
+        args.extend(now);
+        let out = date(&args);
+        assert_eq!(out.status.code(), Some(1), "{text} is refused");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(text));
+    }
+}

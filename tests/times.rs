@@ -37,8 +37,8 @@ fn the_http_date_header_less_age_is_the_fetch_moment() {
     ws.config(&seed_config(&server.url("/")));
     let out = ws.run(&["once"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    // "18 minuten geleden", counted from the Date less the Age.
-    let expected = date - chrono::TimeDelta::seconds(60) - chrono::TimeDelta::minutes(18);
+    // "18 minuten geleden", counted from the Date less the Age: the middle of that minute.
+    let expected = date - chrono::TimeDelta::seconds(60 + 30) - chrono::TimeDelta::minutes(18);
     assert_eq!(first_pub_date(&ws).to_rfc3339(), expected.to_rfc3339());
 }
 
@@ -69,7 +69,8 @@ fn a_date_or_age_far_from_the_clock_is_not_believed() {
         let minutes = chrono::TimeDelta::minutes(18);
         assert!(
             // A believable Date (the clock in whole minutes) with an absurd Age: the Date alone.
-            published >= before - minutes - chrono::TimeDelta::seconds(61)
+            // Published in the middle of the minute "18 minuten geleden" names: 30 s earlier.
+            published >= before - minutes - chrono::TimeDelta::seconds(61 + 30)
                 && published <= after - minutes + chrono::TimeDelta::seconds(2),
             "18 minutes before the clock, not the header: {published} ({})",
             stderr(&out)
@@ -85,9 +86,10 @@ fn now_overrides_the_date_header() {
     let ws = Workspace::new();
     ws.config(&seed_config(&server.url("/")));
     assert!(ws.run(&["once", "--now", SEED_NOW[0]]).status.success());
+    // "18 minuten geleden" at 13:30 CET: the middle of (12:11, 12:12] UTC.
     assert_eq!(
         first_pub_date(&ws).to_rfc3339(),
-        "2026-03-04T12:12:00+00:00"
+        "2026-03-04T12:11:30+00:00"
     );
 }
 

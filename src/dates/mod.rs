@@ -15,8 +15,20 @@
 //! - Relative ages, floor rounding: "18 min" is an age in [18, 19) minutes; nearest rounding:
 //!   [17.5, 18.5). Seconds to weeks subtract real durations (across a DST change "3 uur
 //!   geleden" is 3 real hours); a month counts 28 to 31 days and a year 365 to 366 days, so
-//!   the interval holds the truth however a site counts them. Vague ages ("a few minutes")
-//!   are 1 to 9 units; "a few seconds" is "just now".
+//!   the interval holds the truth however a site counts them. Vague ages ("a few minutes",
+//!   "some minutes") are 1 to 9 units; "a few seconds" is "just now".
+//! - Qualifiers are read as what they prove: "less than N" is 0 to N units, "almost N" N-1
+//!   to N, "about N" the site's rounding one unit wider on either side, "over N" N units to
+//!   N units plus one of the next larger unit (a site would name that unit were it longer).
+//!   Vague spans ("last week", "vorig jaar") are ages in days from the table: 1 to 14 for a
+//!   week, 1 to 62 for a month, 1 to 731 for a year. Numbers may have thousands separators
+//!   ("1 000", "1.000", "1,000", any space between the groups).
+//! - A text is read whole or not at all: every word must be one of the language's table
+//!   (date words, or fillers such as "Published", "Bijgewerkt:", "am"), and every number of
+//!   a relative age must belong to it ("5 min read", "3 days ago, 5 min ago" are refused).
+//!   A text that names an update and the publication ("vor 5 Minuten aktualisiert,
+//!   ursprünglich vor 3 Tagen") is read at the publication; one that names an update and
+//!   holds another date without saying what it is, is refused.
 //! - "Just now" ("zojuist", "gerade eben", "à l'instant", ...) is the 5 minutes before the
 //!   fetch: `(now - 5 min, now]`, point `now`.
 //! - A day word, a date or a weekday alone is the whole day in the zone, its end clamped to
@@ -302,12 +314,18 @@ fn read_any(text: &str, languages: &[Language], ctx: &Context) -> Result<Reading
         return Ok(reading);
     }
     let toks = text::tokens(text);
-    let lexes: Vec<&Lex> = languages.iter().filter_map(|l| l.lex()).collect();
+    // Each language reads the part of the text its words pick, if it knows every word.
+    let lexes: Vec<(&Lex, &[Tok])> = languages
+        .iter()
+        .filter_map(|l| l.lex())
+        .filter(|lex| accounted(&toks, lex))
+        .filter_map(|lex| part(&toks, lex).map(|part| (lex, part)))
+        .collect();
     for (step, pick) in STEPS {
         let mut first_fail = None;
         let mut best: Option<Reading> = None;
-        for lex in &lexes {
-            match step(&toks, lex, ctx) {
+        for &(lex, toks) in &lexes {
+            match step(toks, lex, ctx) {
                 Ok(Some(reading)) if pick == Pick::First => return Ok(reading),
                 Ok(Some(reading)) => {
                     let rank = future_rank(&reading, ctx.now);
@@ -332,6 +350,106 @@ fn read_any(text: &str, languages: &[Language], ctx: &Context) -> Result<Reading
         }
     }
     Err(None)
+}
+
+/// Whether the language knows every word of the text: a date text is read whole, with only
+/// the table's words around its date ("Bijgewerkt:", "Published on"), or not at all ("5 min
+/// read" is no date).
+fn accounted(toks: &[Tok], lex: &Lex) -> bool {
+    toks.iter()
+        .filter(|t| t.kind == text::Kind::Word)
+        .all(|t| lex.vocabulary.contains(&t.text))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Label {
+    Published,
+    Updated,
+}
+
+/// The publication and update words in the text: position, length, which.
+fn labels(toks: &[Tok], lex: &Lex) -> Vec<(usize, usize, Label)> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        let published = lex
+            .published
+            .at(toks, i)
+            .map(|(_, len)| (len, Label::Published));
+        let updated = lex
+            .updated
+            .at(toks, i)
+            .map(|(_, len)| (len, Label::Updated));
+        match published
+            .into_iter()
+            .chain(updated)
+            .max_by_key(|&(len, _)| len)
+        {
+            Some((len, label)) => {
+                found.push((i, len, label));
+                i += len;
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
+/// The tokens to read. A text that names an update ("Updated 5 min ago") and its
+/// publication ("published 3 days ago") is read at the publication; one that names an update
+/// and holds another date without saying what that is is refused (None). The part a word
+/// names runs from it to the next such word where the text starts with one ("Published …,
+/// updated …"), else it is the comma-separated clause that holds the word ("vor 5 Minuten
+/// aktualisiert, ursprünglich vor 3 Tagen").
+fn part<'t>(toks: &'t [Tok], lex: &Lex) -> Option<&'t [Tok]> {
+    let labels = labels(toks, lex);
+    if !labels.iter().any(|l| l.2 == Label::Updated) {
+        return Some(toks);
+    }
+    let prefixed = labels.first().is_some_and(|l| l.0 == 0);
+    let commas: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].is_sep(',')).collect();
+    let around = |at: usize| -> std::ops::Range<usize> {
+        let by_label = || {
+            let end = labels
+                .iter()
+                .map(|l| l.0)
+                .find(|&p| p > at)
+                .unwrap_or(toks.len());
+            at..end
+        };
+        if prefixed {
+            return by_label();
+        }
+        let start = commas.iter().rev().find(|&&c| c < at).map_or(0, |c| c + 1);
+        let end = commas
+            .iter()
+            .find(|&&c| c > at)
+            .copied()
+            .unwrap_or(toks.len());
+        let clause = start..end;
+        // A clause holding both words: by label after all.
+        if labels.iter().filter(|l| clause.contains(&l.0)).count() > 1 {
+            by_label()
+        } else {
+            clause
+        }
+    };
+    if let Some(&(at, _, _)) = labels.iter().find(|l| l.2 == Label::Published) {
+        return toks.get(around(at));
+    }
+    let (at, _, _) = labels[0];
+    let update = around(at);
+    let dated = |i: usize| {
+        toks[i].is_num()
+            || lex.days.at(toks, i).is_some()
+            || lex.months.at(toks, i).is_some()
+            || lex.weekdays.at(toks, i).is_some()
+            || lex.just_now.at(toks, i).is_some()
+            || lex.vague.at(toks, i).is_some()
+            || lex.spans.at(toks, i).is_some()
+    };
+    let other_date = (0..toks.len()).any(|i| !update.contains(&i) && dated(i));
+    (!other_date).then_some(toks)
 }
 
 /// The reading, when it lies within the years dates may name.

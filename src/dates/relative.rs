@@ -15,6 +15,34 @@ use chrono::{DateTime, Duration, Months, Utc};
 /// up to a minute or two, and five minutes leaves room for slow caches.
 pub const JUST_NOW_SECONDS: i64 = 5 * 60;
 
+/// What a qualifier before an age says about it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Qualifier {
+    /// No qualifier: the site's rounding.
+    Exact,
+    /// "About N": the site's rounding, one unit wider on either side.
+    About,
+    /// "Less than N": 0 to N units.
+    Less,
+    /// "Almost N": N-1 to N units.
+    Almost,
+    /// "Over N": N units to N units plus one of the next larger unit.
+    Over,
+}
+
+/// The next larger unit's longest length in seconds, for "over N units".
+fn next_unit(unit_secs: u64) -> u64 {
+    match unit_secs {
+        ..60 => 60,
+        60..3_600 => 3_600,
+        3_600..DAY => DAY,
+        DAY..604_800 => 7 * DAY,
+        604_800..2_419_200 => 31 * DAY,
+        2_419_200..31_536_000 => 366 * DAY,
+        _ => 10 * 366 * DAY,
+    }
+}
+
 /// One part of an age.
 #[derive(Clone, Copy, Debug)]
 enum Amount {
@@ -59,6 +87,7 @@ struct Age {
     secs: u64,
     /// Shortest and longest length of the smallest unit named (the precision).
     step: (u64, u64),
+    qualifier: Option<Qualifier>,
 }
 
 const TOO_BIG: Fail = Fail::OutOfRange("the age is too large");
@@ -99,6 +128,20 @@ impl Age {
 
     /// The least and greatest age (in seconds) the text allows, greatest exclusive.
     fn bounds(&self, rounding: Rounding) -> Result<(u64, u64), Fail> {
+        let step = self.step.1;
+        match self.qualifier.unwrap_or(Qualifier::Exact) {
+            Qualifier::Exact => self.rounded(rounding),
+            Qualifier::About => {
+                let (least, most) = self.rounded(rounding)?;
+                Ok((least.saturating_sub(step), add(most, step)?))
+            }
+            Qualifier::Less => Ok((0, self.min)),
+            Qualifier::Almost => Ok((self.min.saturating_sub(step), self.min)),
+            Qualifier::Over => Ok((self.min, add(self.max, next_unit(step))?)),
+        }
+    }
+
+    fn rounded(&self, rounding: Rounding) -> Result<(u64, u64), Fail> {
         match rounding {
             Rounding::Floor => Ok((self.min, add(self.max, self.step.1)?)),
             Rounding::Nearest => Ok((
@@ -127,28 +170,50 @@ pub fn just_now(ctx: &Context) -> Result<Reading, Fail> {
     })
 }
 
-/// A "just now" phrase anywhere in the text.
+/// A "just now" phrase anywhere in a text without numbers ("now - 1 hour" is not just now).
 pub fn read_just_now(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
+    if toks.iter().any(Tok::is_num) {
+        return Ok(None);
+    }
     match lex.just_now.find(toks) {
         Some(_) => just_now(ctx).map(Some),
         None => Ok(None),
     }
 }
 
-fn reading(amounts: &[Amount], ctx: &Context) -> Result<Reading, Fail> {
-    if let [Amount::Few(Unit::Second)] = amounts {
+fn reading(amounts: &[Amount], qualifier: Qualifier, ctx: &Context) -> Result<Reading, Fail> {
+    if let ([Amount::Few(Unit::Second)], Qualifier::Exact | Qualifier::About) = (amounts, qualifier)
+    {
         return just_now(ctx);
     }
-    let mut age = Age::default();
+    let mut age = Age {
+        qualifier: Some(qualifier),
+        ..Age::default()
+    };
     for amount in amounts {
         age.add(*amount)?;
     }
     let (least, most) = age.bounds(ctx.rounding)?;
+    // "Less than a minute" names no age: its point is the latest it allows.
+    let point = match qualifier {
+        Qualifier::Less => None,
+        _ => Some(named_point(&age, ctx)?),
+    };
+    ages(least, most, point, ctx)
+}
+
+/// The reading of an age of `least` to `most` seconds (exclusive), with the named point, or
+/// the latest instant when there is none.
+fn ages(
+    least: u64,
+    most: u64,
+    point: Option<DateTime<Utc>>,
+    ctx: &Context,
+) -> Result<Reading, Fail> {
     let interval = Interval::new(before(ctx.now, most)?, before(ctx.now, least)?).ok_or(TOO_BIG)?;
-    let point = named_point(&age, ctx)?;
     Ok(Reading {
         interval,
-        point: interval.clamp(point),
+        point: interval.clamp(point.unwrap_or(interval.latest)),
     })
 }
 
@@ -172,41 +237,101 @@ fn unit_at(toks: &[Tok], lex: &Lex, j: usize, after_digits: bool) -> Option<(Uni
     (after_digits || toks[j].text.len() > 1).then_some((unit, len))
 }
 
-/// One amount starting at token `i` (approximation words skipped): the amount and its end.
-fn amount_at(toks: &[Tok], lex: &Lex, mut i: usize) -> Result<Option<(Amount, usize)>, Fail> {
+/// A qualifier phrase at token `i`: what it says and its length.
+fn qualifier_at(toks: &[Tok], lex: &Lex, i: usize) -> Option<(Qualifier, usize)> {
+    [
+        (&lex.less, Qualifier::Less),
+        (&lex.almost, Qualifier::Almost),
+        (&lex.over, Qualifier::Over),
+        (&lex.approx, Qualifier::About),
+    ]
+    .into_iter()
+    .filter_map(|(words, q)| words.at(toks, i).map(|(_, len)| (q, len)))
+    .max_by_key(|&(_, len)| len)
+}
+
+/// A number at token `i` written with thousands separators ("1 000", "1.000", "1,000", any
+/// space between the groups): its value and the token after it.
+fn grouped(toks: &[Tok], i: usize) -> Result<(u64, usize), Fail> {
+    let too_large = Fail::OutOfRange("the number is too large");
+    let first = &toks[i];
+    let mut value = first.value().ok_or(too_large)?;
+    let mut j = i + 1;
+    let group = |k: usize| toks.get(k).filter(|t| t.is_num() && t.digits() == 3);
+    while first.digits() <= 3 {
+        if let Some(g) = group(j).filter(|t| t.spaced) {
+            value = add(mul(value, 1000)?, g.value().ok_or(too_large)?)?;
+            j += 1;
+        } else if toks
+            .get(j)
+            .is_some_and(|t| (t.is_sep('.') || t.is_sep(',')) && !t.spaced)
+            && let Some(g) = group(j + 1).filter(|t| !t.spaced)
+        {
+            value = add(mul(value, 1000)?, g.value().ok_or(too_large)?)?;
+            j += 2;
+        } else {
+            break;
+        }
+    }
+    Ok((value, j))
+}
+
+/// One amount starting at token `i`, after any qualifier: the amount, its end, and the
+/// qualifier.
+fn amount_at(
+    toks: &[Tok],
+    lex: &Lex,
+    mut i: usize,
+) -> Result<Option<(Amount, usize, Qualifier)>, Fail> {
+    let mut qualifier = Qualifier::Exact;
     loop {
         if let Some(((minutes, step), len)) = lex.spans.at(toks, i) {
-            return Ok(Some((Amount::Span(minutes, step), i + len)));
+            return Ok(Some((Amount::Span(minutes, step), i + len, qualifier)));
         }
         if let Some((_, len)) = lex.few.at(toks, i)
             && let Some((unit, ulen)) = unit_at(toks, lex, i + len, false)
         {
-            return Ok(Some((Amount::Few(unit), i + len + ulen)));
+            return Ok(Some((Amount::Few(unit), i + len + ulen, qualifier)));
         }
         if let Some((n, len)) = lex.numbers.at(toks, i)
             && let Some((unit, ulen)) = unit_at(toks, lex, i + len, false)
         {
-            return Ok(Some((Amount::Count(u64::from(n), unit), i + len + ulen)));
+            let amount = Amount::Count(u64::from(n), unit);
+            return Ok(Some((amount, i + len + ulen, qualifier)));
         }
-        if let Some(tok) = toks.get(i).filter(|t| t.is_num())
-            && !continues_number(toks, i)
-            && let Some((unit, ulen)) = unit_at(toks, lex, i + 1, true)
-        {
-            let n = tok
-                .value()
-                .ok_or(Fail::OutOfRange("the number is too large"))?;
-            return Ok(Some((Amount::Count(n, unit), i + 1 + ulen)));
+        if toks.get(i).is_some_and(Tok::is_num) && !continues_number(toks, i) {
+            // Thousands separators first ("1 000 minutes"), then the number alone.
+            let (n, j) = grouped(toks, i)?;
+            if j > i + 1
+                && let Some((unit, ulen)) = unit_at(toks, lex, j, true)
+            {
+                return Ok(Some((Amount::Count(n, unit), j + ulen, qualifier)));
+            }
+            if let Some((unit, ulen)) = unit_at(toks, lex, i + 1, true) {
+                let n = toks[i]
+                    .value()
+                    .ok_or(Fail::OutOfRange("the number is too large"))?;
+                return Ok(Some((Amount::Count(n, unit), i + 1 + ulen, qualifier)));
+            }
         }
-        match lex.approx.at(toks, i) {
-            Some((_, len)) => i += len,
-            None => return Ok(None),
+        match qualifier_at(toks, lex, i) {
+            Some((q, len)) if qualifier == Qualifier::Exact => {
+                qualifier = q;
+                i += len;
+            }
+            _ => return Ok(None),
         }
     }
 }
 
-/// Amounts joined by nothing, a comma or "en"/"and"/"und": "1 uur en 5 minuten".
-fn amounts_at(toks: &[Tok], lex: &Lex, i: usize) -> Result<Option<(Vec<Amount>, usize)>, Fail> {
-    let Some((first, mut end)) = amount_at(toks, lex, i)? else {
+/// Amounts joined by nothing, a comma or "en"/"and"/"und": "1 uur en 5 minuten"; the
+/// qualifier before the first holds for the whole age.
+fn amounts_at(
+    toks: &[Tok],
+    lex: &Lex,
+    i: usize,
+) -> Result<Option<(Vec<Amount>, usize, Qualifier)>, Fail> {
+    let Some((first, mut end, qualifier)) = amount_at(toks, lex, i)? else {
         return Ok(None);
     };
     let mut amounts = vec![first];
@@ -221,11 +346,11 @@ fn amounts_at(toks: &[Tok], lex: &Lex, i: usize) -> Result<Option<(Vec<Amount>, 
             lex.joiners.at(toks, end).map_or(0, |(_, len)| len)
         };
         match amount_at(toks, lex, end + joiner)? {
-            Some((next, next_end)) => {
+            Some((next, next_end, Qualifier::Exact)) => {
                 amounts.push(next);
                 end = next_end;
             }
-            None => return Ok(Some((amounts, end))),
+            _ => return Ok(Some((amounts, end, qualifier))),
         }
     }
 }
@@ -252,9 +377,13 @@ fn negative(toks: &[Tok], i: usize) -> bool {
 /// "vor", "ago") next to it; without, any ("3u", "5 min"). A word of the future next to it
 /// ("over 3 uur", "in 2 hours") is an error.
 pub fn read(toks: &[Tok], lex: &Lex, ctx: &Context, marked: bool) -> Result<Option<Reading>, Fail> {
+    if marked && let Some((_, (least, most), _)) = lex.vague.find(toks) {
+        let (least, most) = (mul(u64::from(least), DAY)?, mul(u64::from(most), DAY)?);
+        return ages(least, most, None, ctx).map(Some);
+    }
     let mut i = 0;
     while i < toks.len() {
-        let Some((amounts, end)) = amounts_at(toks, lex, i)? else {
+        let Some((amounts, end, qualifier)) = amounts_at(toks, lex, i)? else {
             i += 1;
             continue;
         };
@@ -269,7 +398,15 @@ pub fn read(toks: &[Tok], lex: &Lex, ctx: &Context, marked: bool) -> Result<Opti
         let past =
             lex.ago_before.ending_at(toks, i).is_some() || lex.ago_after.at(toks, end).is_some();
         if past || !marked {
-            return reading(&amounts, ctx).map(Some);
+            // Every number of the text is part of the age: "5 min, 3 uur" is not one.
+            let stray = toks
+                .iter()
+                .enumerate()
+                .any(|(k, t)| t.is_num() && !(i..end).contains(&k));
+            if stray {
+                return Ok(None);
+            }
+            return reading(&amounts, qualifier, ctx).map(Some);
         }
         i = end;
     }

@@ -8,7 +8,7 @@
 
 use super::lang::{Order, TABLES, Table, Unit};
 use chrono::Weekday;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,6 +127,8 @@ pub fn tokens(text: &str) -> Vec<Tok> {
             continue;
         }
         match raw {
+            // Apostrophes that Unicode counts as letters ("aujourdʼhui"): a space, as ’ is.
+            '\u{2bc}' | '\u{2bb}' | '\u{a78c}' | '\u{2b9}' | '\u{2bd}' => b.space(),
             c if c.is_ascii_digit() => b.push_char(Kind::Num, c),
             c if c.is_alphabetic() => b.push_char(Kind::Word, c),
             '.' if b.in_word() => b.space(),
@@ -214,6 +216,14 @@ pub struct Lex {
     pub few: Lexicon<()>,
     pub spans: Lexicon<(u32, u32)>,
     pub approx: Lexicon<()>,
+    pub less: Lexicon<()>,
+    pub almost: Lexicon<()>,
+    pub over: Lexicon<()>,
+    pub vague: Lexicon<(u32, u32)>,
+    pub published: Lexicon<()>,
+    pub updated: Lexicon<()>,
+    /// Every word of every phrase of the table: the words a date text may hold.
+    pub vocabulary: HashSet<String>,
     pub joiners: Lexicon<()>,
     pub ago_before: Lexicon<()>,
     pub ago_after: Lexicon<()>,
@@ -240,6 +250,13 @@ impl Lex {
             few: words(t.few),
             spans: Lexicon::new(t.spans.iter().map(|(w, m, s)| (*w, (*m, *s)))),
             approx: words(t.approx),
+            less: words(t.less),
+            almost: words(t.almost),
+            over: words(t.over),
+            vague: Lexicon::new(t.vague.iter().map(|(w, a, b)| (*w, (*a, *b)))),
+            published: words(t.published),
+            updated: words(t.updated),
+            vocabulary: vocabulary(t),
             joiners: words(t.joiners),
             ago_before: words(t.ago_before),
             ago_after: words(t.ago_after),
@@ -258,6 +275,48 @@ impl Lex {
             order: t.order,
         }
     }
+}
+
+/// Every word the table's phrases are made of.
+fn vocabulary(t: &Table) -> HashSet<String> {
+    let mut phrases: Vec<&str> = Vec::new();
+    for list in [
+        t.few,
+        t.approx,
+        t.less,
+        t.almost,
+        t.over,
+        t.joiners,
+        t.ago_before,
+        t.ago_after,
+        t.future_before,
+        t.future_after,
+        t.just_now,
+        t.am,
+        t.pm,
+        t.clock_before,
+        t.clock_after,
+        t.date_fillers,
+        t.ordinals,
+        t.published,
+        t.updated,
+        t.fillers,
+    ] {
+        phrases.extend(list.iter().copied());
+    }
+    phrases.extend(t.units.iter().map(|(w, _)| *w));
+    phrases.extend(t.numbers.iter().map(|(w, _)| *w));
+    phrases.extend(t.spans.iter().map(|(w, _, _)| *w));
+    phrases.extend(t.vague.iter().map(|(w, _, _)| *w));
+    phrases.extend(t.days.iter().map(|(w, _)| *w));
+    phrases.extend(t.months.iter().map(|(w, _)| *w));
+    phrases.extend(t.weekdays.iter().map(|(w, _)| *w));
+    phrases
+        .into_iter()
+        .flat_map(tokens)
+        .filter(|t| t.kind == Kind::Word)
+        .map(|t| t.text)
+        .collect()
 }
 
 /// The compiled tables, in the order of `lang::TABLES`.

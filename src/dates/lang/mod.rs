@@ -50,8 +50,24 @@ pub struct Table {
     pub few: &'static [&'static str],
     /// Fixed ages as (phrase, minutes, precision in minutes): "een kwartier", "half an hour".
     pub spans: &'static [(&'static str, u32, u32)],
-    /// Words of approximation, skipped: "ongeveer", "about", "etwa", "environ".
+    /// "About N units": "ongeveer", "about", "etwa", "environ". Read as N-1 to N+1 units.
     pub approx: &'static [&'static str],
+    /// "Less than N units": "minder dan", "less than", "weniger als". Read as 0 to N units.
+    pub less: &'static [&'static str],
+    /// "Almost N units": "bijna", "almost", "knapp". Read as N-1 to N units.
+    pub almost: &'static [&'static str],
+    /// "Over N units": "ruim", "more than", "über". Read as N units up to one of the next
+    /// larger unit more (a site would name that unit were it longer).
+    pub over: &'static [&'static str],
+    /// Vague ages as (phrase, least days, most days, exclusive): "last week" (1, 14).
+    pub vague: &'static [(&'static str, u32, u32)],
+    /// Words that say a date is the publication date: "published", "geplaatst",
+    /// "ursprünglich". Where a text holds two dates, the one these words name is read.
+    pub published: &'static [&'static str],
+    /// Words that say a date is an update: "updated", "bijgewerkt", "aktualisiert".
+    pub updated: &'static [&'static str],
+    /// Other words a date text may hold around its date, read as nothing: "op", "on", "am".
+    pub fillers: &'static [&'static str],
     /// Words joining two parts of an age: "1 uur en 5 minuten".
     pub joiners: &'static [&'static str],
     /// Markers of the past before the age ("vor", "il y a", "hace", "há").
