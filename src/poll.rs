@@ -282,8 +282,7 @@ impl From<&Config> for Places {
 pub struct Outcome {
     pub meta: FeedMeta,
     pub items: Vec<StoredItem>,
-    pub rss: Vec<u8>,
-    pub atom: Vec<u8>,
+    pub files: Documents,
     pub on_page: usize,
     pub new: usize,
     pub events: Vec<timeline::Event>,
@@ -388,11 +387,11 @@ pub fn advance(
         page: page_link,
         self_rss,
         self_atom,
+        self_json: FeedMeta::self_link(base_url, &feed.id, "json"),
     };
-    let (rss, atom) = render(&meta, &items)?;
+    let files = render(&meta, &items)?;
     Ok(Outcome {
-        rss,
-        atom,
+        files,
         meta,
         items,
         on_page,
@@ -512,26 +511,29 @@ fn write_files(
     let lock = store.begin()?;
     let held = lock.items(&feed.id)?;
     let rendered;
-    let (rss, atom) = if held == outcome.items {
-        (&outcome.rss, &outcome.atom)
+    let files = if held == outcome.items {
+        &outcome.files
     } else {
         rendered = render(&outcome.meta, &held)?;
-        (&rendered.0, &rendered.1)
+        &rendered
     };
-    let written = write_pair(places, &feed.id, rss, atom)?;
+    let written = write_set(places, &feed.id, files)?;
     lock.files_written(&feed.id)?;
     lock.commit()?;
     Ok(written)
 }
 
-/// Replace a feed's RSS and Atom files together (or neither).
-fn write_pair(places: &Places, id: &str, rss: &[u8], atom: &[u8]) -> Result<bool, PollError> {
-    let (rss_path, atom_path) = (places.file(id, "rss"), places.file(id, "atom"));
-    publish::write_all_if_changed(&[(&rss_path, rss), (&atom_path, atom)]).map_err(|source| {
-        PollError::Write {
-            path: places.output_dir.clone(),
-            source,
-        }
+/// Replace a feed's RSS, Atom and JSON Feed files together (or none of them).
+fn write_set(places: &Places, id: &str, files: &Documents) -> Result<bool, PollError> {
+    let paths: Vec<PathBuf> = FORMATS.iter().map(|ext| places.file(id, ext)).collect();
+    let set: Vec<(&std::path::Path, &[u8])> = paths
+        .iter()
+        .map(PathBuf::as_path)
+        .zip(files.all())
+        .collect();
+    publish::write_all_if_changed(&set).map_err(|source| PollError::Write {
+        path: places.output_dir.clone(),
+        source,
     })
 }
 
@@ -551,25 +553,42 @@ pub fn repair_files(places: &Places, feed: &Feed) -> Result<bool, PollError> {
         page: rendered.page,
         self_rss,
         self_atom,
+        self_json: FeedMeta::self_link(places.base_url.as_ref(), &feed.id, "json"),
     };
-    let (rss, atom) = render(&meta, &held)?;
+    let files = render(&meta, &held)?;
     let _open = writes_open()?;
-    let written = write_pair(places, &feed.id, &rss, &atom)?;
+    let written = write_set(places, &feed.id, &files)?;
     lock.files_written(&feed.id)?;
     lock.commit()?;
     Ok(written)
 }
 
-/// RSS and Atom bytes for `items`.
-pub fn render(
-    meta: &FeedMeta,
-    items: &[StoredItem],
-) -> Result<(Vec<u8>, Vec<u8>), publish::RenderError> {
+/// The extensions of a feed's files, in the order of [`Documents::all`].
+pub const FORMATS: [&str; 3] = ["rss", "atom", "json"];
+
+/// A feed's documents, one per file: `<id>.rss`, `<id>.atom`, `<id>.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Documents {
+    pub rss: Vec<u8>,
+    pub atom: Vec<u8>,
+    pub json: Vec<u8>,
+}
+
+impl Documents {
+    /// The bytes of each file, in the order of [`FORMATS`].
+    pub fn all(&self) -> [&[u8]; 3] {
+        [&self.rss, &self.atom, &self.json]
+    }
+}
+
+/// RSS, Atom and JSON Feed bytes for `items`.
+pub fn render(meta: &FeedMeta, items: &[StoredItem]) -> Result<Documents, publish::RenderError> {
     let entries: Vec<Entry<'_>> = items.iter().map(entry).collect();
-    Ok((
-        publish::rss(meta, &entries)?,
-        publish::atom(meta, &entries)?,
-    ))
+    Ok(Documents {
+        rss: publish::rss(meta, &entries)?,
+        atom: publish::atom(meta, &entries)?,
+        json: publish::json(meta, &entries)?,
+    })
 }
 
 /// Poll `feed` once and publish what changed. `now` is `--now` where given; `clock` the
@@ -606,7 +625,7 @@ pub async fn poll(
     }
     // The validators only stand for files that are there: a missing file (a new output
     // folder, /run after a reboot, a write that failed) asks for the whole page again.
-    let have_files = ["rss", "atom"]
+    let have_files = FORMATS
         .iter()
         .all(|ext| places.file(&feed.id, ext).is_file());
     let conditional = (have_files && validators != Validators::default()).then_some(&validators);
