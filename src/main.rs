@@ -70,6 +70,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show every feed's health (last poll, result, failures, next poll) from the state.
+    Status {
+        /// Print a JSON array of feeds.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
@@ -97,6 +103,7 @@ fn main() -> ExitCode {
         Command::Preview { id, now, json } => {
             with_config(cli.config, |c| runtime(preview(c, id, now, json)))
         }
+        Command::Status { json } => with_config(cli.config, |c| pagefeed::status::print(&c, json)),
         Command::Run => {
             let path = config::locate(cli.config.as_deref(), env("PAGEFEED_CONFIG").as_deref());
             pagefeed::daemon::bound_the_heap();

@@ -7,7 +7,7 @@ use crate::dates::{self, Interval, Reading};
 use crate::extract::{self, ExtractError, Item};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Source, Validators};
 use crate::publish::{self, Entry, FeedMeta};
-use crate::state::{GoodPoll, Rendered, StateError, Store, StoredItem};
+use crate::state::{GoodPoll, PollNote, Rendered, StateError, Store, StoredItem};
 use crate::timeline::{self, Record, Sighting};
 use chrono::{DateTime, SubsecRound, Utc};
 use std::collections::HashMap;
@@ -154,6 +154,8 @@ pub struct Report {
     pub kept: usize,
     /// Whether the feed files changed.
     pub written: bool,
+    /// The page's size in bytes as fetched (0 for a 304).
+    pub bytes: usize,
     pub took: std::time::Duration,
 }
 
@@ -496,6 +498,7 @@ pub fn publish_page(
         new: outcome.new,
         kept: outcome.items.len(),
         written,
+        bytes: page.bytes,
         took: started.elapsed(),
     })
 }
@@ -591,6 +594,74 @@ pub fn render(meta: &FeedMeta, items: &[StoredItem]) -> Result<Documents, publis
     })
 }
 
+/// Poll `feed` once, publish what changed, and note in the state how the poll went (see
+/// [`poll_feed`] and [`note`]); the daemon notes its polls itself, with the next poll's time.
+pub async fn poll(
+    places: Places,
+    feed: Arc<Feed>,
+    fetcher: &Fetcher,
+    polite: &Politeness,
+    now: Option<DateTime<Utc>>,
+    clock: DateTime<Utc>,
+) -> Result<Report, PollError> {
+    let started = Instant::now();
+    let id = feed.id.clone();
+    let result = poll_feed(places.clone(), feed, fetcher, polite, now, clock).await;
+    note(
+        &places,
+        &id,
+        poll_note(&result, clock, started.elapsed(), None),
+    )
+    .await;
+    result
+}
+
+/// How a poll went, as the state notes it: started at `at`, took `took`.
+pub fn poll_note(
+    result: &Result<Report, PollError>,
+    at: DateTime<Utc>,
+    took: std::time::Duration,
+    next_poll: Option<DateTime<Utc>>,
+) -> PollNote {
+    match result {
+        Ok(r) => PollNote {
+            at: at.trunc_subsecs(0),
+            ok: true,
+            result: if r.modified { "ok" } else { "not modified" }.into(),
+            items: r.modified.then_some(r.items),
+            new: r.new,
+            took,
+            error: None,
+            next_poll,
+        },
+        Err(e) => PollNote {
+            at: at.trunc_subsecs(0),
+            ok: false,
+            result: e.brief(),
+            items: None,
+            new: 0,
+            took,
+            error: Some(e.to_string()),
+            next_poll,
+        },
+    }
+}
+
+/// Note in the state how a poll of `id` went: one small write, on a blocking thread. A
+/// failure to note is logged; it never fails the poll, and nothing is noted once writes are
+/// closed at a stop.
+pub async fn note(places: &Places, id: &str, note: PollNote) {
+    let (dir, feed) = (places.state_dir.clone(), id.to_string());
+    let noted = blocking(move || {
+        let _open = writes_open()?;
+        Store::note_poll(&dir, &feed, &note).map_err(PollError::from)
+    })
+    .await;
+    if let Err(e) | Ok(Err(e)) = noted {
+        tracing::warn!(feed = %id, "cannot note the poll in the state: {e}");
+    }
+}
+
 /// Poll `feed` once and publish what changed. `now` is `--now` where given; `clock` the
 /// system clock's reading, used only when the response carries no `Date`.
 ///
@@ -598,7 +669,7 @@ pub fn render(meta: &FeedMeta, items: &[StoredItem]) -> Result<Documents, publis
 /// the host gap), then a place among the polls in flight; robots.txt is asked (through the
 /// same turn) unless the feed says `robots = false`. The host is free again as soon as the
 /// page is in; parsing and writing hold only the place in flight.
-pub async fn poll(
+pub async fn poll_feed(
     places: Places,
     feed: Arc<Feed>,
     fetcher: &Fetcher,
@@ -676,6 +747,7 @@ pub async fn poll(
                 new: 0,
                 kept: 0,
                 written: false,
+                bytes: 0,
                 took: started.elapsed(),
             });
         }

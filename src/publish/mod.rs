@@ -9,7 +9,7 @@ mod json;
 mod write;
 
 pub use json::json;
-pub use write::{write_all_if_changed, write_if_changed};
+pub use write::{open_regular, write_all_if_changed, write_if_changed};
 
 use crate::extract::text;
 use atom_syndication as atom;

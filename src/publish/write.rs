@@ -111,7 +111,7 @@ fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
 
 /// Open a file for reading without following a link and without blocking on a FIFO, and
 /// only if it is a regular file.
-fn open_regular(path: &Path) -> io::Result<File> {
+pub fn open_regular(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
