@@ -182,8 +182,9 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route("/{id}/", get(feed_page))
         .fallback(|| async { not_found() })
         .with_state(shared)
-        .layer(axum::middleware::map_response(tag_encoding))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
+        // Outside the compression: it sees the coding the compression chose.
+        .layer(axum::middleware::map_response(tag_encoding))
 }
 
 /// A compressed response is another representation: its strong ETag gets the coding as a
