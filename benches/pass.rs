@@ -94,7 +94,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let out = poll::process(&feed, None, black_box(&page), now, Vec::new())
                     .unwrap_or_else(|e| panic!("{e}"));
-                black_box((out.rss.len(), out.atom.len()))
+                black_box((out.files.rss.len(), out.files.atom.len()))
             })
         });
         let first =
@@ -104,7 +104,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let out = poll::process(&feed, None, black_box(&page), later, first.items.clone())
                     .unwrap_or_else(|e| panic!("{e}"));
-                black_box((out.rss.len(), out.atom.len()))
+                black_box((out.files.rss.len(), out.files.atom.len()))
             })
         });
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));

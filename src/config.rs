@@ -70,6 +70,9 @@ pub struct Config {
     pub timezone: Tz,
     /// The top-level `language`; empty means every language ("auto").
     pub languages: Vec<Language>,
+    /// Where `pagefeed run` serves the feeds, status page, OPML and metrics over HTTP
+    /// (default: no server).
+    pub listen: Option<std::net::SocketAddr>,
     pub feeds: Vec<Arc<Feed>>,
 }
 
@@ -262,6 +265,7 @@ const TOP_KEYS: &[&str] = &[
     "concurrency",
     "host_delay",
     "timeout",
+    "listen",
     "feed",
 ];
 const FEED_KEYS: &[&str] = &[
@@ -382,6 +386,15 @@ impl Doc<'_> {
         let timeout = top
             .duration(self, "timeout", TIMEOUT_RANGE)
             .unwrap_or(Duration::from_secs(30));
+        let listen = top
+            .string(self, "listen")
+            .and_then(|(s, span)| match listen_address(&s) {
+                Ok(a) => Some(a),
+                Err(e) => {
+                    self.error(span, None, "listen", e);
+                    None
+                }
+            });
         let defaults = Defaults {
             interval: top
                 .duration(self, "interval", INTERVAL_RANGE)
@@ -402,6 +415,7 @@ impl Doc<'_> {
             timeout,
             timezone: defaults.timezone,
             languages: defaults.languages.clone(),
+            listen,
             feeds,
         }
     }
@@ -1042,6 +1056,20 @@ impl<'t, 'i> Section<'t, 'i> {
     }
 }
 
+/// `listen`: an IP address and a port, such as `127.0.0.1:8080` or `[::1]:8080`. A host
+/// name would need a lookup at start and could mean several addresses; port 0 would serve on
+/// a port no one knows.
+fn listen_address(text: &str) -> Result<std::net::SocketAddr, String> {
+    let example = "such as \"127.0.0.1:8080\" or \"[::1]:8080\"";
+    match text.trim().parse::<std::net::SocketAddr>() {
+        Ok(a) if a.port() == 0 => Err(format!("{text:?} has port 0: name the port to serve on")),
+        Ok(a) => Ok(a),
+        Err(_) => Err(format!(
+            "{text:?} is not an IP address and port to listen on, {example}"
+        )),
+    }
+}
+
 /// A selector error in words: scraper's own message for most parse errors asks the reader
 /// to report a bug, so name the kind of mistake instead ("dangling combinator").
 fn selector_error(e: &scraper::error::SelectorErrorKind) -> String {
@@ -1180,6 +1208,38 @@ order = "none"
             Ok(_) => Vec::new(),
             Err(e) => e.0.iter().map(|e| e.to_string()).collect(),
         }
+    }
+
+    #[test]
+    fn listen_is_an_address_and_port_or_a_named_error() {
+        let feed = "[[feed]]\nid = \"a\"\nurl = \"p.html\"\n[feed.items]\nselect = \"li\"\n";
+        let with = |listen: &str| format!("listen = \"{listen}\"\n{feed}");
+        let at = |listen: &str| {
+            parse(&with(listen), Path::new("/etc/pf/pagefeed.toml"), None)
+                .expect("valid")
+                .listen
+                .map(|a| a.to_string())
+        };
+        assert_eq!(at("127.0.0.1:8080").as_deref(), Some("127.0.0.1:8080"));
+        assert_eq!(at("[::1]:8080").as_deref(), Some("[::1]:8080"));
+        let none = parse(feed, Path::new("/etc/pf/pagefeed.toml"), None).expect("valid");
+        assert_eq!(none.listen, None, "no listen, no server");
+        for bad in [
+            "localhost:8080",
+            "127.0.0.1",
+            "127.0.0.1:0",
+            ":8080",
+            "::1:8080",
+        ] {
+            let e = errors(&with(bad));
+            assert_eq!(e.len(), 1, "{bad}: {e:?}");
+            assert!(
+                e[0].starts_with("/etc/pf/pagefeed.toml:1: listen: "),
+                "{bad}: {e:?}"
+            );
+        }
+        let e = errors(&format!("listen = 8080\n{feed}"));
+        assert!(e[0].contains("listen: must be a string"), "{e:?}");
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! The flow runs one way, each stage a module taking and returning plain values:
 //! [`config`] → [`fetch`] → [`extract`] → [`dates`] → [`timeline`] → [`publish`], with
 //! [`state`] remembering between polls, [`poll`] running one feed through them all, and
-//! [`daemon`] deciding when.
+//! [`daemon`] deciding when. [`serve`] serves what the publisher wrote and the state holds
+//! over HTTP; [`status`] reads each feed's health from the state.
 
 pub mod config;
 pub mod daemon;
@@ -15,6 +16,8 @@ pub mod poll;
 pub mod publish;
 pub mod robots;
 pub mod sanitize;
+pub mod serve;
 pub mod state;
+pub mod status;
 pub mod suggest;
 pub mod timeline;

@@ -99,6 +99,12 @@ enum Command {
         #[arg(long, value_name = "TIME", value_parser = parse_time)]
         now: Option<DateTime<Utc>>,
     },
+    /// Show every feed's health (last poll, result, failures, next poll) from the state.
+    Status {
+        /// Print a JSON array of feeds.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
@@ -161,6 +167,7 @@ fn main() -> ExitCode {
                 None => runtime(pagefeed::suggest::run(options, Default::default())),
             }
         }
+        Command::Status { json } => with_config(cli.config, |c| pagefeed::status::print(&c, json)),
         Command::Run => {
             let path = config::locate(cli.config.as_deref(), env("PAGEFEED_CONFIG").as_deref());
             pagefeed::daemon::bound_the_heap();

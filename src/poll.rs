@@ -7,7 +7,7 @@ use crate::dates::{self, Interval, Reading};
 use crate::extract::{self, Coverage, ExtractError, Item};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Source, Validators};
 use crate::publish::{self, Entry, FeedMeta};
-use crate::state::{GoodPoll, Rendered, StateError, Store, StoredItem};
+use crate::state::{GoodPoll, PollNote, Rendered, StateError, Store, StoredItem};
 use crate::timeline::{self, Record, Sighting};
 use chrono::{DateTime, SubsecRound, Utc};
 use std::collections::{HashMap, HashSet};
@@ -154,6 +154,8 @@ pub struct Report {
     pub kept: usize,
     /// Whether the feed files changed.
     pub written: bool,
+    /// The page's size in bytes as fetched (0 for a 304).
+    pub bytes: usize,
     pub took: std::time::Duration,
 }
 
@@ -282,8 +284,7 @@ impl From<&Config> for Places {
 pub struct Outcome {
     pub meta: FeedMeta,
     pub items: Vec<StoredItem>,
-    pub rss: Vec<u8>,
-    pub atom: Vec<u8>,
+    pub files: Documents,
     pub on_page: usize,
     pub new: usize,
     pub events: Vec<timeline::Event>,
@@ -407,11 +408,11 @@ pub fn advance(
         page: page_link,
         self_rss,
         self_atom,
+        self_json: FeedMeta::self_link(base_url, &feed.id, "json"),
     };
-    let (rss, atom) = render(&meta, &items)?;
+    let files = render(&meta, &items)?;
     Ok(Outcome {
-        rss,
-        atom,
+        files,
         meta,
         items,
         on_page,
@@ -522,9 +523,7 @@ pub fn publish_page(
     let open = writes_open()?;
     // Files that show this poll already (a steady page): one commit, nothing pending. The
     // state's write lock is held since the poll began, so they cannot change meanwhile.
-    let (rss_path, atom_path) = (places.file(&feed.id, "rss"), places.file(&feed.id, "atom"));
-    let current = publish::all_hold(&[(&rss_path, &outcome.rss), (&atom_path, &outcome.atom)])
-        .unwrap_or(false);
+    let current = publish::all_hold(&file_set(places, &feed.id, &outcome.files)).unwrap_or(false);
     if current {
         tx.files_written(&feed.id)?;
     }
@@ -542,6 +541,7 @@ pub fn publish_page(
         new: outcome.new,
         kept: outcome.items.len(),
         written,
+        bytes: page.bytes,
         took: started.elapsed(),
     })
 }
@@ -583,26 +583,34 @@ fn write_files(
     let lock = store.begin()?;
     let held = lock.items(&feed.id)?;
     let rendered;
-    let (rss, atom) = if held == outcome.items {
-        (&outcome.rss, &outcome.atom)
+    let files = if held == outcome.items {
+        &outcome.files
     } else {
         rendered = render(&outcome.meta, &held)?;
-        (&rendered.0, &rendered.1)
+        &rendered
     };
-    let written = write_pair(places, &feed.id, rss, atom)?;
+    let written = write_set(places, &feed.id, files)?;
     lock.files_written(&feed.id)?;
     lock.commit()?;
     Ok(written)
 }
 
-/// Replace a feed's RSS and Atom files together (or neither).
-fn write_pair(places: &Places, id: &str, rss: &[u8], atom: &[u8]) -> Result<bool, PollError> {
-    let (rss_path, atom_path) = (places.file(id, "rss"), places.file(id, "atom"));
-    publish::write_all_if_changed(&[(&rss_path, rss), (&atom_path, atom)]).map_err(|source| {
-        PollError::Write {
-            path: places.output_dir.clone(),
-            source,
-        }
+/// A feed's files: each path with the bytes it should hold.
+fn file_set<'a>(places: &Places, id: &str, files: &'a Documents) -> Vec<(PathBuf, &'a [u8])> {
+    FORMATS
+        .iter()
+        .map(|ext| places.file(id, ext))
+        .zip(files.all())
+        .collect()
+}
+
+/// Replace a feed's RSS, Atom and JSON Feed files together (or none of them).
+fn write_set(places: &Places, id: &str, files: &Documents) -> Result<bool, PollError> {
+    let set = file_set(places, id, files);
+    let set: Vec<(&std::path::Path, &[u8])> = set.iter().map(|(p, b)| (p.as_path(), *b)).collect();
+    publish::write_all_if_changed(&set).map_err(|source| PollError::Write {
+        path: places.output_dir.clone(),
+        source,
     })
 }
 
@@ -622,25 +630,110 @@ pub fn repair_files(places: &Places, feed: &Feed) -> Result<bool, PollError> {
         page: rendered.page,
         self_rss,
         self_atom,
+        self_json: FeedMeta::self_link(places.base_url.as_ref(), &feed.id, "json"),
     };
-    let (rss, atom) = render(&meta, &held)?;
+    let files = render(&meta, &held)?;
     let _open = writes_open()?;
-    let written = write_pair(places, &feed.id, &rss, &atom)?;
+    let written = write_set(places, &feed.id, &files)?;
     lock.files_written(&feed.id)?;
     lock.commit()?;
     Ok(written)
 }
 
-/// RSS and Atom bytes for `items`.
-pub fn render(
-    meta: &FeedMeta,
-    items: &[StoredItem],
-) -> Result<(Vec<u8>, Vec<u8>), publish::RenderError> {
+/// The extensions of a feed's files, in the order of [`Documents::all`].
+pub const FORMATS: [&str; 3] = ["rss", "atom", "json"];
+
+/// A feed's documents, one per file: `<id>.rss`, `<id>.atom`, `<id>.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Documents {
+    pub rss: Vec<u8>,
+    pub atom: Vec<u8>,
+    pub json: Vec<u8>,
+}
+
+impl Documents {
+    /// The bytes of each file, in the order of [`FORMATS`].
+    pub fn all(&self) -> [&[u8]; 3] {
+        [&self.rss, &self.atom, &self.json]
+    }
+}
+
+/// RSS, Atom and JSON Feed bytes for `items`.
+pub fn render(meta: &FeedMeta, items: &[StoredItem]) -> Result<Documents, publish::RenderError> {
     let entries: Vec<Entry<'_>> = items.iter().map(entry).collect();
-    Ok((
-        publish::rss(meta, &entries)?,
-        publish::atom(meta, &entries)?,
-    ))
+    Ok(Documents {
+        rss: publish::rss(meta, &entries)?,
+        atom: publish::atom(meta, &entries)?,
+        json: publish::json(meta, &entries)?,
+    })
+}
+
+/// Poll `feed` once, publish what changed, and note in the state how the poll went (see
+/// [`poll_feed`] and [`note`]); the daemon notes its polls itself, with the next poll's time.
+pub async fn poll(
+    places: Places,
+    feed: Arc<Feed>,
+    fetcher: &Fetcher,
+    polite: &Politeness,
+    now: Option<DateTime<Utc>>,
+    clock: DateTime<Utc>,
+) -> Result<Report, PollError> {
+    let started = Instant::now();
+    let id = feed.id.clone();
+    let result = poll_feed(places.clone(), feed, fetcher, polite, now, clock).await;
+    note(
+        &places,
+        &id,
+        poll_note(&result, clock, started.elapsed(), None),
+    )
+    .await;
+    result
+}
+
+/// How a poll went, as the state notes it: started at `at`, took `took`.
+pub fn poll_note(
+    result: &Result<Report, PollError>,
+    at: DateTime<Utc>,
+    took: std::time::Duration,
+    next_poll: Option<DateTime<Utc>>,
+) -> PollNote {
+    match result {
+        Ok(r) => PollNote {
+            at: at.trunc_subsecs(0),
+            ok: true,
+            result: if r.modified { "ok" } else { "not modified" }.into(),
+            items: r.modified.then_some(r.items),
+            new: r.new,
+            took,
+            error: None,
+            next_poll,
+        },
+        Err(e) => PollNote {
+            at: at.trunc_subsecs(0),
+            ok: false,
+            result: e.brief(),
+            items: None,
+            new: 0,
+            took,
+            error: Some(e.to_string()),
+            next_poll,
+        },
+    }
+}
+
+/// Note in the state how a poll of `id` went: one small write, on a blocking thread. A
+/// failure to note is logged; it never fails the poll, and nothing is noted once writes are
+/// closed at a stop.
+pub async fn note(places: &Places, id: &str, note: PollNote) {
+    let (dir, feed) = (places.state_dir.clone(), id.to_string());
+    let noted = blocking(move || {
+        let _open = writes_open()?;
+        Store::note_poll(&dir, &feed, &note).map_err(PollError::from)
+    })
+    .await;
+    if let Err(e) | Ok(Err(e)) = noted {
+        tracing::warn!(feed = %id, "cannot note the poll in the state: {e}");
+    }
 }
 
 /// Poll `feed` once and publish what changed. `now` is `--now` where given; `clock` the
@@ -650,7 +743,7 @@ pub fn render(
 /// the host gap), then a place among the polls in flight; robots.txt is asked (through the
 /// same turn) unless the feed says `robots = false`. The host is free again as soon as the
 /// page is in; parsing and writing hold only the place in flight.
-pub async fn poll(
+pub async fn poll_feed(
     places: Places,
     feed: Arc<Feed>,
     fetcher: &Fetcher,
@@ -677,7 +770,7 @@ pub async fn poll(
     }
     // The validators only stand for files that are there: a missing file (a new output
     // folder, /run after a reboot, a write that failed) asks for the whole page again.
-    let have_files = ["rss", "atom"]
+    let have_files = FORMATS
         .iter()
         .all(|ext| places.file(&feed.id, ext).is_file());
     let conditional = (have_files && validators != Validators::default()).then_some(&validators);
@@ -728,6 +821,7 @@ pub async fn poll(
                 new: 0,
                 kept: 0,
                 written: false,
+                bytes: 0,
                 took: started.elapsed(),
             });
         }

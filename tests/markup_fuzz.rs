@@ -377,6 +377,7 @@ fn check_page(html: &str) -> Result<(), TestCaseError> {
             page: url.clone(),
             self_rss: None,
             self_atom: None,
+            self_json: None,
         };
         let t0 = chrono::DateTime::from_timestamp(2_000_000_000, 0).expect("time");
         let entries: Vec<Entry<'_>> = extracted

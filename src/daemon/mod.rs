@@ -16,14 +16,16 @@ use crate::config::{self, Config};
 use crate::fetch::Fetcher;
 use crate::poll::{self, Places};
 use crate::robots::Robots;
+use crate::serve::{self, Heartbeat, metrics::Metrics};
+use crate::state::PollNote;
 use chrono::Utc;
 use politeness::Politeness;
-use schedule::{Control, Options, PollFn};
+use schedule::{Control, Finished, Hooks, Options, PollFn};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 /// How long polls in flight may take to finish once a stop is asked for. The process is gone
 /// within a second after that, whatever is still parsing (see [`crate::poll::close_writes`]),
@@ -48,7 +50,10 @@ pub fn poller(
     let shared = polite.clone();
     let poll: PollFn = Arc::new(move |feed| {
         let (fetcher, polite, places) = (fetcher.clone(), shared.clone(), places.clone());
-        Box::pin(async move { poll::poll(places, feed, &fetcher, &polite, None, Utc::now()).await })
+        // The scheduler notes each poll in the state itself, with the time of the next one.
+        Box::pin(
+            async move { poll::poll_feed(places, feed, &fetcher, &polite, None, Utc::now()).await },
+        )
     });
     Ok((poll, polite))
 }
@@ -71,6 +76,35 @@ pub fn bound_the_heap() {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
         libc::mallopt(libc::M_ARENA_MAX, 2);
     }
+}
+
+/// What the scheduler tells the world after each poll and while it runs: the metrics, the
+/// heartbeat, and a note of the poll in the state (written by a task of its own, so that the
+/// scheduler never waits for the database).
+fn hooks(
+    metrics: Arc<Metrics>,
+    heartbeat: Arc<Heartbeat>,
+    site: watch::Receiver<Arc<Config>>,
+) -> Arc<Hooks> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<(String, PollNote)>();
+    tokio::spawn(async move {
+        while let Some((id, note)) = rx.recv().await {
+            let places = Places::from(&**site.borrow());
+            poll::note(&places, &id, note).await;
+        }
+    });
+    Arc::new(Hooks {
+        finished: Box::new(move |f: Finished<'_>| {
+            let now = Utc::now();
+            metrics.observe(&f, now.timestamp());
+            let started = now - chrono::Duration::from_std(f.took).unwrap_or_default();
+            let next = now + chrono::Duration::from_std(f.next_in).unwrap_or_default();
+            let note = poll::poll_note(f.result, started, f.took, Some(next));
+            let _ = tx.send((f.feed.id.clone(), note));
+        }),
+        alive: Box::new(move || heartbeat.beat()),
+        beat: Heartbeat::PERIOD,
+    })
 }
 
 /// Run until SIGTERM or SIGINT. Returns the exit status.
@@ -99,10 +133,43 @@ pub async fn run(path: PathBuf) -> u8 {
         tracing::error!("pagefeed: cannot listen for signals");
         return 1;
     };
+    // The HTTP server, where `listen` asks for one: bound before systemd hears READY, so that
+    // a port in use is an error at start.
+    let listener = match config.listen {
+        Some(addr) => match serve::bind(addr).await {
+            Ok(l) => Some(l),
+            Err(e) => {
+                tracing::error!("pagefeed: {e}");
+                return 1;
+            }
+        },
+        None => None,
+    };
+    let config = Arc::new(config);
+    let (site_tx, site) = watch::channel(config.clone());
+    let metrics = Arc::new(Metrics::new());
+    let heartbeat = Arc::new(Heartbeat::default());
+    let (stop_server, server_stop) = watch::channel(false);
+    let server = listener.map(|listener| {
+        let local = listener.local_addr().unwrap_or_else(|_| {
+            config
+                .listen
+                .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        });
+        tracing::info!("serving http://{local}/");
+        let shared = Arc::new(serve::Shared::new(
+            site.clone(),
+            metrics.clone(),
+            heartbeat.clone(),
+            local,
+        ));
+        tokio::spawn(serve::serve(listener, shared, server_stop))
+    });
     let (control, rx) = mpsc::channel(4);
     let options = Options {
         grace: GRACE,
         watchdog: notify::watchdog_period(),
+        hooks: Some(hooks(metrics, heartbeat, site)),
     };
     let feeds = config.feeds.len();
     let mut scheduler = tokio::spawn(schedule::schedule(config.feeds.clone(), poll, rx, options));
@@ -124,7 +191,12 @@ pub async fn run(path: PathBuf) -> u8 {
                 let sent = match outcome {
                     Ok((c, (p, kept))) => {
                         polite = kept;
-                        control.send(Control::Reload { feeds: c.feeds.clone(), poll: p }).await
+                        if c.listen != config.listen {
+                            tracing::warn!("listen changed: the server goes on at its address until pagefeed restarts");
+                        }
+                        let feeds = c.feeds.clone();
+                        let _ = site_tx.send(Arc::new(c));
+                        control.send(Control::Reload { feeds, poll: p }).await
                     }
                     Err(errors) => {
                         for e in &errors {
@@ -147,8 +219,12 @@ pub async fn run(path: PathBuf) -> u8 {
     }
     notify::stopping();
     tracing::info!("stopping: no new polls; waiting for those in flight");
+    let _ = stop_server.send(true);
     let _ = control.send(Control::Stop).await;
     let _ = scheduler.await;
+    if let Some(server) = server {
+        let _ = server.await;
+    }
     // Polls cut off may still be parsing on blocking threads: from here none of them commits
     // or writes, and the process does not wait for them.
     poll::close_writes();

@@ -63,12 +63,36 @@ pub enum Control {
 }
 
 /// How the loop runs.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// How long polls in flight may take to finish after Stop before they are cut off.
     pub grace: Duration,
     /// Ping the watchdog this often, when set.
     pub watchdog: Option<Duration>,
+    /// Who hears of each finished poll and of the loop being alive, when set.
+    pub hooks: Option<Arc<Hooks>>,
+}
+
+/// A finished poll as the scheduler saw it: for the state's health notes and the metrics.
+pub struct Finished<'a> {
+    pub feed: &'a Feed,
+    pub result: &'a Result<Report, PollError>,
+    /// From the poll's start to its end.
+    pub took: Duration,
+    /// Failed polls in a row that back off (0 after a success).
+    pub failures: u32,
+    /// How long until the feed's next poll.
+    pub next_in: Duration,
+}
+
+/// What the loop tells the outside world. Both are called on the loop's own task, so they
+/// must return at once (hand slow work, such as a database write, to another task).
+pub struct Hooks {
+    /// After each poll that counts (not one of a feed removed or changed while it ran).
+    pub finished: Box<dyn Fn(Finished<'_>) + Send + Sync>,
+    /// At least every [`Hooks::beat`] while the loop runs: a loop that hangs stops calling.
+    pub alive: Box<dyn Fn() + Send + Sync>,
+    pub beat: Duration,
 }
 
 /// The jitter of a feed's `n`th poll: in [0, min(interval/10, [`MAX_JITTER`])), and for
@@ -209,8 +233,8 @@ impl Table {
         )
     }
 
-    /// Take a finished poll into account, log it and set its next poll.
-    fn finish(&mut self, done: Done, now: Instant) {
+    /// Take a finished poll into account, log it, set its next poll and tell `hooks`.
+    fn finish(&mut self, done: Done, now: Instant, hooks: Option<&Hooks>) {
         let Some(e) = self.entries.get_mut(&done.id) else {
             return; // removed by a reload while it ran
         };
@@ -254,6 +278,15 @@ impl Table {
         };
         let wait = wait.saturating_add(jitter(id, e.polls, interval));
         e.due = later(from, wait).max(now);
+        if let Some(h) = hooks {
+            (h.finished)(Finished {
+                feed: &e.feed,
+                result: &done.result,
+                took: now.saturating_duration_since(done.started),
+                failures: e.failures,
+                next_in: e.due.saturating_duration_since(now),
+            });
+        }
     }
 }
 
@@ -274,8 +307,16 @@ pub async fn schedule(
     let mut note: Option<String> = None;
     let mut last_status = String::new();
     let mut next_ping = Instant::now();
+    let mut next_beat = Instant::now();
+    let hooks = options.hooks.clone();
     loop {
         let now = Instant::now();
+        if let Some(h) = &hooks
+            && now >= next_beat
+        {
+            (h.alive)();
+            next_beat = later(now, h.beat);
+        }
         // Start every feed that is due and not running.
         for (id, e) in table.entries.iter_mut() {
             if e.running || e.due > now {
@@ -316,6 +357,9 @@ pub async fn schedule(
         if options.watchdog.is_some() {
             wake = wake.min(next_ping);
         }
+        if hooks.is_some() {
+            wake = wake.min(next_beat);
+        }
         tokio::select! {
             c = control.recv() => match c {
                 Some(Control::Reload { feeds, poll: p }) => {
@@ -330,7 +374,7 @@ pub async fn schedule(
                 Some(Control::Note(n)) => note = Some(n),
                 Some(Control::Stop) | None => break,
             },
-            Some(done) = done_rx.recv() => table.finish(done, Instant::now()),
+            Some(done) = done_rx.recv() => table.finish(done, Instant::now(), hooks.as_deref()),
             Some(_) = tasks.join_next(), if !tasks.is_empty() => {}
             _ = tokio::time::sleep_until(wake) => {}
         }
@@ -351,7 +395,7 @@ pub async fn schedule(
         }
     }
     while let Ok(done) = done_rx.try_recv() {
-        table.finish(done, Instant::now());
+        table.finish(done, Instant::now(), hooks.as_deref());
     }
 }
 
@@ -446,6 +490,7 @@ mod tests {
                         new: 0,
                         kept: 1,
                         written: false,
+                        bytes: 0,
                         took,
                     }),
                 }
@@ -479,6 +524,7 @@ mod tests {
         let options = Options {
             grace: Duration::from_secs(5),
             watchdog: None,
+            hooks: None,
         };
         let task = tokio::spawn(schedule(feeds, poll, rx, options));
         tokio::time::sleep(how_long).await;
@@ -577,6 +623,7 @@ mod tests {
         let options = Options {
             grace: Duration::from_secs(5),
             watchdog: None,
+            hooks: None,
         };
         let task = tokio::spawn(schedule(
             feeds(&["a", "b"], "100s"),

@@ -1,13 +1,15 @@
-//! Items with their publication times in, RSS 2.0 and Atom 1.0 bytes out; and the atomic
-//! write that puts them on disk only when they changed.
+//! Items with their publication times in, RSS 2.0, Atom 1.0 and JSON Feed 1.1 bytes out; and
+//! the atomic write that puts them on disk only when they changed.
 //!
 //! Output is a pure function of its input: no clock is read, so a poll that changes nothing
 //! renders the same bytes and leaves the files alone. The feed's `updated` time is the newest
 //! item's publication time.
 
+mod json;
 mod write;
 
-pub use write::{all_hold, write_all_if_changed, write_if_changed};
+pub use json::json;
+pub use write::{all_hold, open_regular, write_all_if_changed, write_if_changed};
 
 use crate::extract::text;
 use atom_syndication as atom;
@@ -22,9 +24,10 @@ pub struct FeedMeta {
     pub title: String,
     /// The page the feed is made from.
     pub page: Url,
-    /// Where `<id>.rss` and `<id>.atom` are served, when `base_url` is set.
+    /// Where `<id>.rss`, `<id>.atom` and `<id>.json` are served, when `base_url` is set.
     pub self_rss: Option<Url>,
     pub self_atom: Option<Url>,
+    pub self_json: Option<Url>,
 }
 
 /// One item of the feed with its publication time, borrowed from wherever it is kept.
@@ -45,8 +48,15 @@ pub struct Entry<'a> {
 impl FeedMeta {
     /// Self links for a feed `id` served under `base`.
     pub fn self_links(base: Option<&Url>, id: &str) -> (Option<Url>, Option<Url>) {
-        let link = |ext: &str| base.and_then(|b| b.join(&format!("{id}.{ext}")).ok());
-        (link("rss"), link("atom"))
+        (
+            Self::self_link(base, id, "rss"),
+            Self::self_link(base, id, "atom"),
+        )
+    }
+
+    /// The self link of the feed's `<id>.<ext>` file served under `base`.
+    pub fn self_link(base: Option<&Url>, id: &str, ext: &str) -> Option<Url> {
+        base.and_then(|b| b.join(&format!("{id}.{ext}")).ok())
     }
 
     fn description(&self) -> String {
@@ -302,6 +312,7 @@ mod tests {
             page: Url::parse("https://nieuws.example/buitenland").expect("url"),
             self_rss,
             self_atom,
+            self_json: None,
         };
         let t = Utc
             .with_ymd_and_hms(2026, 3, 4, 12, 12, 0)

@@ -80,8 +80,9 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> io::Result<bool> {
 }
 
 /// Whether every file of a feed already holds exactly its bytes (read as [`holds`] does).
-pub fn all_hold(files: &[(&Path, &[u8])]) -> io::Result<bool> {
-    for &(path, bytes) in files {
+pub fn all_hold<P: AsRef<Path>>(files: &[(P, &[u8])]) -> io::Result<bool> {
+    for (path, bytes) in files {
+        let path = path.as_ref();
         if !holds(path, bytes).map_err(|e| with_path(e, path))? {
             return Ok(false);
         }
@@ -121,7 +122,7 @@ fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
 
 /// Open a file for reading without following a link and without blocking on a FIFO, and
 /// only if it is a regular file.
-fn open_regular(path: &Path) -> io::Result<File> {
+pub fn open_regular(path: &Path) -> io::Result<File> {
     let mut options = OpenOptions::new();
     options.read(true);
     #[cfg(unix)]

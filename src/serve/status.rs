@@ -1,0 +1,311 @@
+//! The pages for people: `/`, every feed's health with its subscribe links, and `/<id>/`, a
+//! feed's items as published, each with the interval its time was chosen from and where
+//! that time came from. Server-rendered (minijinja, page text escaped by the engine), no
+//! JavaScript, nothing loaded from elsewhere, readable on a phone.
+
+use crate::config::Feed;
+use crate::state::StoredItem;
+use crate::status::{FeedStatus, relative};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use minijinja::{Environment, Value};
+use serde::Serialize;
+
+const STYLE: &str = include_str!("templates/style.css");
+
+/// The page templates, parsed once at start.
+pub fn templates() -> Environment<'static> {
+    let mut env = Environment::new();
+    // Names ending in .html are escaped as HTML: every value a page shows is text.
+    for (name, source) in [
+        ("status.html", include_str!("templates/status.html")),
+        ("feed.html", include_str!("templates/feed.html")),
+    ] {
+        if let Err(e) = env.add_template(name, source) {
+            // The templates are part of the binary; a test renders both.
+            tracing::error!("template {name}: {e}");
+        }
+    }
+    env
+}
+
+fn in_zone(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M:%S %Z")
+        .to_string()
+}
+
+#[derive(Serialize)]
+struct FeedCard {
+    id: String,
+    title: String,
+    page: String,
+    items_page: String,
+    rss: String,
+    atom: String,
+    json: String,
+    last_poll: Option<String>,
+    last_poll_ago: Option<String>,
+    result: String,
+    failing: bool,
+    has_items: bool,
+    items: Option<u64>,
+    new: Option<u64>,
+    next_poll: Option<String>,
+    next_poll_in: Option<String>,
+    failures: u64,
+    last_error: Option<String>,
+    last_error_at: Option<String>,
+    selectors: String,
+    interval: String,
+}
+
+fn links(id: &str) -> (String, String, String) {
+    (
+        format!("/{id}.rss"),
+        format!("/{id}.atom"),
+        format!("/{id}.json"),
+    )
+}
+
+/// The status page.
+pub fn status_page(
+    env: &Environment<'_>,
+    feeds: &[FeedStatus],
+    now: DateTime<Utc>,
+) -> Result<String, minijinja::Error> {
+    let cards: Vec<FeedCard> = feeds
+        .iter()
+        .map(|s| {
+            let tz = s.feed.timezone;
+            let h = s.health.clone().unwrap_or_default();
+            let (rss, atom, json) = links(s.id());
+            FeedCard {
+                id: s.id().to_string(),
+                title: s.title.clone(),
+                page: s.page.clone(),
+                items_page: format!("/{}/", s.id()),
+                rss,
+                atom,
+                json,
+                last_poll: h.last_poll.map(|t| in_zone(t, tz)),
+                last_poll_ago: h.last_poll.map(|t| relative(t, now)),
+                result: s.result(),
+                failing: s.failing(),
+                has_items: h.items.is_some(),
+                items: h.items,
+                new: h.new,
+                next_poll: h.next_poll.map(|t| in_zone(t, tz)),
+                next_poll_in: h.next_poll.map(|t| relative(t, now)),
+                failures: h.failures,
+                last_error: h.last_error.clone(),
+                last_error_at: h.last_error_at.map(|t| in_zone(t, tz)),
+                selectors: s.selectors(),
+                interval: humantime::format_duration(s.feed.interval).to_string(),
+            }
+        })
+        .collect();
+    let failing = cards.iter().filter(|c| c.failing).count();
+    let never = cards.iter().filter(|c| c.last_poll.is_none()).count();
+    let mut summary = format!(
+        "{} feed{}, {} failing",
+        cards.len(),
+        if cards.len() == 1 { "" } else { "s" },
+        failing
+    );
+    if never > 0 {
+        summary.push_str(&format!(", {never} not polled yet"));
+    }
+    env.get_template("status.html")?
+        .render(minijinja::context! {
+            count => cards.len(),
+            summary => summary,
+            generated => now.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            feeds => Value::from(minijinja::value::Serde(&cards)),
+            style => Value::from_safe_string(STYLE.to_string()),
+        })
+}
+
+#[derive(Serialize)]
+struct ItemCard {
+    title: String,
+    link: Option<String>,
+    published: String,
+    within: String,
+    source: String,
+    author: Option<String>,
+}
+
+/// One feed's page: its items as published, newest first.
+pub fn feed_page(
+    env: &Environment<'_>,
+    status: &FeedStatus,
+    feed: &Feed,
+    items: &[StoredItem],
+) -> Result<String, minijinja::Error> {
+    let tz = feed.timezone;
+    let span = |i: crate::dates::Interval| {
+        format!(
+            "after {} and at or before {}",
+            in_zone(i.earliest, tz),
+            in_zone(i.latest, tz)
+        )
+    };
+    let cards: Vec<ItemCard> = items
+        .iter()
+        .map(|i| {
+            let r = &i.record;
+            let (within, source) = match r.evidence {
+                Some(evidence) => (
+                    span(evidence),
+                    format!(
+                        "the date text on the page; first published within {}",
+                        span(r.pinned)
+                    ),
+                ),
+                None => (
+                    span(r.pinned),
+                    format!(
+                        "no date text: the moment it was first seen, {}",
+                        in_zone(r.first_seen, tz)
+                    ),
+                ),
+            };
+            ItemCard {
+                title: i.title.clone(),
+                link: i.link.as_ref().map(|l| l.to_string()),
+                published: in_zone(r.published, tz),
+                within,
+                source,
+                author: i.author.clone(),
+            }
+        })
+        .collect();
+    let (rss, atom, json) = links(&feed.id);
+    env.get_template("feed.html")?.render(minijinja::context! {
+        id => feed.id.clone(),
+        title => status.title.clone(),
+        page => status.page.clone(),
+        timezone => tz.name(),
+        rss => rss,
+        atom => atom,
+        json => json,
+        count => cards.len(),
+        items => Value::from(minijinja::value::Serde(&cards)),
+        style => Value::from_safe_string(STYLE.to_string()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::Interval;
+    use crate::state::Health;
+    use crate::timeline::Record;
+    use chrono::TimeZone;
+
+    const HOSTILE: &str = "<script>alert(1)</script><img src=x onerror=alert(2)> \"q\" & 'a'";
+
+    fn feed() -> std::sync::Arc<Feed> {
+        let text = "timezone = \"Europe/Amsterdam\"\n[[feed]]\nid = \"buitenland\"\nurl = \"http://h.example/\"\n[feed.items]\nselect = \"li\"\n";
+        crate::config::parse(text, std::path::Path::new("/tmp/p.toml"), None)
+            .expect("config")
+            .feeds[0]
+            .clone()
+    }
+
+    fn status(health: Option<Health>) -> FeedStatus {
+        FeedStatus {
+            feed: feed(),
+            title: HOSTILE.into(),
+            page: "https://nieuws.example/buitenland?a=1&b=\"2\"".into(),
+            health,
+        }
+    }
+
+    #[test]
+    fn the_status_page_shows_health_and_subscribe_links_as_text() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 3, 4, 12, 30, 0)
+            .single()
+            .expect("time");
+        let h = Health {
+            id: "buitenland".into(),
+            last_poll: Some(now - chrono::Duration::seconds(120)),
+            result: Some("HTTP 503".into()),
+            items: Some(7),
+            new: Some(0),
+            failures: 3,
+            last_error: Some(format!("http://h.example/: HTTP 503 {HOSTILE}")),
+            next_poll: Some(now + chrono::Duration::seconds(1200)),
+            good_items: Some(7),
+            good_links: Some(7),
+            ..Health::default()
+        };
+        let env = templates();
+        let html = status_page(&env, &[status(Some(h))], now)
+            .expect("renders")
+            .replace("&#x2f;", "/");
+        assert!(html.contains("<meta name=\"viewport\""), "{html}");
+        assert!(html.contains(
+            "<link rel=\"alternate\" type=\"application/rss+xml\" title=\"&lt;script&gt;"
+        ));
+        assert!(html.contains("href=\"/buitenland.json\""));
+        assert!(html.contains("2026-03-04 13:28:00 CET (2m ago)"), "{html}");
+        assert!(html.contains("2026-03-04 13:50:00 CET (in 20m)"), "{html}");
+        assert!(html.contains("3 in a row"));
+        assert!(html.contains("last good page: 7 items, 7 with a link"));
+        assert!(html.contains("1 feed, 1 failing"));
+        assert!(
+            !html.contains("<script>") && !html.contains("<img"),
+            "{html}"
+        );
+        assert!(!html.contains("&amp;quot;"), "escaped once");
+        let never = status_page(&env, &[status(None)], now).expect("renders");
+        assert!(never.contains("never polled"), "{never}");
+    }
+
+    #[test]
+    fn a_feed_page_shows_each_time_in_the_feeds_zone_and_where_it_came_from() {
+        let t = Utc
+            .with_ymd_and_hms(2026, 3, 4, 12, 12, 0)
+            .single()
+            .expect("time");
+        let evidence = Interval::new(t - chrono::Duration::seconds(60), t).expect("interval");
+        let item = |guid: &str, evidence: Option<Interval>| StoredItem {
+            title: HOSTILE.into(),
+            link: url::Url::parse("https://nieuws.example/a?x=<1>").ok(),
+            summary: String::new(),
+            summary_html: None,
+            author: Some("ANP".into()),
+            categories: vec![],
+            record: Record {
+                guid: guid.into(),
+                first_seen: t,
+                last_seen: t,
+                evidence,
+                pinned: evidence.unwrap_or(Interval::at(t)),
+                published: t,
+            },
+        };
+        let items = [item("a", Some(evidence)), item("b", None)];
+        let f = feed();
+        let html = feed_page(&templates(), &status(None), &f, &items)
+            .expect("renders")
+            .replace("&#x2f;", "/");
+        assert!(html.contains("times in Europe/Amsterdam"));
+        assert!(html.contains("<dd>2026-03-04 13:12:00 CET</dd>"), "{html}");
+        assert!(
+            html.contains("after 2026-03-04 13:11:00 CET and at or before 2026-03-04 13:12:00 CET")
+        );
+        assert!(html.contains("the date text on the page"));
+        assert!(
+            html.contains("no date text: the moment it was first seen, 2026-03-04 13:12:00 CET")
+        );
+        assert!(
+            !html.contains("<script>") && !html.contains("<img"),
+            "{html}"
+        );
+        assert!(html.contains("2 items, newest first"));
+    }
+}
