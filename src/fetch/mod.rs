@@ -436,9 +436,18 @@ impl Fetcher {
     }
 }
 
+/// TLS through rustls with the *ring* crypto provider, installed once for the process: it
+/// builds from a few C files, where rustls's default provider (aws-lc) compiles a whole C
+/// library with cmake, most of a fresh build's time for TLS.
+fn tls_provider() {
+    // Err only when a provider is installed already, which is as good.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// A client for fetches of `reach`: its redirects and, short of `Reach::Any`, its DNS answers
 /// checked by the guard.
 fn build_client(options: &FetchOptions, reach: Reach) -> Result<reqwest::Client, FetchError> {
+    tls_provider();
     let mut headers = HeaderMap::new();
     headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
     let mut builder = reqwest::Client::builder()
