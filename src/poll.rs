@@ -2,10 +2,10 @@
 //! publish, and remember — the state and the files change together or not at all.
 
 use crate::config::{Config, Feed};
-use crate::daemon::politeness::Politeness;
 use crate::dates::{self, Interval, Reading};
 use crate::extract::{self, Coverage, ExtractError, Item};
-use crate::fetch::{FetchError, Fetched, Fetcher, Page, Source, Validators};
+use crate::fetch::politeness::{self, PoliteError, Politeness};
+use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::publish::{self, Entry, FeedMeta};
 use crate::state::{GoodPoll, PollNote, Rendered, StateError, Store, StoredItem};
 use crate::timeline::{self, Record, Sighting};
@@ -43,6 +43,15 @@ pub enum PollError {
     /// published and the last good files stay.
     #[error("{url}: selector health: {detail}; the last good feed files are kept")]
     Unhealthy { url: String, detail: String },
+}
+
+impl From<PoliteError> for PollError {
+    fn from(e: PoliteError) -> PollError {
+        match e {
+            PoliteError::Fetch(e) => PollError::Fetch(e),
+            PoliteError::Disallowed { url } => PollError::Disallowed { url },
+        }
+    }
 }
 
 impl PollError {
@@ -173,6 +182,18 @@ impl Report {
             "polled"
         );
     }
+}
+
+/// A finished poll as the scheduler saw it: for the state's health notes and the metrics.
+pub struct Finished<'a> {
+    pub feed: &'a Feed,
+    pub result: &'a Result<Report, PollError>,
+    /// From the poll's start to its end.
+    pub took: std::time::Duration,
+    /// Failed polls in a row that back off (0 after a success).
+    pub failures: u32,
+    /// How long until the feed's next poll.
+    pub next_in: std::time::Duration,
 }
 
 /// How far a response's `Date` (less its `Age`) may lie behind the local clock and still be
@@ -739,10 +760,10 @@ pub async fn note(places: &Places, id: &str, note: PollNote) {
 /// Poll `feed` once and publish what changed. `now` is `--now` where given; `clock` the
 /// system clock's reading, used only when the response carries no `Date`.
 ///
-/// Politeness: the poll takes its turn at the source's host (one request at a time, with
-/// the host gap), then a place among the polls in flight; robots.txt is asked (through the
-/// same turn) unless the feed says `robots = false`. The host is free again as soon as the
-/// page is in; parsing and writing hold only the place in flight.
+/// Politeness: the page is fetched through [`politeness::fetch_page`] (the host's turn, a
+/// place among the polls in flight, robots.txt unless the feed says `robots = false`). The
+/// host is free again as soon as the page is in; parsing and writing hold only the place in
+/// flight.
 pub async fn poll_feed(
     places: Places,
     feed: Arc<Feed>,
@@ -774,44 +795,14 @@ pub async fn poll_feed(
         .iter()
         .all(|ext| places.file(&feed.id, ext).is_file());
     let conditional = (have_files && validators != Validators::default()).then_some(&validators);
-    let (_slot, fetched) = match &feed.source {
-        Source::Http(url) => {
-            let mut turn = polite.turn(&host_key(url)).await;
-            let slot = polite.slot().await;
-            if feed.robots {
-                let rules = match polite.robots.cached(url, std::time::Instant::now()) {
-                    Some(rules) => rules,
-                    None => {
-                        let client = fetcher.client_for(url, feed.private_network)?;
-                        turn.wait().await;
-                        let rules = polite
-                            .robots
-                            .fetch(&client, fetcher.total_timeout(), url)
-                            .await;
-                        turn.done();
-                        rules
-                    }
-                };
-                turn.set_crawl_delay(rules.crawl_delay());
-                if !rules.allowed(url) {
-                    return Err(PollError::Disallowed {
-                        url: url.to_string(),
-                    });
-                }
-            }
-            turn.wait().await;
-            let fetched = fetcher
-                .fetch_feed(&feed.source, conditional, feed.private_network)
-                .await;
-            turn.done();
-            (slot, fetched)
-        }
-        Source::File(_) => (
-            polite.slot().await,
-            fetcher.fetch(&feed.source, conditional).await,
-        ),
+    let request = politeness::Request {
+        source: &feed.source,
+        robots: feed.robots,
+        private_network: feed.private_network,
+        conditional,
     };
-    let page = match fetched? {
+    let (_slot, fetched) = politeness::fetch_page(fetcher, polite, request).await?;
+    let page = match fetched {
         Fetched::Page(page) => page,
         Fetched::NotModified => {
             return Ok(Report {
@@ -831,15 +822,6 @@ pub async fn poll_feed(
     let mut report = blocking(move || publish_page(&places, &feed, &page, now)).await??;
     report.took = started.elapsed();
     Ok(report)
-}
-
-/// The key of a host's politeness gate: host and port.
-fn host_key(url: &Url) -> String {
-    format!(
-        "{}:{}",
-        url.host_str().unwrap_or_default(),
-        url.port_or_known_default().unwrap_or(0)
-    )
 }
 
 /// Run blocking work on tokio's blocking pool.
