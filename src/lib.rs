@@ -19,5 +19,6 @@ pub mod serve;
 pub mod state;
 pub mod status;
 pub mod suggest;
+pub mod text;
 pub mod timeline;
 pub mod wait;
