@@ -4,8 +4,10 @@
 //! The flow runs one way, each stage a module taking and returning plain values:
 //! [`config`] → [`fetch`] → [`extract`] → [`dates`] → [`timeline`] → [`publish`], with
 //! [`state`] remembering between polls, [`poll`] running one feed through them all, and
-//! [`daemon`] deciding when. [`serve`] serves what the publisher wrote and the state holds
-//! over HTTP; [`status`] reads each feed's health from the state.
+//! [`daemon`] deciding when. The sources' politeness (host gaps, robots.txt) lives in
+//! [`fetch`], below the poll, so `once` and `run` fetch alike; [`text`] is the text of page
+//! elements that extract, publish and the tools share. [`serve`] serves what the publisher
+//! wrote and the state holds over HTTP; [`status`] reads each feed's health from the state.
 
 pub mod config;
 pub mod daemon;
@@ -14,10 +16,11 @@ pub mod extract;
 pub mod fetch;
 pub mod poll;
 pub mod publish;
-pub mod robots;
 pub mod sanitize;
 pub mod serve;
 pub mod state;
 pub mod status;
 pub mod suggest;
+pub mod text;
 pub mod timeline;
+pub mod wait;

@@ -4,8 +4,9 @@
 use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 use pagefeed::config::{self, Config};
-use pagefeed::daemon::politeness::Politeness;
 use pagefeed::dates::{self, Language, Rounding};
+use pagefeed::fetch::politeness::Politeness;
+use pagefeed::fetch::robots::Robots;
 use pagefeed::fetch::{Fetched, Fetcher};
 use pagefeed::poll::{self, Places};
 use std::collections::HashMap;
@@ -349,7 +350,7 @@ async fn once(c: Config, only: Vec<String>, now: Option<DateTime<Utc>>) -> u8 {
         Ok(f) => f,
         Err(code) => return code,
     };
-    let robots = pagefeed::robots::Robots::new(&c.user_agent);
+    let robots = Robots::new(&c.user_agent);
     // The same politeness as the daemon: robots.txt, one request at a time per host.
     let polite = Politeness::new(c.concurrency, c.host_delay, robots);
     let places = Places::from(&c);

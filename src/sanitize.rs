@@ -8,7 +8,7 @@
 //! URL made absolute against the page and kept only for `http`/`https` (and `mailto` in
 //! links); links get `rel="noopener noreferrer"`.
 
-use crate::extract::text;
+use crate::text;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use url::Url;

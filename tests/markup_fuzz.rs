@@ -4,8 +4,9 @@
 //! script or load anything; and every field that is text shows exactly the extracted text.
 
 use pagefeed::config::{Field, Items};
-use pagefeed::extract::{self, text};
+use pagefeed::extract;
 use pagefeed::publish::{self, Entry, FeedMeta};
+use pagefeed::text;
 use pagefeed::timeline::Order;
 use proptest::prelude::*;
 use scraper::{Html, Node, Selector};

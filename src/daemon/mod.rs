@@ -2,25 +2,24 @@
 //! [`schedule`] loop, and turns signals into its controls: SIGHUP reloads the config (a config
 //! with errors is refused, its errors logged, and the old one goes on), SIGTERM and SIGINT
 //! stop it (no new polls, polls in flight get a few seconds, exit 0). systemd hears of each
-//! step through [`notify`]; logs go through [`logging`]; [`politeness`] keeps the sources'
-//! hosts happy.
+//! step through [`notify`]; logs go through [`logging`]; [`Politeness`] (of the sources, in
+//! [`crate::fetch`]) keeps their hosts happy.
 
 pub mod logging;
 pub mod notify;
-pub mod politeness;
 pub mod schedule;
 
 pub use logging::init_logging;
 
 use crate::config::{self, Config};
 use crate::fetch::Fetcher;
-use crate::poll::{self, Places};
-use crate::robots::Robots;
+use crate::fetch::politeness::Politeness;
+use crate::fetch::robots::Robots;
+use crate::poll::{self, Finished, Places};
 use crate::serve::{self, Heartbeat, metrics::Metrics};
 use crate::state::PollNote;
 use chrono::Utc;
-use politeness::Politeness;
-use schedule::{Control, Finished, Hooks, Options, PollFn};
+use schedule::{Control, Hooks, Options, PollFn};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;

@@ -17,7 +17,8 @@
 
 use super::notify::{self, Standing};
 use crate::config::Feed;
-use crate::poll::{PollError, Report};
+use crate::poll::{Finished, PollError, Report};
+use crate::wait::later;
 use futures_util::future::BoxFuture;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -36,16 +37,6 @@ pub const MAX_JITTER: Duration = Duration::from_secs(30);
 /// The most a first poll (at start, or of a feed a reload adds or changes) is put off:
 /// enough to spread feeds out, short enough that a new feed shows up at once.
 pub const MAX_START_JITTER: Duration = Duration::from_secs(1);
-
-/// The longest wait [`later`] adds: a year. A feed due later than that is as good as never
-/// due, and the clock can always add it.
-pub const MAX_WAIT: Duration = Duration::from_secs(366 * 24 * 3600);
-
-/// `now + wait`, with the wait cut to [`MAX_WAIT`]: never panics, whatever a wait comes to
-/// (a config that escaped validation, a watchdog period from the environment). Pure.
-pub fn later(now: Instant, wait: Duration) -> Instant {
-    now.checked_add(wait.min(MAX_WAIT)).unwrap_or(now)
-}
 
 /// One poll of one feed: what the scheduler runs. Built from the running config.
 pub type PollFn =
@@ -71,18 +62,6 @@ pub struct Options {
     pub watchdog: Option<Duration>,
     /// Who hears of each finished poll and of the loop being alive, when set.
     pub hooks: Option<Arc<Hooks>>,
-}
-
-/// A finished poll as the scheduler saw it: for the state's health notes and the metrics.
-pub struct Finished<'a> {
-    pub feed: &'a Feed,
-    pub result: &'a Result<Report, PollError>,
-    /// From the poll's start to its end.
-    pub took: Duration,
-    /// Failed polls in a row that back off (0 after a success).
-    pub failures: u32,
-    /// How long until the feed's next poll.
-    pub next_in: Duration,
 }
 
 /// What the loop tells the outside world. Both are called on the loop's own task, so they
@@ -530,18 +509,6 @@ mod tests {
         tokio::time::sleep(how_long).await;
         tx.send(Control::Stop).await.expect("send");
         task.await.expect("scheduler");
-    }
-
-    #[test]
-    fn later_never_overflows() {
-        let now = Instant::now();
-        assert_eq!(
-            later(now, Duration::from_secs(5)),
-            now + Duration::from_secs(5)
-        );
-        assert_eq!(later(now, Duration::MAX), now + MAX_WAIT);
-        let huge = Duration::from_secs(500_000_000_000 * 31_557_600);
-        assert_eq!(later(now, huge), now + MAX_WAIT);
     }
 
     /// A feed whose interval the clock cannot add (as if it had escaped validation) is

@@ -2,9 +2,10 @@
 //! derived titles, absolute links and guids that stay the same from poll to poll.
 
 pub mod parse;
-pub mod text;
+pub mod wire;
 
 use crate::config::{Field, Items};
+use crate::text;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
 use sha2::{Digest, Sha256};
@@ -405,7 +406,7 @@ fn read_item(element: ElementRef<'_>, plan: &Plan<'_>, base: &Url) -> Option<(It
         None => own_or_first_href(element),
     }
     .and_then(|href| resolve(base, &href));
-    let dateline = text::dateline(&summary);
+    let dateline = wire::dateline(&summary);
     let configured = match &items.title {
         Some(_) => field_value(plan, TITLE_F, element, None).map(|(v, _)| v),
         None => None,
@@ -485,11 +486,11 @@ fn derived_title(
     } else {
         head
     };
-    let body = match text::dateline(&head) {
+    let body = match wire::dateline(&head) {
         Some(d) => &head[d.len..],
         None => head.as_str(),
     };
-    text::first_sentence(body)
+    wire::first_sentence(body)
 }
 
 /// Every match of the category field, each through the regex, without repeats.

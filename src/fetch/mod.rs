@@ -1,9 +1,12 @@
 //! Fetching a page: its bytes over http(s) (timeouts, redirects, size cap, conditional requests,
 //! status errors with Retry-After) or from a file, checked to be HTML and decoded to text the way
 //! a browser does. Errors are one line a user can act on, each naming the URL or path.
+//! [`politeness`] (with [`robots`]) is how every command that polls asks for a feed's page.
 
 mod decode;
 pub mod guard;
+pub mod politeness;
+pub mod robots;
 mod source;
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@
 //! summary kept as sanitised markup ([`crate::sanitize::html`]) is `content_html`.
 
 use super::{Entry, FeedMeta, RenderError};
-use crate::extract::text;
+use crate::text;
 use serde::Serialize;
 
 /// The version URL every JSON Feed 1.1 document starts with.

@@ -11,7 +11,7 @@ mod write;
 pub use json::json;
 pub use write::{all_hold, open_regular, write_all_if_changed, write_if_changed};
 
-use crate::extract::text;
+use crate::text;
 use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset, Utc};
 use scraper::Html;

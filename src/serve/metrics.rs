@@ -10,7 +10,7 @@
 //! - `pagefeed_last_success_timestamp_seconds{feed}`: Unix time of the last good poll
 //! - `pagefeed_failures_in_a_row{feed}`: failed polls since the last good one
 
-use crate::daemon::schedule::Finished;
+use crate::poll::Finished;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;

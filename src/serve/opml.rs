@@ -2,7 +2,7 @@
 //! `xmlUrl` is the feed's RSS file where `base_url` says it is served, else on this server;
 //! `htmlUrl` the page the feed is made from.
 
-use crate::extract::text;
+use crate::text;
 use url::Url;
 
 /// One feed of the outline.

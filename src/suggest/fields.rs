@@ -3,7 +3,7 @@
 
 use super::selector;
 use crate::dates::{self, Context};
-use crate::extract::text;
+use crate::text;
 use scraper::{ElementRef, Node};
 
 /// Elements inside an item tried as its date, at most: the date is near the top.

@@ -29,8 +29,9 @@ pub mod selector;
 
 use crate::config::{self, Field, Items};
 use crate::dates::{self, Context, Language, Rounding};
-use crate::extract::{self, text};
+use crate::extract;
 use crate::fetch::{FetchOptions, Fetched, Fetcher, Source};
+use crate::text;
 use crate::timeline::Order;
 use chrono::{DateTime, Utc};
 use ego_tree::NodeId;

@@ -12,7 +12,7 @@
 
 use super::fields;
 use crate::dates::Context;
-use crate::extract::text;
+use crate::text;
 use scraper::ElementRef;
 use std::collections::HashMap;
 

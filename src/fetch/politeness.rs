@@ -2,14 +2,17 @@
 //! at a time with at least `host_delay` (or the host's robots.txt Crawl-delay, whichever is
 //! longer) between the end of one request and the start of the next. Shared by `run` and
 //! `once`; robots.txt is asked through the same gate, so it counts as a request to the host.
+//! [`fetch_page`] is the whole sequence for one feed's page.
 
-use super::schedule::later;
-use crate::robots::Robots;
+use super::robots::Robots;
+use super::{FetchError, Fetched, Fetcher, Source, Validators};
+use crate::wait::later;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
+use url::Url;
 
 /// Each host's gate, by host and port.
 type Hosts = Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<Host>>>>>;
@@ -111,6 +114,97 @@ impl Politeness {
             delay: self.delay,
         }
     }
+}
+
+/// A place among the polls in flight, held while it lives; None only if the limit was closed.
+pub type Slot = Option<OwnedSemaphorePermit>;
+
+/// One feed's page, as [`fetch_page`] asks for it.
+#[derive(Clone, Copy, Debug)]
+pub struct Request<'a> {
+    pub source: &'a Source,
+    /// Whether the site's robots.txt is asked first (the feed's `robots`).
+    pub robots: bool,
+    /// The feed's `private_network` (see [`Fetcher::fetch_feed`]); robots.txt is fetched
+    /// with the same reach.
+    pub private_network: bool,
+    /// Validators from the last good poll, for a conditional request.
+    pub conditional: Option<&'a Validators>,
+}
+
+/// Why a polite fetch brought no page.
+#[derive(Debug, thiserror::Error)]
+pub enum PoliteError {
+    #[error("{0}")]
+    Fetch(#[from] FetchError),
+    /// robots.txt disallows the page.
+    #[error("{url}: disallowed by the site's robots.txt")]
+    Disallowed { url: String },
+}
+
+/// Fetch a feed's page politely: take the turn at the source's host (one request at a time,
+/// with the host gap), then a place among the polls in flight; ask robots.txt (through the
+/// same turn, with the feed's own client) unless the request says not to; then fetch. The
+/// host is free again as soon as the page is in; the returned [`Slot`] is the place in
+/// flight, for the caller to hold while it works on the page. A file takes a place only.
+pub async fn fetch_page(
+    fetcher: &Fetcher,
+    polite: &Politeness,
+    request: Request<'_>,
+) -> Result<(Slot, Fetched), PoliteError> {
+    let Request {
+        source,
+        robots,
+        private_network,
+        conditional,
+    } = request;
+    let (slot, fetched) = match source {
+        Source::Http(url) => {
+            let mut turn = polite.turn(&host_key(url)).await;
+            let slot = polite.slot().await;
+            if robots {
+                let rules = match polite.robots.cached(url, std::time::Instant::now()) {
+                    Some(rules) => rules,
+                    None => {
+                        let client = fetcher.client_for(url, private_network)?;
+                        turn.wait().await;
+                        let rules = polite
+                            .robots
+                            .fetch(&client, fetcher.total_timeout(), url)
+                            .await;
+                        turn.done();
+                        rules
+                    }
+                };
+                turn.set_crawl_delay(rules.crawl_delay());
+                if !rules.allowed(url) {
+                    return Err(PoliteError::Disallowed {
+                        url: url.to_string(),
+                    });
+                }
+            }
+            turn.wait().await;
+            let fetched = fetcher
+                .fetch_feed(source, conditional, private_network)
+                .await;
+            turn.done();
+            (slot, fetched)
+        }
+        Source::File(_) => (
+            polite.slot().await,
+            fetcher.fetch(source, conditional).await,
+        ),
+    };
+    Ok((slot, fetched?))
+}
+
+/// The key of a host's politeness gate: host and port.
+fn host_key(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(0)
+    )
 }
 
 #[cfg(test)]
