@@ -59,6 +59,7 @@
 //!   errors; all arithmetic is checked.
 
 mod absolute;
+mod cldr;
 mod clock;
 mod interval;
 mod lang;
@@ -73,7 +74,7 @@ mod tests;
 pub use interval::{Interval, Reading};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use text::{LEXES, Lex, Tok};
+use text::{Lex, Tok};
 
 /// Why a date outside `absolute::YEARS` is rejected.
 const OUTSIDE_YEARS: &str = "it lies outside the years 1970 to 2200";
@@ -96,11 +97,13 @@ pub const INSTANT_MARGIN: Duration = Duration::hours(1);
 /// The longest date text read, in characters.
 pub const MAX_CHARS: usize = 200;
 
-/// A language date texts are read in.
+/// A language date texts are read in: one of the seven hand-written tables, or one read
+/// from Unicode CLDR's data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Language(u8);
+pub struct Language(u16);
 
-const ALL: [Language; 7] = [
+/// The hand-written languages, in the order "auto" tries them.
+const HAND: [Language; 7] = [
     Language(0),
     Language(1),
     Language(2),
@@ -110,28 +113,78 @@ const ALL: [Language; 7] = [
     Language(6),
 ];
 
+/// Every language: the hand-written ones, then CLDR's.
+static ALL: std::sync::LazyLock<Vec<Language>> = std::sync::LazyLock::new(|| {
+    (0..lang::TABLES.len() + cldr::count())
+        .filter_map(|i| u16::try_from(i).ok())
+        .map(Language)
+        .collect()
+});
+
+/// Codes pages use for a language CLDR names otherwise.
+const ALIASES: [(&str, &str); 5] = [
+    ("tl", "fil"),
+    ("iw", "he"),
+    ("in", "id"),
+    ("ji", "yi"),
+    ("zh-hant", "zh"),
+];
+
 impl Language {
-    /// "nl", "en", "de", "fr", "es", "it", "pt" (case-insensitive).
+    /// "nl", "en", "ru", "zh", ... (case-insensitive): the seven hand-written languages and
+    /// every language generated from CLDR.
     pub fn from_code(code: &str) -> Option<Language> {
         let code = code.trim();
-        ALL.iter()
+        let code = ALIASES
+            .iter()
+            .find(|(alias, _)| alias.eq_ignore_ascii_case(code))
+            .map_or(code, |(_, to)| to);
+        Language::all()
+            .iter()
             .copied()
             .find(|l| l.code().eq_ignore_ascii_case(code))
     }
 
-    pub fn code(self) -> &'static str {
-        lang::TABLES
-            .get(usize::from(self.0))
-            .map_or("?", |t| t.code)
+    /// The language of a language tag as pages declare it (`<html lang="ru-RU">`,
+    /// `Content-Language: zh-Hant-TW, en`): its primary subtag, if pagefeed reads it.
+    pub fn from_tag(tag: &str) -> Option<Language> {
+        let first = tag.split([',', ';']).next()?.trim();
+        Language::from_code(first).or_else(|| Language::from_code(first.split(['-', '_']).next()?))
     }
 
-    /// Every language, in the order "auto" tries them.
+    pub fn code(self) -> &'static str {
+        let i = usize::from(self.0);
+        match lang::TABLES.get(i) {
+            Some(t) => t.code,
+            None => cldr::language(i - lang::TABLES.len()).map_or("?", |d| d.code),
+        }
+    }
+
+    /// Every language, the hand-written ones first.
     pub fn all() -> &'static [Language] {
         &ALL
     }
 
+    /// The seven hand-written languages, in the order "auto" tries them first.
+    pub fn hand_written() -> &'static [Language] {
+        &HAND
+    }
+
+    /// Whether the language's words come from CLDR's data.
+    pub fn generated(self) -> bool {
+        usize::from(self.0) >= lang::TABLES.len()
+    }
+
     fn lex(self) -> Option<&'static Lex> {
-        LEXES.get(usize::from(self.0))
+        text::lex(usize::from(self.0))
+    }
+
+    /// The scripts of the language's words (see `cldr::scripts`); 0 for hand-written ones.
+    fn scripts(self) -> u32 {
+        let i = usize::from(self.0);
+        i.checked_sub(lang::TABLES.len())
+            .and_then(cldr::language)
+            .map_or(0, |d| d.scripts)
     }
 }
 
@@ -226,10 +279,12 @@ enum Pick {
 }
 
 /// The readers, most specific first; the first that reads the text wins.
-const STEPS: [(Step, Pick); 8] = [
+const STEPS: [(Step, Pick); 10] = [
+    (cldr::age, Pick::First),
     (|t, l, c| relative::read(t, l, c, true), Pick::First),
     (relative::read_just_now, Pick::First),
     (absolute::day_word, Pick::First),
+    (cldr::date, Pick::First),
     (absolute::month_date, Pick::First),
     (absolute::numeric, Pick::NotFuture),
     (absolute::weekday, Pick::First),
@@ -239,6 +294,21 @@ const STEPS: [(Step, Pick); 8] = [
 
 /// Read one date text. Pure: no clock, no I/O.
 pub fn read(text: &str, ctx: &Context) -> Result<Reading, DateError> {
+    read_in_page(text, ctx, None)
+}
+
+/// Read one date text of a page that declares its language (`<html lang>`, else
+/// `Content-Language`, as given: "ru", "zh-Hant-TW", "fr, en"). With "auto", that language
+/// is tried first; with languages named, it changes nothing.
+///
+/// "auto" tries the declared language, then the seven hand-written ones, and only when none
+/// of those reads the text, the CLDR languages whose words are written in every script of
+/// the text's letters (a text without letters is not tried further).
+pub fn read_in_page(
+    text: &str,
+    ctx: &Context,
+    page_language: Option<&str>,
+) -> Result<Reading, DateError> {
     let text = text.trim();
     if text.is_empty() {
         return Err(DateError::Empty);
@@ -247,25 +317,57 @@ pub fn read(text: &str, ctx: &Context) -> Result<Reading, DateError> {
     if chars > MAX_CHARS {
         return Err(DateError::TooLong { chars });
     }
-    let languages = if ctx.languages.is_empty() {
-        Language::all()
+    let result = if ctx.languages.is_empty() {
+        let hint = page_language.and_then(Language::from_tag);
+        let mut first: Vec<Language> = hint.into_iter().collect();
+        first.extend(HAND.iter().filter(|l| Some(**l) != hint));
+        match read_any(text, &first, ctx) {
+            Err(None) => {
+                let rest = others(text, &first);
+                if rest.is_empty() {
+                    Err(None)
+                } else {
+                    read_any(text, &rest, ctx)
+                }
+            }
+            read => read,
+        }
     } else {
-        ctx.languages
+        read_any(text, ctx.languages, ctx)
     };
-    let reading = read_any(text, languages, ctx).map_err(|fail| match fail {
+    let reading = result.map_err(|fail| match fail {
         Some(fail) => fail.into_error(text),
         None => DateError::Unreadable {
             text: text.to_string(),
-            languages: languages
-                .iter()
-                .map(|l| l.code())
-                .collect::<Vec<_>>()
-                .join(", "),
+            languages: if ctx.languages.is_empty() {
+                "auto".to_string()
+            } else {
+                ctx.languages
+                    .iter()
+                    .map(|l| l.code())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
         },
     })?;
     let reading =
         in_range(reading).ok_or_else(|| Fail::OutOfRange(OUTSIDE_YEARS).into_error(text))?;
     not_ahead(reading, ctx.now, FUTURE_MARGIN, "1 day").map_err(|fail| fail.into_error(text))
+}
+
+/// The CLDR languages "auto" tries after `tried`: those written in every script of the
+/// text's letters.
+fn others(text: &str, tried: &[Language]) -> Vec<Language> {
+    let scripts = cldr::scripts(text);
+    if scripts == 0 {
+        return Vec::new();
+    }
+    Language::all()
+        .iter()
+        .copied()
+        .filter(|l| l.generated() && !tried.contains(l))
+        .filter(|l| l.scripts() & scripts == scripts)
+        .collect()
 }
 
 /// A reading no later than `margin` (named `name` in errors) after `now`: refused when it
