@@ -225,11 +225,6 @@ pub fn tokens(text: &str) -> Vec<Tok> {
         match raw {
             // Apostrophes that Unicode counts as letters ("aujourdʼhui"): a space, as ’ is.
             '\u{2bc}' | '\u{2bb}' | '\u{a78c}' | '\u{2b9}' | '\u{2bd}' => b.space(),
-            c if unspaced(c) && c.is_alphabetic() => {
-                b.flush();
-                b.push_char(Kind::Word, c);
-            }
-            c if c.is_alphabetic() => b.push_char(Kind::Word, c),
             c if is_mark(c) => {
                 let after = match &b.current {
                     Some(t) if t.kind == Kind::Word => t.text.chars().last(),
@@ -239,6 +234,11 @@ pub fn tokens(text: &str) -> Vec<Tok> {
                     b.push_char(Kind::Word, c);
                 }
             }
+            c if unspaced(c) && c.is_alphabetic() => {
+                b.flush();
+                b.push_char(Kind::Word, c);
+            }
+            c if c.is_alphabetic() => b.push_char(Kind::Word, c),
             '.' if b.in_word() => b.space(),
             '-' | '\u{2010}' | '\u{2011}' if b.in_word() => b.space(),
             '-' | '\u{2212}' => b.push_sep('-'),
