@@ -26,11 +26,11 @@ const CLOCK_TOLERANCE: Duration = Duration::hours(1);
 const NO_SUCH_DATE: Fail = Fail::OutOfRange("there is no such date");
 
 /// A date found in the text (year still to be inferred when absent).
-struct Found {
-    day: u32,
-    month: u32,
-    year: Option<i32>,
-    tokens: Range<usize>,
+pub struct Found {
+    pub day: u32,
+    pub month: u32,
+    pub year: Option<i32>,
+    pub tokens: Range<usize>,
 }
 
 fn read_on(date: NaiveDate, clock: Option<&Clock>, ctx: &Context) -> Result<Option<Reading>, Fail> {
@@ -166,7 +166,12 @@ pub fn month_date(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Readi
 }
 
 /// Turn a found date into a reading: year checked or inferred, clock time added.
-fn finish(toks: &[Tok], lex: &Lex, ctx: &Context, found: Found) -> Result<Option<Reading>, Fail> {
+pub fn finish(
+    toks: &[Tok],
+    lex: &Lex,
+    ctx: &Context,
+    found: Found,
+) -> Result<Option<Reading>, Fail> {
     let clock = clock::find(toks, lex, true, found.tokens.clone());
     let date = match found.year {
         Some(year) if !YEARS.contains(&year) => return Err(Fail::OutOfRange(super::OUTSIDE_YEARS)),
@@ -196,7 +201,7 @@ fn glued(toks: &[Tok], i: usize) -> Option<&Tok> {
 }
 
 /// A two-digit year as a full year: 70..=99 are 1900s, the rest 2000s.
-fn full_year(tok: &Tok) -> Option<i32> {
+pub fn full_year(tok: &Tok) -> Option<i32> {
     let v = i32::try_from(tok.value()?).ok()?;
     match tok.digits() {
         4 => Some(v),

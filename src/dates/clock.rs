@@ -90,9 +90,13 @@ pub fn at(toks: &[Tok], lex: &Lex, i: usize, loose: bool) -> Option<Clock> {
     } else {
         Form::HourOnly
     };
-    let (am, pm) = (lex.am.at(toks, j), lex.pm.at(toks, j));
-    let twelve = am.is_some() || pm.is_some();
+    let (mut am, mut pm) = (lex.am.at(toks, j), lex.pm.at(toks, j));
     j += am.or(pm).map_or(0, |(_, len)| len);
+    if lex.period_first && am.is_none() && pm.is_none() {
+        // "下午2:05", "오후 2:05": the day period before the hour.
+        (am, pm) = (lex.am.ending_at(toks, i), lex.pm.ending_at(toks, i));
+    }
+    let twelve = am.is_some() || pm.is_some();
     let marker = match lex.clock_after.at(toks, j) {
         Some((_, len)) if form != Form::Letter => {
             j += len;

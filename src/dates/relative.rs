@@ -170,12 +170,19 @@ pub fn just_now(ctx: &Context) -> Result<Reading, Fail> {
     })
 }
 
+/// The reading of an age of `n` units, in the context's rounding ("5 минут назад").
+pub fn count(n: u64, unit: Unit, ctx: &Context) -> Result<Reading, Fail> {
+    reading(&[Amount::Count(n, unit)], Qualifier::Exact, ctx)
+}
+
 /// A "just now" phrase anywhere in a text without numbers ("now - 1 hour" is not just now).
 pub fn read_just_now(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
     if toks.iter().any(Tok::is_num) {
         return Ok(None);
     }
     match lex.just_now.find(toks) {
+        // "今" (now) at the start of "今日" (today) is the day word's.
+        Some((i, _, len)) if lex.days.at(toks, i).is_some_and(|(_, l)| l > len) => Ok(None),
         Some(_) => just_now(ctx).map(Some),
         None => Ok(None),
     }

@@ -9,7 +9,7 @@
 use super::lang::{Order, TABLES, Table, Unit};
 use chrono::Weekday;
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -114,27 +114,138 @@ impl Builder {
     }
 }
 
+/// The value of a decimal digit of any script ("٥", "۵", "५", "５"), for ASCII and the
+/// digit blocks of the scripts CLDR languages write numbers in.
+pub fn digit(c: char) -> Option<u32> {
+    const ZEROS: [u32; 20] = [
+        0x30, 0x660, 0x6F0, 0x7C0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66,
+        0xDE6, 0xE50, 0xED0, 0xF20, 0x1040, 0x17E0, 0xFF10,
+    ];
+    let c = u32::from(c);
+    ZEROS
+        .iter()
+        .find(|&&zero| (zero..zero + 10).contains(&c))
+        .map(|zero| c - zero)
+}
+
+/// Scripts written without spaces between words (Han, kana, Thai, Lao, Khmer, Myanmar):
+/// each letter is a word of its own, so "5分钟前" and "5 分钟 前" are the same tokens.
+fn unspaced(c: char) -> bool {
+    matches!(u32::from(c),
+        0x0E00..=0x0EFF
+            | 0x1000..=0x109F
+            | 0x1780..=0x17FF
+            | 0x2E80..=0x2FDF
+            | 0x3005..=0x3007
+            | 0x3021..=0x3029
+            | 0x3040..=0x30FF
+            | 0x31F0..=0x31FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xF900..=0xFAFF
+            | 0xFF66..=0xFF9F
+            | 0x20000..=0x3FFFF)
+}
+
+/// Marks that are spelling aids, dropped: Arabic vowel signs, Hebrew points, the Arabic
+/// tatweel and the marks on Latin letters (after NFC, those left are not precomposed).
+fn optional_mark(c: char, after: Option<char>) -> bool {
+    matches!(u32::from(c), 0x064B..=0x065F | 0x0670 | 0x0591..=0x05BD | 0x05BF..=0x05C7 | 0x0640)
+        || after.is_none_or(|a| a.is_ascii() || (u32::from(a) < 0x0250))
+}
+
+/// A Latin letter with diacritics that `fold` does not list, without them ("ş", "ř", "ł",
+/// "ạ"): its canonical decomposition's letters, or the letter itself where there is none.
+fn latin_base(c: char) -> Option<String> {
+    if !matches!(u32::from(c), 0x00C0..=0x024F | 0x1E00..=0x1EFF) {
+        return None;
+    }
+    let special = match c {
+        'ł' => Some("l"),
+        'đ' => Some("d"),
+        'ħ' => Some("h"),
+        'ŧ' => Some("t"),
+        _ => None,
+    };
+    if let Some(s) = special {
+        return Some(s.to_string());
+    }
+    let mut buf = [0u8; 4];
+    let decomposed = icu_normalizer::DecomposingNormalizerBorrowed::new_nfd()
+        .normalize(c.encode_utf8(&mut buf))
+        .into_owned();
+    let base: String = decomposed.chars().filter(|d| !is_mark(*d)).collect();
+    (!base.is_empty()).then_some(base)
+}
+
+/// Characters that only steer the direction of text or the joining of letters.
+fn invisible(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x200B | 0x200D..=0x200F | 0x061C | 0x202A..=0x202E | 0x2066..=0x2069 | 0xFEFF
+    )
+}
+
+fn is_mark(c: char) -> bool {
+    use icu_properties::{
+        CodePointMapData,
+        props::{GeneralCategory, GeneralCategoryGroup},
+    };
+    GeneralCategoryGroup::Mark.contains(CodePointMapData::<GeneralCategory>::new().get(c))
+}
+
 /// Split a text into normalised tokens.
+///
+/// Latin letters lose their diacritics; other scripts keep their marks (a virama, a Thai
+/// tone mark) except the optional Arabic and Hebrew vowel points. Digits of every script are
+/// read as ASCII digits, the Arabic comma as a comma; direction marks are ignored.
 pub fn tokens(text: &str) -> Vec<Tok> {
     let mut b = Builder {
         toks: Vec::new(),
         current: None,
         spaced: false,
     };
+    let text = icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(text);
     for raw in text.chars().flat_map(char::to_lowercase) {
         if let Some(ascii) = fold(raw) {
             ascii.chars().for_each(|c| b.push_char(Kind::Word, c));
             continue;
         }
+        if invisible(raw) {
+            continue;
+        }
+        if let Some(base) = latin_base(raw) {
+            base.chars().for_each(|c| b.push_char(Kind::Word, c));
+            continue;
+        }
+        if let Some(d) = digit(raw) {
+            b.push_char(Kind::Num, char::from_digit(d, 10).unwrap_or('0'));
+            continue;
+        }
         match raw {
             // Apostrophes that Unicode counts as letters ("aujourdʼhui"): a space, as ’ is.
             '\u{2bc}' | '\u{2bb}' | '\u{a78c}' | '\u{2b9}' | '\u{2bd}' => b.space(),
-            c if c.is_ascii_digit() => b.push_char(Kind::Num, c),
+            c if is_mark(c) => {
+                let after = match &b.current {
+                    Some(t) if t.kind == Kind::Word => t.text.chars().last(),
+                    _ => None,
+                };
+                if !optional_mark(c, after) {
+                    b.push_char(Kind::Word, c);
+                }
+            }
+            c if unspaced(c) && c.is_alphabetic() => {
+                b.flush();
+                b.push_char(Kind::Word, c);
+            }
             c if c.is_alphabetic() => b.push_char(Kind::Word, c),
             '.' if b.in_word() => b.space(),
             '-' | '\u{2010}' | '\u{2011}' if b.in_word() => b.space(),
             '-' | '\u{2212}' => b.push_sep('-'),
             ':' | '.' | '/' | ',' | '+' => b.push_sep(raw),
+            '\u{60c}' | '\u{ff0c}' | '\u{3001}' => b.push_sep(','),
+            '\u{ff1a}' => b.push_sep(':'),
+            '\u{ff0f}' => b.push_sep('/'),
             _ => b.space(),
         }
     }
@@ -150,10 +261,19 @@ pub struct Lexicon<T> {
 
 impl<T: Copy> Lexicon<T> {
     pub fn new<'a>(entries: impl IntoIterator<Item = (&'a str, T)>) -> Lexicon<T> {
+        Lexicon::from_tokens(
+            entries
+                .into_iter()
+                .map(|(phrase, value)| (tokens(phrase), value)),
+        )
+    }
+
+    /// A lexicon of phrases already split into tokens (words only are matched).
+    pub fn from_tokens(entries: impl IntoIterator<Item = (Vec<Tok>, T)>) -> Lexicon<T> {
         let mut by_first: HashMap<String, Vec<(Vec<String>, T)>> = HashMap::new();
         let mut longest = 0;
-        for (phrase, value) in entries {
-            let words: Vec<String> = tokens(phrase).into_iter().map(|t| t.text).collect();
+        for (toks, value) in entries {
+            let words: Vec<String> = toks.into_iter().map(|t| t.text).collect();
             let Some(first) = words.first() else { continue };
             longest = longest.max(words.len());
             by_first
@@ -240,6 +360,37 @@ pub struct Lex {
     pub date_fillers: Lexicon<()>,
     pub ordinals: Lexicon<()>,
     pub order: Order,
+    /// CLDR's relative-time patterns ("{0} минут назад"), read whole.
+    pub ages: Vec<AgePattern>,
+    /// CLDR's ages without a number ("לפני שעה", "قبل ساعتين"): count, unit, whether past.
+    pub fixed_ages: Lexicon<(u32, Unit, bool)>,
+    /// CLDR's date patterns, in the language's order ("{d} {N} {y} г.").
+    pub dates: Vec<Vec<DateElem>>,
+    /// Whether a day period comes before the hour ("下午2:05", "오후 2:05").
+    pub period_first: bool,
+}
+
+/// A relative-time pattern: the tokens before and after the number.
+pub struct AgePattern {
+    pub before: Vec<Tok>,
+    pub after: Vec<Tok>,
+    pub unit: Unit,
+    pub past: bool,
+}
+
+/// One element of a date pattern.
+#[derive(Clone, Debug)]
+pub enum DateElem {
+    Day,
+    /// The month as a number.
+    Month,
+    /// The month by name.
+    MonthName,
+    Year,
+    /// A two-digit year ("26/2/27" in a year-first language).
+    ShortYear,
+    Weekday,
+    Literal(Vec<Tok>),
 }
 
 impl Lex {
@@ -273,6 +424,10 @@ impl Lex {
             date_fillers: words(t.date_fillers),
             ordinals: words(t.ordinals),
             order: t.order,
+            ages: Vec::new(),
+            fixed_ages: Lexicon::new([]),
+            dates: Vec::new(),
+            period_first: false,
         }
     }
 }
@@ -319,6 +474,20 @@ fn vocabulary(t: &Table) -> HashSet<String> {
         .collect()
 }
 
-/// The compiled tables, in the order of `lang::TABLES`.
-pub static LEXES: LazyLock<Vec<Lex>> =
-    LazyLock::new(|| TABLES.iter().map(|t| Lex::compile(t)).collect());
+/// The compiled tables: the hand-written ones in the order of `lang::TABLES`, then the
+/// CLDR ones in the order of their data; each compiled when first used.
+static LEXES: LazyLock<Vec<OnceLock<Lex>>> = LazyLock::new(|| {
+    (0..TABLES.len() + super::cldr::count())
+        .map(|_| OnceLock::new())
+        .collect()
+});
+
+/// The compiled table of language number `i`.
+pub fn lex(i: usize) -> Option<&'static Lex> {
+    let cell = LEXES.get(i)?;
+    if let Some(table) = TABLES.get(i) {
+        return Some(cell.get_or_init(|| Lex::compile(table)));
+    }
+    let data = super::cldr::language(i - TABLES.len())?;
+    Some(cell.get_or_init(|| super::cldr::compile(data)))
+}

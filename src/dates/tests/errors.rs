@@ -139,7 +139,19 @@ fn languages_and_roundings_by_name() {
         assert_eq!(lang.code(), code);
     }
     assert_eq!(Language::from_code("xx"), None);
-    assert_eq!(Language::all().len(), 7);
+    assert_eq!(Language::hand_written().len(), 7);
+    assert!(Language::all().len() >= 7 + 100);
+    for code in ["ru", "zh", "ar", "fil", "tl", "sr"] {
+        assert!(Language::from_code(code).is_some(), "{code}");
+    }
+    assert_eq!(
+        Language::from_tag("zh-Hant-TW").map(Language::code),
+        Some("zh")
+    );
+    assert_eq!(
+        Language::from_tag("ru-RU, en").map(Language::code),
+        Some("ru")
+    );
     assert_eq!(Rounding::from_name("floor"), Some(Rounding::Floor));
     assert_eq!(Rounding::from_name("Nearest"), Some(Rounding::Nearest));
     assert_eq!(Rounding::from_name("up"), None);

@@ -4,6 +4,7 @@ mod dst;
 mod errors;
 mod props;
 mod table;
+mod world;
 
 use super::*;
 use chrono::{DateTime, Utc};

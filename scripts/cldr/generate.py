@@ -1,0 +1,440 @@
+#!/usr/bin/env python3
+"""Generate the date reader's CLDR tables and their test rows.
+
+Usage:
+    cd /tmp && npm pack cldr-dates-full@48.2.0 cldr-core@48.2.0
+    tar xzf cldr-dates-full-48.2.0.tgz --wildcards 'package/main/*/dateFields.json' \
+        'package/main/*/ca-gregorian.json' package/package.json
+    tar xzf cldr-core-48.2.0.tgz package/supplemental/plurals.json
+    python3 scripts/cldr/generate.py /tmp/package
+
+Writes src/dates/cldr/data.tsv (the words and patterns of every language CLDR has relative
+times for, except the hand-written ones) and src/dates/cldr/tests.tsv (test rows rendered
+from the same data, expected readings computed here with plain date arithmetic). Delete the
+tarballs and the extracted folder afterwards; only the two generated files are committed.
+"""
+
+import json
+import os
+import re
+import sys
+from datetime import datetime, timedelta, timezone
+
+HAND_WRITTEN = {"nl", "en", "de", "fr", "es", "it", "pt"}
+
+# Variants of one language in another script, read as the same language.
+MERGED = {
+    "sr": ["sr-Latn"],
+    "bs": ["bs-Cyrl"],
+    "uz": ["uz-Cyrl"],
+    "az": ["az-Cyrl"],
+    "zh": ["zh-Hant"],
+    "pa": ["pa-Arab"],
+    "ms": ["ms-Arab"],
+    "ha": [],
+}
+
+# Tried first, in this order, when several generated languages read a text.
+FIRST = (
+    "ru uk pl cs sk hr sr bs sl bg mk be tr az uz kk ar fa he ur zh ja ko hi bn mr ne "
+    "ta te th vi id ms fil sw ka hy el sv da nb nn fi et lv lt hu ro ca gl eu af is ga"
+).split()
+
+UNITS = ["second", "minute", "hour", "day", "week", "month", "year"]
+WIDTHS = ["", "-short", "-narrow"]
+SIGNS = ("+", "-", "\u2212")
+
+NOW = datetime(2026, 3, 4, 13, 30, tzinfo=timezone.utc)
+# A Friday eight days before NOW, for dates with month and weekday names.
+DATE = datetime(2026, 2, 27, tzinfo=timezone.utc)
+
+
+def load(root, code, name):
+    path = os.path.join(root, "main", code, name)
+    with open(path, encoding="utf-8") as f:
+        data = json.load(f)
+    return data["main"][code]["dates"]
+
+
+def clean(text):
+    """CLDR strings with narrow and no-break spaces as plain spaces."""
+    return re.sub(r"[\u202f\u00a0\u2009]", " ", text).strip()
+
+
+def tokens(pattern):
+    """A CLDR date/time pattern as (kind, text): ('field', 'MMMM') or ('lit', ' г.')."""
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "'":
+            j = pattern.find("'", i + 1)
+            if j == i + 1:
+                out.append(("lit", "'"))
+                i += 2
+                continue
+            if j < 0:
+                j = len(pattern)
+            out.append(("lit", pattern[i + 1 : j]))
+            i = j + 1
+        elif c.isascii() and c.isalpha():
+            j = i
+            while j < len(pattern) and pattern[j] == c:
+                j += 1
+            out.append(("field", pattern[i:j]))
+            i = j
+        else:
+            out.append(("lit", c))
+            i += 1
+    merged = []
+    for kind, text in out:
+        if merged and kind == "lit" and merged[-1][0] == "lit":
+            merged[-1] = ("lit", merged[-1][1] + text)
+        else:
+            merged.append((kind, text))
+    return merged
+
+
+def numeric_month_suffix(names):
+    """'月' where every month name is its number and that word ('3月'), else None."""
+    suffixes = set()
+    for n, name in names.items():
+        m = re.fullmatch(r"(\d+)\s*(.*)", name)
+        if not m or int(m.group(1)) != int(n):
+            return None
+        suffixes.add(m.group(2))
+    return suffixes.pop() if len(suffixes) == 1 else None
+
+
+def date_pattern(pattern, greg):
+    """A CLDR date pattern in the reader's form: {d} {M} {N} {y} {E} and literal text.
+    None when it has no day or no month."""
+    out = []
+    fields = set()
+    for kind, text in tokens(clean(pattern)):
+        if kind == "lit":
+            out.append(text)
+            continue
+        c, n = text[0], len(text)
+        if c == "d":
+            out.append("{d}")
+        elif c in "ML" and n <= 2:
+            out.append("{M}")
+        elif c in "ML":
+            ctx = "format" if c == "M" else "stand-alone"
+            width = "wide" if n == 4 else "abbreviated"
+            suffix = numeric_month_suffix(greg["months"][ctx][width])
+            out.append("{M}" + suffix if suffix is not None else "{N}")
+        elif c == "y":
+            out.append("{yy}" if n == 2 else "{y}")
+        elif c in "Ec":
+            out.append("{E}")
+        else:
+            continue
+        fields.add(out[-1][:3])
+    if "{d}" not in fields or not ({"{M}", "{N}"} & fields):
+        return None
+    text = "".join(out).strip()
+    return text.replace("\t", " ")
+
+
+def render(pattern, when, greg, hour12_ok=True):
+    """A CLDR pattern rendered for `when` with ASCII digits; None for fields not handled."""
+    out = []
+    for kind, text in tokens(clean(pattern)):
+        if kind == "lit":
+            out.append(text)
+            continue
+        c, n = text[0], len(text)
+        if c == "d":
+            out.append(f"{when.day:0{n}d}")
+        elif c in "ML":
+            ctx = "format" if c == "M" else "stand-alone"
+            if n <= 2:
+                out.append(f"{when.month:0{n}d}")
+            else:
+                width = {3: "abbreviated", 4: "wide"}.get(n)
+                if width is None:
+                    return None
+                out.append(greg["months"][ctx][width][str(when.month)])
+        elif c == "y":
+            out.append(f"{when.year % 100:02d}" if n == 2 else str(when.year))
+        elif c in "Ec":
+            ctx = "format" if c == "E" else "stand-alone"
+            width = "wide" if n == 4 else "abbreviated"
+            key = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][when.weekday()]
+            out.append(greg["days"][ctx][width][key])
+        elif c == "H":
+            out.append(f"{when.hour:0{n}d}")
+        elif c == "h" and hour12_ok:
+            out.append(f"{(when.hour % 12) or 12:0{n}d}")
+        elif c == "m":
+            out.append(f"{when.minute:0{n}d}")
+        elif c == "a":
+            periods = greg["dayPeriods"]["format"]["abbreviated"]
+            out.append(periods["am" if when.hour < 12 else "pm"])
+        else:
+            return None
+    return clean("".join(out))
+
+
+def plural_samples(rule):
+    """Up to two integer samples of a plural rule, at least 1 and under 1000."""
+    m = re.search(r"@integer ([^@]*)", rule)
+    if not m:
+        return []
+    found = []
+    for part in m.group(1).split(","):
+        part = part.strip()
+        if not re.fullmatch(r"\d+(~\d+)?", part):
+            continue
+        lo = int(part.split("~")[0])
+        hi = int(part.split("~")[1]) if "~" in part else lo
+        for v in (lo, hi):
+            if 1 <= v < 1000 and v not in found:
+                found.append(v)
+    return found[:2]
+
+
+def has_data(fields, greg):
+    past = fields["minute"]["relativeTime-type-past"]["relativeTimePattern-count-other"]
+    return (
+        not past.strip().startswith(SIGNS)
+        and greg["months"]["format"]["wide"]["1"] != "M01"
+        and "relative-type--1" in fields["day"]
+    )
+
+
+def iso(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def row(code, text, earliest, latest, point):
+    return "\t".join([code, "UTC", iso(NOW), text, iso(earliest), iso(latest), iso(point)])
+
+
+def error_row(code, text):
+    return "\t".join([code, "UTC", iso(NOW), text, "error", "", ""])
+
+
+def day_row(code, text, back, clock=None):
+    day = datetime(NOW.year, NOW.month, NOW.day, tzinfo=timezone.utc) - timedelta(days=back)
+    if clock:
+        start = day.replace(hour=clock[0], minute=clock[1])
+        return row(code, text, start - timedelta(seconds=1), start + timedelta(seconds=59), start)
+    end = min(day + timedelta(days=1) - timedelta(seconds=1), NOW)
+    return row(code, text, day - timedelta(seconds=1), end, day)
+
+
+SPAN = {
+    "second": timedelta(seconds=1),
+    "minute": timedelta(minutes=1),
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+    "week": timedelta(weeks=1),
+}
+
+
+class Lang:
+    def __init__(self, code):
+        self.code = code
+        self.lines = []
+        self.seen = set()
+        self.tests = []
+
+    def add(self, *parts):
+        parts = tuple(clean(p).replace("\t", " ") for p in parts)
+        if any(p == "" for p in parts) or parts in self.seen:
+            return
+        self.seen.add(parts)
+        self.lines.append("\t".join((self.code,) + parts))
+
+
+def read_locale(lang, fields, greg, plurals, primary):
+    for unit in UNITS:
+        for width in WIDTHS:
+            f = fields.get(unit + width, {})
+            for kind, direction in (("relativeTime-type-past", "past"), ("relativeTime-type-future", "future")):
+                for key, pattern in f.get(kind, {}).items():
+                    count = key.rsplit("-", 1)[-1]
+                    pattern = clean(pattern)
+                    if pattern.startswith(SIGNS):
+                        continue
+                    if "({0})" in pattern:
+                        pattern = pattern.replace("({0})", "").strip()
+                    if "{0}" in pattern:
+                        lang.add(direction, unit, "n", pattern)
+                    elif count in ("one", "two"):
+                        lang.add(direction, unit, "1" if count == "one" else "2", pattern)
+    day = fields["day"]
+    for key, back in (("relative-type--2", 2), ("relative-type--1", 1), ("relative-type-0", 0),
+                      ("relative-type-1", -1), ("relative-type-2", -2)):
+        for width in WIDTHS:
+            word = fields.get("day" + width, {}).get(key)
+            if word:
+                lang.add("day", str(back), word)
+    for unit in ("week", "month", "year"):
+        for width in WIDTHS:
+            word = fields.get(unit + width, {}).get("relative-type--1")
+            if word:
+                lang.add("last", unit, word)
+    for width in WIDTHS:
+        word = fields.get("second" + width, {}).get("relative-type-0")
+        if word:
+            lang.add("now", word)
+    for ctx in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for n, name in greg["months"][ctx][width].items():
+                if not re.match(r"\d", clean(name)):
+                    lang.add("month", n, name)
+        for width in ("wide", "abbreviated", "short"):
+            for i, key in enumerate(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]):
+                lang.add("weekday", str(i + 1), greg["days"][ctx][width][key])
+        for width in ("abbreviated", "wide"):
+            periods = greg["dayPeriods"][ctx][width]
+            for key in ("am", "pm"):
+                if key in periods:
+                    lang.add(key, periods[key])
+    formats = greg["dateFormats"]
+    available = greg["dateTimeFormats"]["availableFormats"]
+    patterns = [formats[k] for k in ("full", "long", "medium", "short")]
+    patterns += [v for k, v in available.items() if re.fullmatch(r"y*M{1,4}E*d|y*M{1,4}d?E*|[yMLdE]+", k) and "-alt-" not in k]
+    for p in patterns:
+        if isinstance(p, str):
+            compiled = date_pattern(p, greg)
+            if compiled:
+                lang.add("date", compiled)
+    short = [f[0] for k, f in tokens(formats["short"]) if k == "field"]
+    order = "dm" if short.index("d") < short.index("M") and short[0] != "y" else "md"
+    # Time patterns: words between hour and minute ("時", "시") follow an hour; a day period
+    # written before the hour ("下午2:05", "오후 2:05") is read there.
+    times = list(greg["timeFormats"].values()) + [available.get(k, "") for k in ("Hm", "hm", "Hms", "hms")]
+    for t in times:
+        if not isinstance(t, str):
+            continue
+        toks = tokens(clean(t))
+        fields_seen = [x[1][0] for x in toks if x[0] == "field"]
+        if "a" in fields_seen and ("h" in fields_seen or "K" in fields_seen):
+            hour = "h" if "h" in fields_seen else "K"
+            if fields_seen.index("a") < fields_seen.index(hour):
+                lang.add("ampm", "before")
+        for i, (kind, text) in enumerate(toks):
+            if kind == "lit" and 0 < i < len(toks) - 1 and toks[i - 1][0] == "field" and toks[i - 1][1][0] in "Hh" and re.search(r"\w", text):
+                lang.add("hour", text)
+            elif kind == "lit" and re.search(r"\w", text):
+                lang.add("word", text)
+    for key in ("dateTimeFormats-atTime", "dateTimeFormats-relative"):
+        for v in greg.get(key, {}).get("standard", {}).values():
+            for kind, text in tokens(clean(v).replace("{1}", "\x01").replace("{0}", "\x00")):
+                text = text.replace("\x01", "").replace("\x00", "")
+                if kind == "lit" and re.search(r"\w", text):
+                    lang.add("at", text)
+    if primary:
+        lang.add("order", order)
+        write_tests(lang, fields, greg, plurals)
+
+
+def write_tests(lang, fields, greg, plurals):
+    code = lang.code
+    t = lang.tests
+    for unit in ("minute", "hour", "day", "week"):
+        for width in ("", "-short"):
+            past = fields.get(unit + width, {}).get("relativeTime-type-past", {})
+            for key, pattern in past.items():
+                pattern = clean(pattern)
+                category = key.rsplit("-", 1)[-1]
+                if pattern.startswith(SIGNS):
+                    continue
+                if "{0}" not in pattern or "({0})" in pattern:
+                    if category in ("one", "two"):
+                        n = 1 if category == "one" else 2
+                        text = pattern.replace("({0})", "").strip()
+                        latest = NOW - n * SPAN[unit]
+                        t.append(row(code, text, latest - SPAN[unit], latest, latest))
+                    continue
+                for n in plural_samples(plurals.get(f"pluralRule-count-{category}", "")):
+                    latest = NOW - n * SPAN[unit]
+                    t.append(row(code, pattern.replace("{0}", str(n)), latest - SPAN[unit], latest, latest))
+        future = fields.get(unit, {}).get("relativeTime-type-future", {})
+        other = clean(future.get("relativeTimePattern-count-other", ""))
+        pasts = {clean(p) for w in WIDTHS for p in fields.get(unit + w, {}).get("relativeTime-type-past", {}).values()}
+        # A future pattern that is also a past one ("{0} दिन में") says nothing of the future.
+        if "{0}" in other and not other.startswith(SIGNS) and other not in pasts:
+            t.append(error_row(code, other.replace("{0}", "5")))
+    day = fields["day"]
+    for key, back in (("relative-type--1", 1), ("relative-type-0", 0), ("relative-type--2", 2)):
+        if key in day:
+            t.append(day_row(code, clean(day[key]), back))
+    at = greg["dateTimeFormats-atTime"]["standard"]["long"]
+    short_time = greg["timeFormats"]["short"]
+    clock = render(short_time, NOW.replace(day=3, hour=14, minute=5), greg)
+    if clock and "relative-type--1" in day:
+        text = clean(at.replace("{1}", clean(day["relative-type--1"])).replace("{0}", clock))
+        text = text.replace("'", "")
+        t.append(day_row(code, text, 1, (14, 5)))
+    if "{0}" not in clean(fields["second"].get("relative-type-0", "{0}")):
+        word = clean(fields["second"]["relative-type-0"])
+        t.append(row(code, word, NOW - timedelta(minutes=5), NOW, NOW))
+    formats = greg["dateFormats"]
+    available = greg["dateTimeFormats"]["availableFormats"]
+    back = (NOW.replace(hour=0, minute=0) - DATE).days
+    for p in (formats["full"], formats["long"], formats["medium"], formats["short"], available.get("yMMMd"), available.get("MMMd")):
+        if p:
+            text = render(p, DATE, greg)
+            if text:
+                t.append(day_row(code, text, back))
+
+
+def main():
+    root = sys.argv[1] if len(sys.argv) > 1 else "/tmp/package"
+    here = os.path.dirname(os.path.abspath(__file__))
+    out_dir = os.path.join(here, "..", "..", "src", "dates", "cldr")
+    with open(os.path.join(root, "package.json"), encoding="utf-8") as f:
+        version = json.load(f)["version"]
+    with open(os.path.join(root, "supplemental", "plurals.json"), encoding="utf-8") as f:
+        plurals = json.load(f)["supplemental"]["plurals-type-cardinal"]
+    codes = []
+    for code in sorted(os.listdir(os.path.join(root, "main"))):
+        if "-" in code or code == "und" or code in HAND_WRITTEN:
+            continue
+        fields = load(root, code, "dateFields.json")["fields"]
+        greg = load(root, code, "ca-gregorian.json")["calendars"]["gregorian"]
+        if has_data(fields, greg):
+            codes.append(code)
+    codes.sort(key=lambda c: (FIRST.index(c) if c in FIRST else len(FIRST), c))
+    langs = []
+    for code in codes:
+        lang = Lang(code)
+        for variant in [code] + MERGED.get(code, []):
+            if not os.path.isdir(os.path.join(root, "main", variant)):
+                continue
+            fields = load(root, variant, "dateFields.json")["fields"]
+            greg = load(root, variant, "ca-gregorian.json")["calendars"]["gregorian"]
+            read_locale(lang, fields, greg, plurals.get(code, {}), variant == code)
+        langs.append(lang)
+    header = [
+        f"# CLDR {version} (npm cldr-dates-full {version}, cldr-core {version} plurals),",
+        "# generated by scripts/cldr/generate.py; do not edit. One line per entry:",
+        "# code, kind, values. Kinds: past/future unit n|count pattern, day back word,",
+        "# last unit word, now word, month n name, weekday n name, am/pm word, ampm before,",
+        "# hour word, word word, at word, date pattern ({d} {M} {N} {y} {E}), order dm|md.",
+    ]
+    with open(os.path.join(out_dir, "data.tsv"), "w", encoding="utf-8") as f:
+        f.write("\n".join(header) + "\n")
+        for lang in langs:
+            f.write("\n".join(lang.lines) + "\n")
+    with open(os.path.join(out_dir, "tests.tsv"), "w", encoding="utf-8") as f:
+        f.write(f"# language\tzone\tnow\ttext\tearliest\tlatest\tpoint\n")
+        f.write(f"# rendered from CLDR {version} by scripts/cldr/generate.py; expected readings by plain arithmetic\n")
+        for lang in langs:
+            seen = set()
+            for r in lang.tests:
+                key = r.split("\t")[3]
+                if key not in seen:
+                    seen.add(key)
+                    f.write(r + "\n")
+    print(f"{len(langs)} languages from CLDR {version}: {' '.join(codes)}")
+
+
+if __name__ == "__main__":
+    main()
