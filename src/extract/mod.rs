@@ -43,6 +43,9 @@ pub struct Extracted {
     pub items: Vec<Item>,
     /// How many of the items each field was found in.
     pub coverage: Coverage,
+    /// The language the page declares in its markup (`<html lang>`, a `Content-Language`
+    /// meta element), as written.
+    pub language: Option<String>,
 }
 
 /// The fields of an item, in the order they are reported.
@@ -291,7 +294,30 @@ pub fn extract_from(
         base,
         items: found,
         coverage,
+        language: declared_language(doc, None),
     })
+}
+
+static META_LANGUAGE: LazyLock<Option<Selector>> =
+    LazyLock::new(|| Selector::parse("meta[http-equiv][content]").ok());
+
+/// The language a page declares: `<html lang>`, a `Content-Language` meta element, the
+/// `Content-Language` header.
+pub fn declared_language(doc: &Html, header: Option<&str>) -> Option<String> {
+    let lang = doc.root_element().attr("lang").map(str::to_string);
+    let meta = META_LANGUAGE.as_ref().and_then(|sel| {
+        doc.select(sel)
+            .find(|m| {
+                m.attr("http-equiv")
+                    .is_some_and(|h| h.eq_ignore_ascii_case("content-language"))
+            })
+            .and_then(|m| m.attr("content"))
+            .map(str::to_string)
+    });
+    lang.or(meta)
+        .or(header.map(str::to_string))
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
 }
 
 /// How many times over the page's nodes reading the items may visit them. Reading an item

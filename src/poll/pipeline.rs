@@ -57,7 +57,14 @@ pub struct Seen {
 }
 
 /// Read every item's date text. Texts that cannot be read are logged once for the poll.
-pub fn read_dates(feed: &Feed, items: Vec<Item>, now: DateTime<Utc>) -> Vec<Seen> {
+/// `declared` is the language the page declares (`<html lang>`, else `Content-Language`):
+/// with `language = "auto"` it is tried first.
+pub fn read_dates(
+    feed: &Feed,
+    items: Vec<Item>,
+    now: DateTime<Utc>,
+    declared: Option<&str>,
+) -> Vec<Seen> {
     let ctx = dates::Context {
         now,
         timezone: feed.timezone,
@@ -74,7 +81,7 @@ pub fn read_dates(feed: &Feed, items: Vec<Item>, now: DateTime<Utc>) -> Vec<Seen
                 if let Some(known) = read.get(text) {
                     return *known;
                 }
-                let reading = dates::read(text, &ctx)
+                let reading = dates::read_in_page(text, &ctx, declared)
                     .map_err(|e| unreadable.push(e.to_string()))
                     .ok();
                 read.insert(text.to_string(), reading);
@@ -142,7 +149,8 @@ pub fn process(
         .clone()
         .or(extracted.title.clone())
         .unwrap_or_else(|| feed.id.clone());
-    let seen = read_dates(feed, extracted.items, now);
+    let declared = extracted.language.or_else(|| page.content_language.clone());
+    let seen = read_dates(feed, extracted.items, now, declared.as_deref());
     let mut outcome = advance(feed, base_url, title, page_link, seen, now, previous)?;
     outcome.coverage = Some(coverage);
     Ok(outcome)

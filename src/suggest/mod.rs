@@ -102,28 +102,6 @@ pub struct Analysis {
 }
 
 static TITLE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("title").ok());
-static META_LANGUAGE: LazyLock<Option<Selector>> =
-    LazyLock::new(|| Selector::parse("meta[http-equiv][content]").ok());
-
-/// The language a page declares: `<html lang>`, a `Content-Language` meta element, the
-/// `Content-Language` header.
-fn declared_language(doc: &Html, header: Option<&str>) -> Option<String> {
-    let lang = doc.root_element().attr("lang").map(str::to_string);
-    let meta = META_LANGUAGE.as_ref().and_then(|sel| {
-        doc.select(sel)
-            .find(|m| {
-                m.attr("http-equiv")
-                    .is_some_and(|h| h.eq_ignore_ascii_case("content-language"))
-            })
-            .and_then(|m| m.attr("content"))
-            .map(str::to_string)
-    });
-    lang.or(meta)
-        .or(header.map(str::to_string))
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-}
-
 /// The date language among pagefeed's that a declared tag ("de-AT", "fr, en") names.
 fn supported(declared: Option<&str>) -> Option<Language> {
     let first = declared?.split([',', ';']).next()?.trim();
@@ -268,7 +246,7 @@ pub fn analyse(
         .and_then(|sel| doc.select(sel).next())
         .map(|t| text::collapse(&t.text().collect::<String>()))
         .filter(|t| !t.is_empty());
-    let declared = declared_language(doc, header_language);
+    let declared = crate::extract::declared_language(doc, header_language);
     let mut groups = candidates::find(doc, candidates::MIN_ITEMS);
     if groups.is_empty() {
         groups = candidates::find(doc, 2);
