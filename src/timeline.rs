@@ -770,7 +770,16 @@ fn undated_pinned(now: DateTime<Utc>) -> Interval {
 #[cfg(test)]
 fn near(interval: &Interval, t: DateTime<Utc>) -> bool {
     let tol = chrono::Duration::seconds(TOLERANCE);
-    interval.earliest - tol < t && t <= interval.latest + tol
+    // At the ends of chrono's range the tolerance reaches past what it can hold.
+    let lo = interval
+        .earliest
+        .checked_sub_signed(tol)
+        .unwrap_or(DateTime::<Utc>::MIN_UTC);
+    let hi = interval
+        .latest
+        .checked_add_signed(tol)
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    lo < t && t <= hi
 }
 
 #[cfg(test)]
