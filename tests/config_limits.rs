@@ -6,9 +6,8 @@
 
 mod common;
 
+use common::daemon::Daemon;
 use common::*;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn seed_page() -> Vec<u8> {
@@ -166,64 +165,7 @@ fn the_largest_values_run_and_one_step_past_is_refused() {
     assert!(failures.is_empty(), "{failures}");
 }
 
-/// A running `pagefeed run`, its log in a file.
-struct Daemon {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Daemon {
-    fn start(ws: &Workspace) -> Daemon {
-        let log = ws.path("daemon.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
-            .arg("run")
-            .arg("-c")
-            .arg(ws.path("pagefeed.toml"))
-            .env_remove("PAGEFEED_CONFIG")
-            .env_remove("STATE_DIRECTORY")
-            .env_remove("JOURNAL_STREAM")
-            .env_remove("NOTIFY_SOCKET")
-            .env_remove("WATCHDOG_USEC")
-            .env_remove("WATCHDOG_PID")
-            .env("PAGEFEED_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .spawn()
-            .expect("start pagefeed run");
-        Daemon { child, log }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn signal(&self, name: &str) {
-        let ok = Command::new("kill")
-            .arg(format!("-{name}"))
-            .arg(self.child.id().to_string())
-            .status()
-            .expect("kill")
-            .success();
-        assert!(ok, "kill -{name}");
-    }
-
-    fn exited(&mut self) -> Option<i32> {
-        self.child
-            .try_wait()
-            .expect("wait")
-            .map(|s| s.code().unwrap_or(-1))
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn wait_for(limit: Duration, what: &str, d: &Daemon, mut cond: impl FnMut() -> bool) {
+fn wait_for_logged(limit: Duration, what: &str, d: &Daemon, mut cond: impl FnMut() -> bool) {
     let start = Instant::now();
     while !cond() {
         assert!(
@@ -245,8 +187,8 @@ fn run_with_the_largest_interval_polls_refuses_an_overflowing_reload_and_stops()
     let ws = Workspace::new();
     let good = config(LARGEST, &url, "");
     ws.config(&good);
-    let mut d = Daemon::start(&ws);
-    wait_for(Duration::from_secs(10), "the first poll", &d, || {
+    let mut d = Daemon::start(&ws, &[]);
+    wait_for_logged(Duration::from_secs(10), "the first poll", &d, || {
         ws.path("feeds/edge.rss").exists() && d.log().contains("polled")
     });
     assert_eq!(server.requests().len(), 1);
@@ -254,7 +196,7 @@ fn run_with_the_largest_interval_polls_refuses_an_overflowing_reload_and_stops()
     let bad = good.replace("interval = \"7d\"", "interval = \"500000000000y\"");
     ws.config(&bad);
     d.signal("HUP");
-    wait_for(Duration::from_secs(5), "the refusal", &d, || {
+    wait_for_logged(Duration::from_secs(5), "the refusal", &d, || {
         d.log().contains("config not reloaded")
     });
     // A reload that was taken would poll the changed feed within a second, and then overflow.

@@ -5,12 +5,13 @@
 
 mod common;
 
+use common::daemon::*;
 use common::*;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -34,82 +35,6 @@ fn config(url: &str, port: u16, interval: &str) -> String {
          [feed.items]\nselect = \"ul.news-list > li\"\nsummary = \"p.news-list__text\"\n\
          date = \"span.news-list__time\"\nlink = \"a\"\n"
     )
-}
-
-/// A running `pagefeed run`; killed when dropped.
-struct Daemon {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Daemon {
-    fn start(ws: &Workspace) -> Daemon {
-        let log = ws.path("daemon.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
-            .arg("run")
-            .arg("-c")
-            .arg(ws.path("pagefeed.toml"))
-            .env_remove("PAGEFEED_CONFIG")
-            .env_remove("STATE_DIRECTORY")
-            .env_remove("JOURNAL_STREAM")
-            .env_remove("NOTIFY_SOCKET")
-            .env("PAGEFEED_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .spawn()
-            .expect("start pagefeed run");
-        Daemon { child, log }
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn rss_kb(&self) -> u64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
-            .unwrap_or_default()
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    }
-
-    /// SIGTERM, and the exit status within 10 s.
-    fn stop(mut self) -> i32 {
-        let _ = Command::new("kill")
-            .arg("-TERM")
-            .arg(self.child.id().to_string())
-            .status();
-        let start = Instant::now();
-        loop {
-            if let Some(s) = self.child.try_wait().expect("wait") {
-                return s.code().unwrap_or(-1);
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "no exit:\n{}",
-                self.log()
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn wait_for(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !cond() {
-        assert!(start.elapsed() < limit, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(25));
-    }
 }
 
 /// An answer as it came over the wire.
@@ -225,7 +150,7 @@ fn every_route_answers_with_the_files_and_the_state() {
     let ws = Workspace::new();
     let port = free_port();
     ws.config(&config(&server.url("/buitenland"), port, "1h"));
-    let daemon = Daemon::start(&ws);
+    let daemon = Daemon::start(&ws, &[]);
     wait_for(Duration::from_secs(20), "the first poll noted", || {
         get_ok(port, "/metrics").contains("result=\"ok\"")
     });
@@ -366,7 +291,7 @@ fn every_route_answers_with_the_files_and_the_state() {
             "{method} {path}"
         );
     }
-    assert_eq!(daemon.stop(), 0);
+    assert_eq!(daemon.stop().code, 0);
 }
 
 fn get_ok(port: u16, path: &str) -> String {
@@ -401,7 +326,7 @@ fn status_shows_each_feeds_health_from_the_state() {
     assert_eq!(v[0]["id"], "buitenland");
     assert_eq!(v[0]["last_poll"], serde_json::Value::Null);
 
-    let daemon = Daemon::start(&ws);
+    let daemon = Daemon::start(&ws, &[]);
     let status = || -> serde_json::Value {
         let out = ws.run(&["status", "--json"]);
         serde_json::from_slice(&out.stdout).unwrap_or_default()
@@ -447,7 +372,7 @@ fn status_shows_each_feeds_health_from_the_state() {
         "{page}"
     );
     assert_eq!(get(port, "/healthz").status, 200);
-    assert_eq!(daemon.stop(), 0);
+    assert_eq!(daemon.stop().code, 0);
     // With the daemon gone the state still tells.
     let after = status();
     assert_eq!(after[0]["result"], "HTTP 503");
@@ -470,7 +395,7 @@ fn the_pages_render_in_a_real_browser() {
     let ws = Workspace::new();
     let port = free_port();
     ws.config(&config(&server.url("/buitenland"), port, "1h"));
-    let daemon = Daemon::start(&ws);
+    let daemon = Daemon::start(&ws, &[]);
     wait_for(Duration::from_secs(20), "the first poll noted", || {
         get_ok(port, "/").contains("items on the page")
     });
@@ -537,7 +462,7 @@ fn the_pages_render_in_a_real_browser() {
             "{name}.png"
         );
     }
-    assert_eq!(daemon.stop(), 0);
+    assert_eq!(daemon.stop().code, 0);
 }
 
 /// When each poll reached the source.
@@ -572,7 +497,7 @@ fn slow_and_idle_clients_do_not_delay_polls() {
     let ws = Workspace::new();
     let port = free_port();
     ws.config(&config(&server.url("/buitenland"), port, "300ms"));
-    let daemon = Daemon::start(&ws);
+    let daemon = Daemon::start(&ws, &[]);
     wait_for(Duration::from_secs(20), "the server", || {
         TcpStream::connect(("127.0.0.1", port)).is_ok()
     });
@@ -659,5 +584,5 @@ fn slow_and_idle_clients_do_not_delay_polls() {
         "idle connection closed"
     );
     assert_eq!(get(port, "/healthz").status, 200);
-    assert_eq!(daemon.stop(), 0);
+    assert_eq!(daemon.stop().code, 0);
 }
