@@ -280,6 +280,9 @@ const FEED_KEYS: &[&str] = &[
     "language",
     "max_items",
     "page_url",
+    "render",
+    "follow",
+    "content",
     "items",
 ];
 const ITEM_KEYS: &[&str] = &[
@@ -527,6 +530,7 @@ impl Doc<'_> {
         let title = sec.string(self, "title").map(|(s, _)| s);
         let robots = sec.boolean(self, "robots").unwrap_or(true);
         let private_network = sec.boolean(self, "private_network").unwrap_or(false);
+        sec.only_default(self);
         let rounding = sec
             .string(self, "rounding")
             .and_then(|(s, span)| match Rounding::from_name(&s) {
@@ -709,6 +713,43 @@ impl<'t, 'i> Section<'t, 'i> {
                 );
                 None
             }
+        }
+    }
+
+    /// The feed keys whose default is all this pagefeed does: `render = "http"`,
+    /// `follow = false`, `content = "summary"` are accepted as written; any other value is an
+    /// error that says so, rather than a feed that silently does less than its config asks.
+    fn only_default(&self, doc: &mut Doc<'_>) {
+        if let Some((value, span)) = self.string(doc, "render")
+            && value != "http"
+        {
+            let message = if value == "browser" {
+                "\"browser\" is not available: this pagefeed fetches pages over HTTP only (render = \"http\")".to_string()
+            } else {
+                format!("{value:?} is not a way to render: use \"http\"")
+            };
+            self.fail(doc, span, "render", message);
+        }
+        if self.boolean(doc, "follow") == Some(true)
+            && let Some(v) = self.get("follow")
+        {
+            self.fail(
+                doc,
+                v.span(),
+                "follow",
+                "reading each item's own page is not available in this pagefeed (follow = false)"
+                    .into(),
+            );
+        }
+        if let Some((value, span)) = self.string(doc, "content")
+            && value != "summary"
+        {
+            let message = if value == "full" {
+                "\"full\" needs the item pages (follow), which this pagefeed does not read: use \"summary\"".to_string()
+            } else {
+                format!("{value:?} is not a kind of content: use \"summary\"")
+            };
+            self.fail(doc, span, "content", message);
         }
     }
 
@@ -1604,6 +1645,35 @@ date = "span"
             "/etc/pf/pagefeed.toml:8: feed \"a\": items.author.html: must be true or false",
         ];
         assert_eq!(errs, expect);
+    }
+
+    #[test]
+    fn render_follow_and_content_take_their_defaults_and_refuse_the_rest() {
+        let feed = |extra: &str| {
+            format!(
+                "[[feed]]\nid = \"a\"\nurl = \"a.html\"\n{extra}\n[feed.items]\nselect = \"li\"\n"
+            )
+        };
+        assert_eq!(
+            errors(&feed(
+                "render = \"http\"\nfollow = false\ncontent = \"summary\""
+            )),
+            Vec::<String>::new()
+        );
+        let errs = errors(&feed(
+            "render = \"browser\"\nfollow = true\ncontent = \"full\"",
+        ));
+        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert!(
+            errs[0].contains(":4: feed \"a\": render: \"browser\" is not available"),
+            "{errs:?}"
+        );
+        assert!(errs[1].contains(":5: feed \"a\": follow:"), "{errs:?}");
+        assert!(
+            errs[2].contains(":6: feed \"a\": content: \"full\""),
+            "{errs:?}"
+        );
+        assert!(errors(&feed("render = \"js\""))[0].contains("not a way to render"));
     }
 
     #[test]
