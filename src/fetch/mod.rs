@@ -231,8 +231,8 @@ fn check_html(bytes: &[u8], content_type: Option<&str>, origin: &str) -> Result<
     }
 }
 
-/// Fetches pages; holds one HTTP client (connection pool) per reach (see [`guard`]): the
-/// public one, made at once, and the others as the first feed that needs one is fetched.
+/// Fetches pages; holds one HTTP client (connection pool) per reach (see [`guard`]), each
+/// made when the first request of that reach needs it.
 #[derive(Clone, Debug)]
 pub struct Fetcher {
     clients: Arc<Mutex<HashMap<Reach, reqwest::Client>>>,
@@ -240,11 +240,15 @@ pub struct Fetcher {
 }
 
 impl Fetcher {
+    /// Clients are built when the first http(s) request needs one: a run that reads only
+    /// files never loads the system's certificates. What would stop a client from being
+    /// built (a user agent HTTP cannot carry) is an error here already.
     pub fn new(options: FetchOptions) -> Result<Fetcher, FetchError> {
-        let public = Reach::Within(guard::Class::Public);
-        let client = build_client(&options, public)?;
+        HeaderValue::from_str(&options.user_agent).map_err(|e| FetchError::Setup {
+            reason: format!("user agent {:?}: {e}", options.user_agent),
+        })?;
         Ok(Fetcher {
-            clients: Arc::new(Mutex::new(HashMap::from([(public, client)]))),
+            clients: Arc::new(Mutex::new(HashMap::new())),
             options,
         })
     }
