@@ -3,7 +3,8 @@
 //! shows what pagefeed adds to parsing: the first pass (no items known yet), the steady pass
 //! (the same page ten minutes later, every item already published), and the steady poll as
 //! the daemon runs it (the steady pass plus the state database's transaction and the files'
-//! check). Run with `cargo bench --bench pass`.
+//! check), on the seed page and on generated listings of 1,000 and 10,000 items (of which
+//! the feed keeps 1,000). Run with `cargo bench --bench pass`.
 
 use chrono::{DateTime, Utc};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
@@ -83,9 +84,17 @@ fn bench(c: &mut Criterion) {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/seed/buitenland-1330.html"),
     )
     .unwrap_or_else(|e| panic!("seed page: {e}"));
-    for (name, text) in [("seed", seed), ("listing-1000", listing(1000))] {
+    for (name, text) in [
+        ("seed", seed),
+        ("listing-1000", listing(1000)),
+        ("listing-10000", listing(10_000)),
+    ] {
         let mut group = c.benchmark_group(name);
         group.throughput(Throughput::Bytes(text.len() as u64));
+        if name == "listing-10000" {
+            // About a second per pass: ten samples are enough to compare.
+            group.sample_size(10);
+        }
         group.bench_function("bare parse", |b| {
             b.iter(|| scraper::Html::parse_document(black_box(&text)))
         });
