@@ -148,7 +148,7 @@ pub struct Report {
     pub modified: bool,
     /// Items on the page.
     pub items: usize,
-    /// Items seen for the first time.
+    /// Items that entered the feed: kept now, not kept before.
     pub new: usize,
     /// Items in the feed, history included.
     pub kept: usize,
@@ -350,10 +350,6 @@ pub fn advance(
         records.push(p.record.clone());
         fields.insert(p.record.guid.clone(), p);
     }
-    let new = seen
-        .iter()
-        .filter(|s| !fields.contains_key(&s.item.guid))
-        .count();
     let untitled: HashSet<String> = seen
         .iter()
         .filter(|s| !s.item.titled)
@@ -368,9 +364,13 @@ pub fn advance(
         .collect();
     let line = timeline::advance(records, &sightings, now, feed.items.order);
     drop(sightings);
-    // The page's current text wins over what was stored.
+    // The page's current text wins over what was stored. New: not kept before, kept now.
+    let mut fresh: HashSet<String> = HashSet::new();
     for s in seen {
         let i = s.item;
+        if !fields.contains_key(&i.guid) {
+            fresh.insert(i.guid.clone());
+        }
         fields.insert(
             i.guid.clone(),
             StoredItem {
@@ -401,6 +401,10 @@ pub fn advance(
             Some(item)
         })
         .collect();
+    let new = items
+        .iter()
+        .filter(|i| fresh.contains(&i.record.guid))
+        .count();
     let (self_rss, self_atom) = FeedMeta::self_links(base_url, &feed.id);
     let meta = FeedMeta {
         id: feed.id.clone(),
