@@ -9,6 +9,7 @@ use crate::dates::Interval;
 use crate::fetch::Validators;
 use crate::timeline::Record;
 use chrono::{DateTime, Utc};
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -193,6 +194,12 @@ impl Store {
             path: path.clone(),
             source: Box::new(e),
         })?;
+        // The log (WAL) stays when the connection closes, where SQLite would otherwise copy
+        // it into the database and remove it, at the cost of three more syncs (log, database,
+        // folder) each time: SQLite copies it once it grows past its limit (1,000 pages), at
+        // a commit, and readers read it as they read the database.
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
+            .map_err(|e| classify(&path, e))?;
         let mut store = Store { conn, path };
         // Setting up a new file (journal mode, schema) can meet another process doing the
         // same; SQLite reports that as busy without waiting, so wait here.
@@ -300,7 +307,7 @@ impl Store {
     /// Note how a poll of `feed` went: one small write, outside any poll's transaction.
     pub fn note_poll(dir: &Path, feed: &str, note: &PollNote) -> Result<(), StateError> {
         let mut store = Store::open(dir)?;
-        let tx = store.begin()?;
+        let tx = store.begin_light()?;
         tx.note_poll(feed, note)?;
         tx.commit()
     }
@@ -352,9 +359,29 @@ impl Store {
         Ok(Some((store, found)))
     }
 
-    /// Start a poll: a write transaction that holds the state until committed or dropped.
+    /// Start a poll: a write transaction that holds the state until committed or dropped, and
+    /// whose commit is durable once it returns.
     pub fn begin(&mut self) -> Result<Poll<'_>, StateError> {
+        self.synchronous("FULL")?;
         self.transaction(TransactionBehavior::Immediate)
+    }
+
+    /// A write transaction, as [`Store::begin`], whose commit does not wait for the disk
+    /// (`synchronous = NORMAL`), for what a power loss may take back without harm: that a
+    /// feed's files were written ([`Poll::files_written`]; lost, the files stay marked
+    /// pending, and the next poll finds them written and clears the mark again) and how a
+    /// poll went ([`Poll::note_poll`]). A crash of pagefeed alone loses nothing, and the next
+    /// durable commit makes it durable too.
+    pub fn begin_light(&mut self) -> Result<Poll<'_>, StateError> {
+        self.synchronous("NORMAL")?;
+        self.transaction(TransactionBehavior::Immediate)
+    }
+
+    /// Set how a commit waits for the disk; only between transactions.
+    fn synchronous(&mut self, level: &str) -> Result<(), StateError> {
+        self.conn
+            .pragma_update(None, "synchronous", level)
+            .map_err(|e| self.sql(e))
     }
 
     /// A read-only look (no write lock taken), e.g. for the validators before a fetch.
