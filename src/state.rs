@@ -9,7 +9,6 @@ use crate::dates::Interval;
 use crate::fetch::Validators;
 use crate::timeline::Record;
 use chrono::{DateTime, Utc};
-use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -194,12 +193,6 @@ impl Store {
             path: path.clone(),
             source: Box::new(e),
         })?;
-        // The log (WAL) stays when the connection closes, where SQLite would otherwise copy
-        // it into the database and remove it, at the cost of three more syncs (log, database,
-        // folder) each time: SQLite copies it once it grows past its limit (1,000 pages), at
-        // a commit, and readers read it as they read the database.
-        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
-            .map_err(|e| classify(&path, e))?;
         let mut store = Store { conn, path };
         // Setting up a new file (journal mode, schema) can meet another process doing the
         // same; SQLite reports that as busy without waiting, so wait here.
