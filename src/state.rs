@@ -10,6 +10,8 @@ use crate::fetch::Validators;
 use crate::timeline::Record;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use url::Url;
@@ -298,7 +300,7 @@ impl Store {
     /// Note how a poll of `feed` went: one small write, outside any poll's transaction.
     pub fn note_poll(dir: &Path, feed: &str, note: &PollNote) -> Result<(), StateError> {
         let mut store = Store::open(dir)?;
-        let tx = store.begin()?;
+        let tx = store.begin_light()?;
         tx.note_poll(feed, note)?;
         tx.commit()
     }
@@ -312,7 +314,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Deferred)
             .map_err(|e| classify(&path, e))?;
-        f(&Poll { tx, path })
+        f(&Poll::new(tx, path))
     }
 
     /// A read-only connection to the state in `dir` and its schema version (never newer than
@@ -350,9 +352,29 @@ impl Store {
         Ok(Some((store, found)))
     }
 
-    /// Start a poll: a write transaction that holds the state until committed or dropped.
+    /// Start a poll: a write transaction that holds the state until committed or dropped, and
+    /// whose commit is durable once it returns.
     pub fn begin(&mut self) -> Result<Poll<'_>, StateError> {
+        self.synchronous("FULL")?;
         self.transaction(TransactionBehavior::Immediate)
+    }
+
+    /// A write transaction, as [`Store::begin`], whose commit does not wait for the disk
+    /// (`synchronous = NORMAL`), for what a power loss may take back without harm: that a
+    /// feed's files were written ([`Poll::files_written`]; lost, the files stay marked
+    /// pending, and the next poll finds them written and clears the mark again) and how a
+    /// poll went ([`Poll::note_poll`]). A crash of pagefeed alone loses nothing, and the next
+    /// durable commit makes it durable too.
+    pub fn begin_light(&mut self) -> Result<Poll<'_>, StateError> {
+        self.synchronous("NORMAL")?;
+        self.transaction(TransactionBehavior::Immediate)
+    }
+
+    /// Set how a commit waits for the disk; only between transactions.
+    fn synchronous(&mut self, level: &str) -> Result<(), StateError> {
+        self.conn
+            .pragma_update(None, "synchronous", level)
+            .map_err(|e| self.sql(e))
     }
 
     /// A read-only look (no write lock taken), e.g. for the validators before a fetch.
@@ -363,7 +385,7 @@ impl Store {
     fn transaction(&mut self, behavior: TransactionBehavior) -> Result<Poll<'_>, StateError> {
         let path = self.path.clone();
         match self.conn.transaction_with_behavior(behavior) {
-            Ok(tx) => Ok(Poll { tx, path }),
+            Ok(tx) => Ok(Poll::new(tx, path)),
             Err(e) => Err(classify(&path, e)),
         }
     }
@@ -373,6 +395,15 @@ impl Store {
 pub struct Poll<'a> {
     tx: rusqlite::Transaction<'a>,
     path: PathBuf,
+    /// The item rows [`Poll::items`] read last, while nothing has written items since: what
+    /// [`Poll::save_items`] compares with to write only the rows that change.
+    read: RefCell<Option<ReadItems>>,
+}
+
+/// One feed's item rows as read: by guid, the row's id and the item.
+struct ReadItems {
+    feed: String,
+    rows: HashMap<String, (i64, StoredItem)>,
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
@@ -410,6 +441,11 @@ fn secs(t: DateTime<Utc>) -> i64 {
     t.timestamp()
 }
 
+/// An item's categories as the `categories` column holds them (JSON).
+fn categories(item: &StoredItem) -> String {
+    serde_json::to_string(&item.categories).unwrap_or_else(|_| "[]".into())
+}
+
 fn time(s: i64) -> rusqlite::Result<DateTime<Utc>> {
     DateTime::from_timestamp(s, 0).ok_or(rusqlite::Error::IntegralValueOutOfRange(0, s))
 }
@@ -419,7 +455,15 @@ fn interval(earliest: i64, latest: i64) -> rusqlite::Result<Interval> {
         .ok_or(rusqlite::Error::IntegralValueOutOfRange(0, earliest))
 }
 
-impl Poll<'_> {
+impl<'a> Poll<'a> {
+    fn new(tx: rusqlite::Transaction<'a>, path: PathBuf) -> Poll<'a> {
+        Poll {
+            tx,
+            path,
+            read: RefCell::new(None),
+        }
+    }
+
     fn err(&self, source: rusqlite::Error) -> StateError {
         classify(&self.path, source)
     }
@@ -430,7 +474,8 @@ impl Poll<'_> {
             .tx
             .prepare_cached(
                 "SELECT guid, title, link, summary, author, categories, first_seen, last_seen,
-                        ev_earliest, ev_latest, pin_earliest, pin_latest, published, summary_html
+                        ev_earliest, ev_latest, pin_earliest, pin_latest, published, summary_html,
+                        rowid
                  FROM item WHERE feed = ?1 ORDER BY published DESC, rowid",
             )
             .map_err(|e| self.err(e))?;
@@ -442,7 +487,7 @@ impl Poll<'_> {
                     (Some(a), Some(b)) => Some(interval(a, b)?),
                     _ => None,
                 };
-                Ok(StoredItem {
+                let item = StoredItem {
                     title: r.get(1)?,
                     link: link
                         .map(|l| Url::parse(&l).map_err(|e| damaged(2, format!("link {l:?}: {e}"))))
@@ -460,10 +505,11 @@ impl Poll<'_> {
                         pinned: interval(r.get(10)?, r.get(11)?)?,
                         published: time(r.get(12)?)?,
                     },
-                })
+                };
+                Ok((r.get::<_, i64>(14)?, item))
             })
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| match e {
+        let rows = rows.collect::<Result<Vec<_>, _>>().map_err(|e| match e {
             // A value pagefeed could not have written: the file was damaged or edited.
             rusqlite::Error::FromSqlConversionFailure(..)
             | rusqlite::Error::IntegralValueOutOfRange(..)
@@ -472,14 +518,96 @@ impl Poll<'_> {
                 detail: format!("feed {feed:?} has a damaged item row: {e}"),
             },
             e => self.err(e),
-        })
+        })?;
+        let mut read = HashMap::with_capacity(rows.len());
+        let mut items = Vec::with_capacity(rows.len());
+        for (rowid, item) in rows {
+            read.insert(item.record.guid.clone(), (rowid, item.clone()));
+            items.push(item);
+        }
+        *self.read.borrow_mut() = Some(ReadItems {
+            feed: feed.to_string(),
+            rows: read,
+        });
+        Ok(items)
     }
 
-    /// Replace every item of `feed` with `items`.
+    /// Replace every item of `feed` with `items` (newest published first, as [`Poll::items`]
+    /// returns them).
+    ///
+    /// Where the feed's items were read in this transaction (a poll reads them first), only
+    /// the rows that change are written: rows of items no longer kept are deleted, changed
+    /// ones updated in place, new ones inserted. [`Poll::items`] returns items that share a
+    /// published time in the order of their rows; where a kept row would come out of the
+    /// order of `items`, that time's rows are written afresh, in order.
     pub fn save_items(&self, feed: &str, items: &[StoredItem]) -> Result<(), StateError> {
-        self.tx
-            .execute("DELETE FROM item WHERE feed = ?1", [feed])
+        let read = self.read.borrow_mut().take().filter(|r| r.feed == feed);
+        let Some(ReadItems { mut rows, .. }) = read else {
+            self.tx
+                .execute("DELETE FROM item WHERE feed = ?1", [feed])
+                .map_err(|e| self.err(e))?;
+            return items
+                .iter()
+                .try_for_each(|item| self.insert_item(feed, item));
+        };
+        // Each item's row where it has one, and whether that row holds it already.
+        let mut kept: Vec<Option<(i64, bool)>> = items
+            .iter()
+            .map(|item| {
+                rows.remove(&item.record.guid)
+                    .map(|(rowid, old)| (rowid, old == *item))
+            })
+            .collect();
+        let mut gone: Vec<i64> = rows.into_values().map(|(rowid, _)| rowid).collect();
+        // Items sharing a published time come back in the order of their rows, new rows last.
+        let mut start = 0;
+        while start < items.len() {
+            let published = items[start].record.published;
+            let end = start
+                + items[start..]
+                    .iter()
+                    .take_while(|i| i.record.published == published)
+                    .count();
+            let mut last = None;
+            let mut fresh = false;
+            let in_order = kept[start..end].iter().all(|row| match row {
+                Some((rowid, _)) => {
+                    let ok = !fresh && last.is_none_or(|l| l < *rowid);
+                    last = Some(*rowid);
+                    ok
+                }
+                None => {
+                    fresh = true;
+                    true
+                }
+            });
+            if !in_order {
+                for row in &mut kept[start..end] {
+                    if let Some((rowid, _)) = row.take() {
+                        gone.push(rowid);
+                    }
+                }
+            }
+            start = end;
+        }
+        let mut delete = self
+            .tx
+            .prepare_cached("DELETE FROM item WHERE rowid = ?1")
             .map_err(|e| self.err(e))?;
+        for rowid in gone {
+            delete.execute([rowid]).map_err(|e| self.err(e))?;
+        }
+        for (item, row) in items.iter().zip(kept) {
+            match row {
+                Some((_, true)) => {}
+                Some((rowid, false)) => self.update_item(rowid, item)?,
+                None => self.insert_item(feed, item)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn insert_item(&self, feed: &str, item: &StoredItem) -> Result<(), StateError> {
         let mut stmt = self
             .tx
             .prepare_cached(
@@ -489,30 +617,58 @@ impl Poll<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )
             .map_err(|e| self.err(e))?;
-        for item in items {
-            let r = &item.record;
-            let categories =
-                serde_json::to_string(&item.categories).unwrap_or_else(|_| "[]".into());
-            stmt.execute(params![
-                feed,
-                r.guid,
-                item.title,
-                item.link.as_ref().map(Url::as_str),
-                item.summary,
-                item.author,
-                categories,
-                secs(r.first_seen),
-                secs(r.last_seen),
-                r.evidence.map(|e| secs(e.earliest)),
-                r.evidence.map(|e| secs(e.latest)),
-                secs(r.pinned.earliest),
-                secs(r.pinned.latest),
-                secs(r.published),
-                item.summary_html,
-            ])
+        let r = &item.record;
+        stmt.execute(params![
+            feed,
+            r.guid,
+            item.title,
+            item.link.as_ref().map(Url::as_str),
+            item.summary,
+            item.author,
+            categories(item),
+            secs(r.first_seen),
+            secs(r.last_seen),
+            r.evidence.map(|e| secs(e.earliest)),
+            r.evidence.map(|e| secs(e.latest)),
+            secs(r.pinned.earliest),
+            secs(r.pinned.latest),
+            secs(r.published),
+            item.summary_html,
+        ])
+        .map(drop)
+        .map_err(|e| self.err(e))
+    }
+
+    /// Write `item` over the row `rowid`, which holds the same guid.
+    fn update_item(&self, rowid: i64, item: &StoredItem) -> Result<(), StateError> {
+        let r = &item.record;
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "UPDATE item SET title = ?2, link = ?3, summary = ?4, author = ?5, categories = ?6,
+                    first_seen = ?7, last_seen = ?8, ev_earliest = ?9, ev_latest = ?10,
+                    pin_earliest = ?11, pin_latest = ?12, published = ?13, summary_html = ?14
+                 WHERE rowid = ?1",
+            )
             .map_err(|e| self.err(e))?;
-        }
-        Ok(())
+        stmt.execute(params![
+            rowid,
+            item.title,
+            item.link.as_ref().map(Url::as_str),
+            item.summary,
+            item.author,
+            categories(item),
+            secs(r.first_seen),
+            secs(r.last_seen),
+            r.evidence.map(|e| secs(e.earliest)),
+            r.evidence.map(|e| secs(e.latest)),
+            secs(r.pinned.earliest),
+            secs(r.pinned.latest),
+            secs(r.published),
+            item.summary_html,
+        ])
+        .map(drop)
+        .map_err(|e| self.err(e))
     }
 
     pub fn validators(&self, feed: &str) -> Result<Validators, StateError> {
@@ -779,6 +935,73 @@ mod tests {
         assert_eq!(poll.items("f").expect("items"), items);
         assert_eq!(poll.validators("f").expect("validators"), v);
         assert_eq!(poll.items("other").expect("items"), vec![]);
+    }
+
+    #[test]
+    fn a_save_after_a_read_writes_only_the_rows_that_change_and_keeps_their_order() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(dir.path()).expect("open");
+        let t = 2_000_000_000;
+        // a, b and c share a second; they come back in the order they were saved in.
+        let first = vec![item("a", t), item("b", t), item("c", t), item("d", t - 60)];
+        let poll = store.begin().expect("begin");
+        poll.save_items("f", &first).expect("save");
+        poll.commit().expect("commit");
+        store
+            .conn
+            .execute_batch(
+                "CREATE TEMP TABLE writes (n INTEGER NOT NULL);
+                 INSERT INTO writes VALUES (0);
+                 CREATE TEMP TRIGGER wi AFTER INSERT ON item BEGIN UPDATE writes SET n = n + 1; END;
+                 CREATE TEMP TRIGGER wu AFTER UPDATE ON item BEGIN UPDATE writes SET n = n + 1; END;
+                 CREATE TEMP TRIGGER wd AFTER DELETE ON item BEGIN UPDATE writes SET n = n + 1; END;",
+            )
+            .expect("count writes");
+        let mut poll_with = |next: &[StoredItem]| {
+            let poll = store.begin().expect("begin");
+            poll.items("f").expect("items");
+            poll.save_items("f", next).expect("save");
+            let held = poll.items("f").expect("items");
+            poll.commit().expect("commit");
+            let writes: i64 = store
+                .conn
+                .query_row("SELECT n FROM writes", [], |r| r.get(0))
+                .expect("writes");
+            store
+                .conn
+                .execute("UPDATE writes SET n = 0", [])
+                .expect("reset");
+            assert_eq!(held, next);
+            writes
+        };
+        assert_eq!(poll_with(&first), 0, "nothing changed, nothing written");
+        // d seen again, c gone, e new: one row each.
+        let mut d = item("d", t - 60);
+        d.record.last_seen += chrono::Duration::minutes(10);
+        let second = vec![item("e", t + 60), item("a", t), item("b", t), d.clone()];
+        assert_eq!(poll_with(&second), 3);
+        // a and b change places within their second: their rows are written afresh.
+        let third = vec![item("e", t + 60), item("b", t), item("a", t), d.clone()];
+        assert_eq!(poll_with(&third), 4);
+        // A new item in that second below them comes after them; above them, all three are
+        // written afresh.
+        let fourth = vec![
+            item("e", t + 60),
+            item("b", t),
+            item("a", t),
+            item("g", t),
+            d.clone(),
+        ];
+        assert_eq!(poll_with(&fourth), 1);
+        let fifth = vec![
+            item("e", t + 60),
+            item("h", t),
+            item("b", t),
+            item("a", t),
+            item("g", t),
+            d,
+        ];
+        assert_eq!(poll_with(&fifth), 7);
     }
 
     #[test]

@@ -770,16 +770,15 @@ fn undated_pinned(now: DateTime<Utc>) -> Interval {
 #[cfg(test)]
 fn near(interval: &Interval, t: DateTime<Utc>) -> bool {
     let tol = chrono::Duration::seconds(TOLERANCE);
-    // At the ends of chrono's range the tolerance reaches past what it can hold.
-    let lo = interval
+    // A bound past chrono's range holds every time there is.
+    interval
         .earliest
         .checked_sub_signed(tol)
-        .unwrap_or(DateTime::<Utc>::MIN_UTC);
-    let hi = interval
-        .latest
-        .checked_add_signed(tol)
-        .unwrap_or(DateTime::<Utc>::MAX_UTC);
-    lo < t && t <= hi
+        .is_none_or(|e| e < t)
+        && interval
+            .latest
+            .checked_add_signed(tol)
+            .is_none_or(|l| t <= l)
 }
 
 #[cfg(test)]

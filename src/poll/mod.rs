@@ -125,7 +125,7 @@ pub struct Report {
     pub modified: bool,
     /// Items on the page.
     pub items: usize,
-    /// Items seen for the first time.
+    /// Items that entered the feed: kept now, not kept before.
     pub new: usize,
     /// Items in the feed, history included.
     pub kept: usize,
@@ -307,7 +307,7 @@ fn write_files(
     feed: &Feed,
     outcome: &Outcome,
 ) -> Result<bool, PollError> {
-    let lock = store.begin()?;
+    let lock = store.begin_light()?;
     let held = lock.items(&feed.id)?;
     let rendered;
     let files = if held == outcome.items {
@@ -345,7 +345,7 @@ fn write_set(places: &Places, id: &str, files: &Documents) -> Result<bool, PollE
 /// the state. Returns whether the files were written.
 pub fn repair_files(places: &Places, feed: &Feed) -> Result<bool, PollError> {
     let mut store = Store::open(&places.state_dir)?;
-    let lock = store.begin()?;
+    let lock = store.begin_light()?;
     let Some(rendered) = lock.pending(&feed.id)? else {
         return Ok(false);
     };

@@ -173,10 +173,6 @@ pub fn advance(
         records.push(p.record.clone());
         fields.insert(p.record.guid.clone(), p);
     }
-    let new = seen
-        .iter()
-        .filter(|s| !fields.contains_key(&s.item.guid))
-        .count();
     let untitled: HashSet<String> = seen
         .iter()
         .filter(|s| !s.item.titled)
@@ -191,9 +187,13 @@ pub fn advance(
         .collect();
     let line = timeline::advance(records, &sightings, now, feed.items.order);
     drop(sightings);
-    // The page's current text wins over what was stored.
+    // The page's current text wins over what was stored. New: not kept before, kept now.
+    let mut fresh: HashSet<String> = HashSet::new();
     for s in seen {
         let i = s.item;
+        if !fields.contains_key(&i.guid) {
+            fresh.insert(i.guid.clone());
+        }
         fields.insert(
             i.guid.clone(),
             StoredItem {
@@ -224,6 +224,10 @@ pub fn advance(
             Some(item)
         })
         .collect();
+    let new = items
+        .iter()
+        .filter(|i| fresh.contains(&i.record.guid))
+        .count();
     let (self_rss, self_atom) = FeedMeta::self_links(base_url, &feed.id);
     let meta = FeedMeta {
         id: feed.id.clone(),
