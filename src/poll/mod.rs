@@ -534,10 +534,11 @@ pub async fn note(places: &Places, id: &str, note: PollNote) {
 /// Poll `feed` once and publish what changed. `now` is `--now` where given; `clock` the
 /// system clock's reading, used only when the response carries no `Date`.
 ///
-/// Politeness: the page is fetched through [`politeness::fetch_page`] (the host's turn, a
-/// place among the polls in flight, robots.txt unless the feed says `robots = false`). The
-/// host is free again as soon as the page is in; parsing and writing hold only the place in
-/// flight.
+/// Politeness: the poll first takes its turn at the host and its place among the polls in
+/// flight ([`politeness::admit`]), and only then reads the state and fetches the page
+/// ([`politeness::fetch_admitted`]; robots.txt unless the feed says `robots = false`), so that
+/// a poll that waits holds no thread. The host is free again as soon as the page is in;
+/// parsing and writing hold only the place in flight.
 pub async fn poll_feed(
     places: Places,
     feed: Arc<Feed>,
@@ -547,6 +548,7 @@ pub async fn poll_feed(
     clock: DateTime<Utc>,
 ) -> Result<Report, PollError> {
     let started = Instant::now();
+    let admission = politeness::admit(polite, &feed.source).await;
     let (validators, pending) = {
         let state_dir = places.state_dir.clone();
         let id = feed.id.clone();
@@ -575,7 +577,7 @@ pub async fn poll_feed(
         private_network: feed.private_network,
         conditional,
     };
-    let (_slot, fetched) = politeness::fetch_page(fetcher, polite, request).await?;
+    let (_slot, fetched) = politeness::fetch_admitted(fetcher, polite, admission, request).await?;
     let page = match fetched {
         Fetched::Page(page) => page,
         Fetched::NotModified => {
@@ -610,6 +612,7 @@ async fn blocking<T: Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fetch::robots::Robots;
     use std::path::Path;
 
     fn feed(url: &str) -> Arc<Feed> {
@@ -706,5 +709,40 @@ mod tests {
         assert_eq!(others, TRIES_OUTSIDE_THE_LOCK);
         let held = Store::peek(&places.state_dir, "f").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(held.len(), 1);
+    }
+
+    /// A poll that waits for its place among the polls in flight has not touched the state:
+    /// the state and its blocking thread come after the place.
+    #[tokio::test]
+    async fn a_waiting_poll_reads_nothing_before_its_place() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let places = places(dir.path());
+        let file = dir.path().join("page.html");
+        std::fs::write(&file, html(&["a", "b"])).unwrap_or_else(|e| panic!("{e}"));
+        let feed = feed(&file.display().to_string());
+        let polite = Arc::new(Politeness::new(
+            1,
+            std::time::Duration::ZERO,
+            Robots::new("t"),
+        ));
+        let fetcher = Arc::new(
+            Fetcher::new(crate::fetch::FetchOptions::default()).unwrap_or_else(|e| panic!("{e}")),
+        );
+        let held = polite.slot().await;
+        let poll = {
+            let (places, polite, fetcher) = (places.clone(), polite.clone(), fetcher.clone());
+            tokio::spawn(async move {
+                poll_feed(places, feed, &fetcher, &polite, None, Utc::now()).await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(
+            !places.state_dir.exists(),
+            "the state was opened before the place"
+        );
+        drop(held);
+        let report = poll.await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report.unwrap_or_else(|e| panic!("{e}")).items, 2);
+        assert!(places.state_dir.exists());
     }
 }
