@@ -532,7 +532,8 @@ pub async fn note(places: &Places, id: &str, note: PollNote) {
 }
 
 /// Poll `feed` once and publish what changed. `now` is `--now` where given; `clock` the
-/// system clock's reading, used only when the response carries no `Date`.
+/// system clock's reading as the poll begins (moved on by the time the poll waited and
+/// fetched), used where the response carries no believable `Date`.
 ///
 /// Politeness: the poll first takes its turn at the host and its place among the polls in
 /// flight ([`politeness::admit`]), and only then reads the state and fetches the page
@@ -593,6 +594,9 @@ pub async fn poll_feed(
             });
         }
     };
+    // The clock was read when the poll began; it may have waited for its turn and its place
+    // since, so the reading moves on with the poll.
+    let clock = clock + chrono::TimeDelta::from_std(started.elapsed()).unwrap_or_default();
     let now = fetch_moment(now, &page, clock);
     // Parsing and the database are blocking work: keep them off the async threads.
     let mut report = blocking(move || publish_page(&places, &feed, &page, now)).await??;
