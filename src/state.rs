@@ -1,8 +1,10 @@
 //! The embedded database (SQLite): per feed, every item pagefeed has published with its
 //! evidence and time, and the validators for conditional requests.
 //!
-//! A poll runs in one write transaction, taken before anything is read, so two processes on
-//! one state wait for each other (up to [`BUSY_WAIT`]) instead of interleaving. The schema
+//! A poll reads the feed's state in a read transaction, works on its page outside any lock,
+//! and takes the write transaction only to commit, after checking that the feed's generation
+//! did not change meanwhile (see [`Poll::generation`]); two processes on one state wait for
+//! each other's commits (up to [`BUSY_WAIT`]) instead of interleaving. The schema
 //! carries a version (`PRAGMA user_version`); older files are migrated, newer ones refused.
 
 use crate::dates::Interval;
@@ -79,6 +81,12 @@ ALTER TABLE feed ADD COLUMN last_error TEXT;
 ALTER TABLE feed ADD COLUMN last_error_at INTEGER;
 ALTER TABLE feed ADD COLUMN last_success INTEGER;
 ALTER TABLE feed ADD COLUMN next_poll INTEGER;
+"#,
+    // A count of the feed's changes, bumped by every poll that commits its items, last good
+    // poll or coverage: a poll that worked on its page outside the write lock checks it
+    // before it commits.
+    r#"
+ALTER TABLE feed ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
 "#,
 ];
 
@@ -228,6 +236,15 @@ impl Store {
             .pragma_update(None, "synchronous", "FULL")
             .map_err(|e| self.sql(e))?;
         let known = MIGRATIONS.len() as i64;
+        // A state of this schema needs nothing more, and no write lock: a poll that only
+        // reads does not wait for another poll's commit.
+        let current: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| self.sql(e))?;
+        if current == known {
+            return Ok(());
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -753,6 +770,31 @@ impl<'a> Poll<'a> {
             .map_err(|e| self.err(e))
     }
 
+    /// How many times polls have committed a change to the feed's items, last good poll or
+    /// coverage (0 for a feed the state does not know): a poll that read the feed before it
+    /// took the write lock commits only where this is still what it read.
+    pub fn generation(&self, feed: &str) -> Result<i64, StateError> {
+        self.tx
+            .query_row("SELECT generation FROM feed WHERE id = ?1", [feed], |r| {
+                r.get::<_, i64>(0)
+            })
+            .optional()
+            .map(Option::unwrap_or_default)
+            .map_err(|e| self.err(e))
+    }
+
+    /// Count a change of the feed's items, last good poll or coverage, committed with it.
+    pub fn bump_generation(&self, feed: &str) -> Result<(), StateError> {
+        self.tx
+            .execute(
+                "INSERT INTO feed (id, generation) VALUES (?1, 1)
+                 ON CONFLICT (id) DO UPDATE SET generation = generation + 1",
+                [feed],
+            )
+            .map(drop)
+            .map_err(|e| self.err(e))
+    }
+
     /// Note that the feed's state changed and its files are about to be written with `meta`:
     /// until [`Poll::files_written`] commits, the files may be behind the state.
     pub fn save_pending(&self, feed: &str, meta: &Rendered) -> Result<(), StateError> {
@@ -1123,6 +1165,44 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    #[test]
+    fn the_generation_counts_committed_changes_and_a_rollback_keeps_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(dir.path()).expect("open");
+        {
+            let read = store.read().expect("read");
+            assert_eq!(read.generation("f").expect("generation"), 0);
+        }
+        for _ in 0..2 {
+            let poll = store.begin().expect("begin");
+            poll.bump_generation("f").expect("bump");
+            poll.commit().expect("commit");
+        }
+        {
+            let poll = store.begin().expect("begin");
+            poll.bump_generation("f").expect("bump");
+            // dropped without commit
+        }
+        Store::note_poll(
+            dir.path(),
+            "f",
+            &PollNote {
+                at: Utc.timestamp_opt(2_000_000_000, 0).single().expect("time"),
+                ok: true,
+                result: "ok".into(),
+                items: Some(1),
+                new: 0,
+                took: Duration::ZERO,
+                error: None,
+                next_poll: None,
+            },
+        )
+        .expect("note");
+        let read = store.read().expect("read");
+        assert_eq!(read.generation("f").expect("generation"), 2);
+        assert_eq!(read.generation("other").expect("generation"), 0);
     }
 
     #[test]

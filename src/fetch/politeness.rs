@@ -142,14 +142,46 @@ pub enum PoliteError {
     Disallowed { url: String },
 }
 
-/// Fetch a feed's page politely: take the turn at the source's host (one request at a time,
-/// with the host gap), then a place among the polls in flight; ask robots.txt (through the
-/// same turn, with the feed's own client) unless the request says not to; then fetch. The
-/// host is free again as soon as the page is in; the returned [`Slot`] is the place in
-/// flight, for the caller to hold while it works on the page. A file takes a place only.
+/// A poll's admission: its turn at the source's host (for a page over HTTP), then its place
+/// among the polls in flight. Taken by [`admit`]; used up by [`fetch_admitted`].
+pub struct Admission {
+    turn: Option<Turn>,
+    slot: Slot,
+}
+
+/// Take the turn at the source's host (one request at a time, with the host gap; none for a
+/// file), then a place among the polls in flight. Waiting here costs no thread: work a poll
+/// does before its request (reading the state) belongs after this.
+pub async fn admit(polite: &Politeness, source: &Source) -> Admission {
+    let turn = match source {
+        Source::Http(url) => Some(polite.turn(&host_key(url)).await),
+        Source::File(_) => None,
+    };
+    Admission {
+        turn,
+        slot: polite.slot().await,
+    }
+}
+
+/// Fetch a feed's page politely: take the turn at the source's host, then a place among the
+/// polls in flight ([`admit`]), then [`fetch_admitted`].
 pub async fn fetch_page(
     fetcher: &Fetcher,
     polite: &Politeness,
+    request: Request<'_>,
+) -> Result<(Slot, Fetched), PoliteError> {
+    let admission = admit(polite, request.source).await;
+    fetch_admitted(fetcher, polite, admission, request).await
+}
+
+/// Fetch a feed's page with its [`Admission`]: ask robots.txt (through the host's turn, with
+/// the feed's own client) unless the request says not to; then fetch. The host is free again
+/// as soon as the page is in; the returned [`Slot`] is the place in flight, for the caller to
+/// hold while it works on the page.
+pub async fn fetch_admitted(
+    fetcher: &Fetcher,
+    polite: &Politeness,
+    admission: Admission,
     request: Request<'_>,
 ) -> Result<(Slot, Fetched), PoliteError> {
     let Request {
@@ -158,10 +190,13 @@ pub async fn fetch_page(
         private_network,
         conditional,
     } = request;
-    let (slot, fetched) = match source {
-        Source::Http(url) => {
-            let mut turn = polite.turn(&host_key(url)).await;
-            let slot = polite.slot().await;
+    let Admission { turn, slot } = admission;
+    let fetched = match (source, turn) {
+        (Source::Http(url), turn) => {
+            let mut turn = match turn {
+                Some(t) => t,
+                None => polite.turn(&host_key(url)).await,
+            };
             if robots {
                 let rules = match polite.robots.cached(url, std::time::Instant::now()) {
                     Some(rules) => rules,
@@ -188,12 +223,9 @@ pub async fn fetch_page(
                 .fetch_feed(source, conditional, private_network)
                 .await;
             turn.done();
-            (slot, fetched)
+            fetched
         }
-        Source::File(_) => (
-            polite.slot().await,
-            fetcher.fetch(source, conditional).await,
-        ),
+        (Source::File(_), _) => fetcher.fetch(source, conditional).await,
     };
     Ok((slot, fetched?))
 }

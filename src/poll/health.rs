@@ -1,7 +1,6 @@
 //! Selector health: whether a page still looks like the one the feed's selectors were
 //! written for, judged against the last good poll, and which configured fields missed.
 
-use super::PollError;
 use crate::config::Feed;
 use crate::extract::Coverage;
 use crate::state::GoodPoll;
@@ -49,21 +48,19 @@ pub fn check_health(
     Ok(())
 }
 
-/// Log the feed's selector coverage where it changed since it was last reported: a warning
-/// for each configured field that missed in some items ("title matched 0 of 20 items;
-/// titles fall back to the first sentence"), a line when all match again. Returns the new
-/// coverage key to remember, where it changed.
+/// Log the feed's selector coverage where it changed since it was last reported (`last`, as
+/// the state keeps it): a warning for each configured field that missed in some items
+/// ("title matched 0 of 20 items; titles fall back to the first sentence"), a line when all
+/// match again. Returns the new coverage key to remember, where it changed.
 pub(super) fn report_coverage(
-    tx: &crate::state::Poll<'_>,
     feed: &Feed,
     coverage: Option<&Coverage>,
-) -> Result<Option<String>, PollError> {
-    let Some(coverage) = coverage else {
-        return Ok(None);
-    };
+    last: &str,
+) -> Option<String> {
+    let coverage = coverage?;
     let key = coverage.key();
-    if tx.coverage(&feed.id)? == key {
-        return Ok(None);
+    if key == last {
+        return None;
     }
     let misses = coverage.misses();
     if misses.is_empty() {
@@ -72,7 +69,7 @@ pub(super) fn report_coverage(
     for miss in misses {
         tracing::warn!(feed = %feed.id, "selector coverage: {miss}");
     }
-    Ok(Some(key))
+    Some(key)
 }
 
 #[cfg(test)]

@@ -211,25 +211,49 @@ fn writes_open() -> Result<std::sync::RwLockReadGuard<'static, bool>, PollError>
     Ok(open)
 }
 
-/// The state, then the files, for one fetched page.
-///
-/// The state commits first, marked pending, and the files follow under the database's write
-/// lock; then the mark is cleared. A poll killed in between leaves the mark, and the next
-/// poll writes the files from the state before anything else (see [`repair_files`]), 304 or
-/// not; the files never show times the state does not hold (a later poll could otherwise
-/// publish an item at a second, different time). Under the lock the files are rendered from
-/// what the state holds, so a concurrent process never leaves older files behind.
-pub fn publish_page(
+/// How many times a poll works on its page outside the write lock when the feed changes
+/// meanwhile (another process polled it); after that it works under the lock.
+const TRIES_OUTSIDE_THE_LOCK: usize = 2;
+
+/// What a poll reads of its feed's state before it works on a page.
+struct Before {
+    generation: i64,
+    items: Vec<StoredItem>,
+    last_good: Option<GoodPoll>,
+    coverage: String,
+}
+
+impl Before {
+    fn read(tx: &crate::state::Poll<'_>, id: &str) -> Result<Before, StateError> {
+        Ok(Before {
+            generation: tx.generation(id)?,
+            items: tx.items(id)?,
+            last_good: tx.last_good(id)?,
+            coverage: tx.coverage(id)?,
+        })
+    }
+}
+
+/// A poll's work on a page against what the state held ([`Before`]): pure.
+struct Worked {
+    /// The feed's generation the work was done against.
+    generation: i64,
+    outcome: Outcome,
+    /// The counts for selector health, and its verdict.
+    good: GoodPoll,
+    health: Result<(), String>,
+    /// The selector coverage last reported, as the state held it.
+    last_coverage: String,
+}
+
+fn work(
     places: &Places,
     feed: &Feed,
     page: &Page,
     now: DateTime<Utc>,
-) -> Result<Report, PollError> {
-    let started = Instant::now();
-    let mut store = Store::open(&places.state_dir)?;
-    let tx = store.begin()?;
-    let previous = tx.items(&feed.id)?;
-    let outcome = process(feed, places.base_url.as_ref(), page, now, previous)?;
+    before: Before,
+) -> Result<Worked, PollError> {
+    let outcome = process(feed, places.base_url.as_ref(), page, now, before.items)?;
     // Selector health, over the items on this page: a redesigned page publishes nothing.
     let on_page: Vec<&StoredItem> = outcome
         .items
@@ -245,13 +269,83 @@ pub fn publish_page(
         .iter()
         .filter(|i| !i.title.trim().is_empty() && !outcome.untitled.contains(&i.record.guid))
         .count();
-    let coverage = report_coverage(&tx, feed, outcome.coverage.as_ref())?;
-    if let Err(detail) = check_health(good.items, titled, good.links, tx.last_good(&feed.id)?) {
+    let health = check_health(good.items, titled, good.links, before.last_good);
+    Ok(Worked {
+        generation: before.generation,
+        outcome,
+        good,
+        health,
+        last_coverage: before.coverage,
+    })
+}
+
+/// The state, then the files, for one fetched page.
+///
+/// The feed's state is read in a read transaction, and the page worked on (extraction,
+/// dates, timeline, rendering) outside any lock; the write transaction is taken only to
+/// check that the feed's generation is still the one read — else the work is done again
+/// against the new state, [`TRIES_OUTSIDE_THE_LOCK`] times at most, then under the lock —
+/// and to commit. Polls of other feeds so wait only for each other's commits and files.
+///
+/// The state commits first, marked pending, and the files follow under the database's write
+/// lock; then the mark is cleared. A poll killed in between leaves the mark, and the next
+/// poll writes the files from the state before anything else (see [`repair_files`]), 304 or
+/// not; the files never show times the state does not hold (a later poll could otherwise
+/// publish an item at a second, different time). Under the lock the files are rendered from
+/// what the state holds, so a concurrent process never leaves older files behind.
+pub fn publish_page(
+    places: &Places,
+    feed: &Feed,
+    page: &Page,
+    now: DateTime<Utc>,
+) -> Result<Report, PollError> {
+    publish(places, feed, page, now, &mut || {})
+}
+
+/// [`publish_page`], with `meanwhile` run between the work outside the lock and the write
+/// transaction (where another process may commit).
+fn publish(
+    places: &Places,
+    feed: &Feed,
+    page: &Page,
+    now: DateTime<Utc>,
+    meanwhile: &mut dyn FnMut(),
+) -> Result<Report, PollError> {
+    let started = Instant::now();
+    let mut store = Store::open(&places.state_dir)?;
+    let mut tries = 0;
+    let (tx, worked) = loop {
+        if tries == TRIES_OUTSIDE_THE_LOCK {
+            let tx = store.begin()?;
+            let before = Before::read(&tx, &feed.id)?;
+            let worked = work(places, feed, page, now, before)?;
+            break (tx, worked);
+        }
+        tries += 1;
+        let before = Before::read(&store.read()?, &feed.id)?;
+        let worked = work(places, feed, page, now, before)?;
+        meanwhile();
+        let tx = store.begin()?;
+        if tx.generation(&feed.id)? == worked.generation {
+            break (tx, worked);
+        }
+        tracing::debug!(feed = %feed.id, "the feed changed while its page was worked on; again");
+    };
+    let Worked {
+        outcome,
+        good,
+        health,
+        last_coverage,
+        ..
+    } = worked;
+    let coverage = report_coverage(feed, outcome.coverage.as_ref(), &last_coverage);
+    if let Err(detail) = health {
         // Nothing is published, but the coverage just reported is remembered.
         if let Some(key) = coverage
             && let Ok(_open) = writes_open()
         {
             tx.save_coverage(&feed.id, &key)?;
+            tx.bump_generation(&feed.id)?;
             tx.commit()?;
         }
         return Err(PollError::Unhealthy {
@@ -273,9 +367,11 @@ pub fn publish_page(
     tx.save_validators(&feed.id, &page.validators)?;
     tx.save_good(&feed.id, good)?;
     tx.save_pending(&feed.id, &rendered)?;
+    tx.bump_generation(&feed.id)?;
     let open = writes_open()?;
-    // Files that show this poll already (a steady page): one commit, nothing pending. The
-    // state's write lock is held since the poll began, so they cannot change meanwhile.
+    // Files that show this poll already (a steady page): one commit, nothing pending. Files
+    // are written only under the state's write lock, held here from the check of the
+    // generation, so they cannot change meanwhile.
     let current = publish::all_hold(&file_set(places, &feed.id, &outcome.files)).unwrap_or(false);
     if current {
         tx.files_written(&feed.id)?;
@@ -436,12 +532,14 @@ pub async fn note(places: &Places, id: &str, note: PollNote) {
 }
 
 /// Poll `feed` once and publish what changed. `now` is `--now` where given; `clock` the
-/// system clock's reading, used only when the response carries no `Date`.
+/// system clock's reading as the poll begins (moved on by the time the poll waited and
+/// fetched), used where the response carries no believable `Date`.
 ///
-/// Politeness: the page is fetched through [`politeness::fetch_page`] (the host's turn, a
-/// place among the polls in flight, robots.txt unless the feed says `robots = false`). The
-/// host is free again as soon as the page is in; parsing and writing hold only the place in
-/// flight.
+/// Politeness: the poll first takes its turn at the host and its place among the polls in
+/// flight ([`politeness::admit`]), and only then reads the state and fetches the page
+/// ([`politeness::fetch_admitted`]; robots.txt unless the feed says `robots = false`), so that
+/// a poll that waits holds no thread. The host is free again as soon as the page is in;
+/// parsing and writing hold only the place in flight.
 pub async fn poll_feed(
     places: Places,
     feed: Arc<Feed>,
@@ -451,6 +549,7 @@ pub async fn poll_feed(
     clock: DateTime<Utc>,
 ) -> Result<Report, PollError> {
     let started = Instant::now();
+    let admission = politeness::admit(polite, &feed.source).await;
     let (validators, pending) = {
         let state_dir = places.state_dir.clone();
         let id = feed.id.clone();
@@ -479,7 +578,7 @@ pub async fn poll_feed(
         private_network: feed.private_network,
         conditional,
     };
-    let (_slot, fetched) = politeness::fetch_page(fetcher, polite, request).await?;
+    let (_slot, fetched) = politeness::fetch_admitted(fetcher, polite, admission, request).await?;
     let page = match fetched {
         Fetched::Page(page) => page,
         Fetched::NotModified => {
@@ -495,6 +594,9 @@ pub async fn poll_feed(
             });
         }
     };
+    // The clock was read when the poll began; it may have waited for its turn and its place
+    // since, so the reading moves on with the poll.
+    let clock = clock + chrono::TimeDelta::from_std(started.elapsed()).unwrap_or_default();
     let now = fetch_moment(now, &page, clock);
     // Parsing and the database are blocking work: keep them off the async threads.
     let mut report = blocking(move || publish_page(&places, &feed, &page, now)).await??;
@@ -509,4 +611,142 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f)
         .await
         .map_err(|e| PollError::Interrupted(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fetch::robots::Robots;
+    use std::path::Path;
+
+    fn feed(url: &str) -> Arc<Feed> {
+        let text = format!(
+            "[[feed]]\nid = \"f\"\nurl = \"{url}\"\n[feed.items]\nselect = \"li\"\ntitle = \"a\"\nlink = \"a\"\n"
+        );
+        let config = crate::config::parse(&text, Path::new("/tmp/pagefeed.toml"), None)
+            .unwrap_or_else(|e| panic!("config: {e}"));
+        config.feeds[0].clone()
+    }
+
+    fn html(guids: &[&str]) -> String {
+        let items: String = guids
+            .iter()
+            .map(|g| format!("<li><a href=\"/{g}\">Item {g}</a></li>"))
+            .collect();
+        format!("<html><head><title>T</title></head><body><ul>{items}</ul></body></html>")
+    }
+
+    fn page(guids: &[&str]) -> Page {
+        let text = html(guids);
+        Page {
+            bytes: text.len(),
+            text,
+            url: Url::parse("https://s.example/list").unwrap_or_else(|e| panic!("{e}")),
+            date: None,
+            validators: Validators::default(),
+            from_file: false,
+            encoding: "UTF-8",
+            content_language: None,
+        }
+    }
+
+    fn places(dir: &Path) -> Places {
+        Places {
+            output_dir: dir.join("out"),
+            state_dir: dir.join("state"),
+            base_url: None,
+        }
+    }
+
+    /// Another process commits the feed while a poll works on its page outside the lock: the
+    /// poll works again against what was committed, and loses none of it.
+    #[test]
+    fn a_feed_changed_while_its_page_was_worked_on_is_worked_on_again() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let places = places(dir.path());
+        let feed = feed("https://s.example/list");
+        let t = DateTime::from_timestamp(2_000_000_000, 0).unwrap_or_else(|| panic!("time"));
+        publish_page(&places, &feed, &page(&["a", "b"]), t).unwrap_or_else(|e| panic!("{e}"));
+        let mut others = 0;
+        let later = t + chrono::TimeDelta::minutes(10);
+        publish(&places, &feed, &page(&["a", "b"]), later, &mut || {
+            if others == 0 {
+                let meanwhile = t + chrono::TimeDelta::minutes(5);
+                publish_page(&places, &feed, &page(&["c", "a", "b"]), meanwhile)
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+            others += 1;
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(others, 2, "worked on twice");
+        let held = Store::peek(&places.state_dir, "f").unwrap_or_else(|e| panic!("{e}"));
+        let guids: Vec<&str> = held.iter().map(|i| i.record.guid.as_str()).collect();
+        assert!(guids.iter().any(|g| g.ends_with("/c")), "{guids:?}");
+        let mut store = Store::open(&places.state_dir).unwrap_or_else(|e| panic!("{e}"));
+        let read = store.read().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(read.generation("f").unwrap_or_else(|e| panic!("{e}")), 3);
+        assert_eq!(read.pending("f").unwrap_or_else(|e| panic!("{e}")), None);
+        let rss =
+            std::fs::read_to_string(places.file("f", "rss")).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            rss.contains("Item c"),
+            "the files show what the state holds"
+        );
+    }
+
+    /// A feed that changes at every try is worked on under the lock at last.
+    #[test]
+    fn a_feed_that_keeps_changing_is_worked_on_under_the_lock() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let places = places(dir.path());
+        let feed = feed("https://s.example/list");
+        let t = DateTime::from_timestamp(2_000_000_000, 0).unwrap_or_else(|| panic!("time"));
+        let mut others = 0;
+        publish(&places, &feed, &page(&["a"]), t, &mut || {
+            others += 1;
+            let mut store = Store::open(&places.state_dir).unwrap_or_else(|e| panic!("{e}"));
+            let tx = store.begin().unwrap_or_else(|e| panic!("{e}"));
+            tx.bump_generation("f").unwrap_or_else(|e| panic!("{e}"));
+            tx.commit().unwrap_or_else(|e| panic!("{e}"));
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(others, TRIES_OUTSIDE_THE_LOCK);
+        let held = Store::peek(&places.state_dir, "f").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(held.len(), 1);
+    }
+
+    /// A poll that waits for its place among the polls in flight has not touched the state:
+    /// the state and its blocking thread come after the place.
+    #[tokio::test]
+    async fn a_waiting_poll_reads_nothing_before_its_place() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let places = places(dir.path());
+        let file = dir.path().join("page.html");
+        std::fs::write(&file, html(&["a", "b"])).unwrap_or_else(|e| panic!("{e}"));
+        let feed = feed(&file.display().to_string());
+        let polite = Arc::new(Politeness::new(
+            1,
+            std::time::Duration::ZERO,
+            Robots::new("t"),
+        ));
+        let fetcher = Arc::new(
+            Fetcher::new(crate::fetch::FetchOptions::default()).unwrap_or_else(|e| panic!("{e}")),
+        );
+        let held = polite.slot().await;
+        let poll = {
+            let (places, polite, fetcher) = (places.clone(), polite.clone(), fetcher.clone());
+            tokio::spawn(async move {
+                poll_feed(places, feed, &fetcher, &polite, None, Utc::now()).await
+            })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(
+            !places.state_dir.exists(),
+            "the state was opened before the place"
+        );
+        drop(held);
+        let report = poll.await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(report.unwrap_or_else(|e| panic!("{e}")).items, 2);
+        assert!(places.state_dir.exists());
+    }
 }
