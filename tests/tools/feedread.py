@@ -5,7 +5,8 @@ usage: feedread.py [--dir DIR]... [FILE]...
 
 Each .rss/.atom file is parsed with feedparser (the parser behind many readers) and checked:
 it parses without complaint as RSS 2.0 or Atom 1.0; the feed has a title and a link; every
-entry has a unique id, a title without markup, an absolute http(s) link and a date; an RSS
+entry has a unique id, a title without markup, a date, and a link that is an absolute http(s)
+URL where it has one (an item whose page gave no link a reader can follow has none); an RSS
 guid marked as permalink is a URL; an Atom feed has an updated date and an author. Where a
 folder holds both <id>.rss and <id>.atom, the two must list the same links with the same
 times in the same order. Prints one line per problem and a closing count; exits 1 on any.
@@ -27,6 +28,15 @@ ABSOLUTE = re.compile(r"^https?://[^/\s]+")
 def stamp(entry):
     t = entry.get("published_parsed") or entry.get("updated_parsed")
     return calendar.timegm(t) if t else None
+
+
+def entry_link(entry):
+    """The entry's link as a reader follows it: None where the feed gives none. (feedparser
+    offers an Atom entry's id as its link when the entry has no link element.)"""
+    links = [l for l in entry.get("links", []) if l.get("rel", "alternate") == "alternate"]
+    if not links:
+        return None
+    return links[0].get("href")
 
 
 def check_file(path, problems):
@@ -64,13 +74,14 @@ def check_file(path, problems):
             say(f"{where}: no title")
         elif MARKUP.search(title):
             say(f"{where}: markup in the title {title!r}")
-        if not ABSOLUTE.match(e.get("link", "")):
-            say(f"{where}: link {e.get('link')!r} is not an absolute http(s) URL")
+        link = entry_link(e)
+        if link is not None and not ABSOLUTE.match(link):
+            say(f"{where}: link {link!r} is not an absolute http(s) URL")
         if expected == "rss20" and e.get("guidislink") and not ABSOLUTE.match(eid or ""):
             say(f"{where}: guid {eid!r} is marked a permalink but is no URL")
         if stamp(e) is None:
             say(f"{where}: no date a reader can parse")
-    return [(e.get("link"), stamp(e)) for e in parsed.entries]
+    return [(entry_link(e), stamp(e)) for e in parsed.entries]
 
 
 def main(argv):
