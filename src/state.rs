@@ -11,7 +11,8 @@ use crate::dates::Interval;
 use crate::fetch::Validators;
 use crate::timeline::Record;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -449,6 +450,29 @@ fn classify(path: &Path, source: rusqlite::Error) -> StateError {
     }
 }
 
+/// An item's columns after its key (feed and guid, or rowid), in the order of the item
+/// table's INSERT and UPDATE statements.
+fn columns(item: &StoredItem) -> [Value; 13] {
+    let r = &item.record;
+    let text = |t: Option<&str>| t.map_or(Value::Null, |t| Value::from(t.to_string()));
+    let at = |t: Option<DateTime<Utc>>| t.map_or(Value::Null, |t| Value::from(secs(t)));
+    [
+        Value::from(item.title.clone()),
+        text(item.link.as_ref().map(Url::as_str)),
+        Value::from(item.summary.clone()),
+        text(item.author.as_deref()),
+        Value::from(categories(item)),
+        Value::from(secs(r.first_seen)),
+        Value::from(secs(r.last_seen)),
+        at(r.evidence.map(|e| e.earliest)),
+        at(r.evidence.map(|e| e.latest)),
+        Value::from(secs(r.pinned.earliest)),
+        Value::from(secs(r.pinned.latest)),
+        Value::from(secs(r.published)),
+        text(item.summary_html.as_deref()),
+    ]
+}
+
 /// A column value that does not read as what pagefeed writes there.
 fn damaged(column: usize, why: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, why.into())
@@ -634,31 +658,17 @@ impl<'a> Poll<'a> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )
             .map_err(|e| self.err(e))?;
-        let r = &item.record;
-        stmt.execute(params![
-            feed,
-            r.guid,
-            item.title,
-            item.link.as_ref().map(Url::as_str),
-            item.summary,
-            item.author,
-            categories(item),
-            secs(r.first_seen),
-            secs(r.last_seen),
-            r.evidence.map(|e| secs(e.earliest)),
-            r.evidence.map(|e| secs(e.latest)),
-            secs(r.pinned.earliest),
-            secs(r.pinned.latest),
-            secs(r.published),
-            item.summary_html,
-        ])
-        .map(drop)
-        .map_err(|e| self.err(e))
+        let key = [
+            Value::from(feed.to_string()),
+            Value::from(item.record.guid.clone()),
+        ];
+        stmt.execute(params_from_iter(key.into_iter().chain(columns(item))))
+            .map(drop)
+            .map_err(|e| self.err(e))
     }
 
     /// Write `item` over the row `rowid`, which holds the same guid.
     fn update_item(&self, rowid: i64, item: &StoredItem) -> Result<(), StateError> {
-        let r = &item.record;
         let mut stmt = self
             .tx
             .prepare_cached(
@@ -668,22 +678,9 @@ impl<'a> Poll<'a> {
                  WHERE rowid = ?1",
             )
             .map_err(|e| self.err(e))?;
-        stmt.execute(params![
-            rowid,
-            item.title,
-            item.link.as_ref().map(Url::as_str),
-            item.summary,
-            item.author,
-            categories(item),
-            secs(r.first_seen),
-            secs(r.last_seen),
-            r.evidence.map(|e| secs(e.earliest)),
-            r.evidence.map(|e| secs(e.latest)),
-            secs(r.pinned.earliest),
-            secs(r.pinned.latest),
-            secs(r.published),
-            item.summary_html,
-        ])
+        stmt.execute(params_from_iter(
+            std::iter::once(Value::from(rowid)).chain(columns(item)),
+        ))
         .map(drop)
         .map_err(|e| self.err(e))
     }
