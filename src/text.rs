@@ -53,45 +53,20 @@ fn is_hidden(name: &str) -> bool {
 
 /// The visible text of `element`, whitespace collapsed, leaving out the subtrees in `skip`.
 pub fn visible_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> String {
-    let mut out = Collapser::default();
-    let mut hidden_depth = 0usize;
-    for edge in element.traverse() {
-        match edge {
-            Edge::Open(node) => {
-                let skipped = skip.contains(&node.id());
-                if let Node::Element(e) = node.value() {
-                    if hidden_depth > 0 || skipped || is_hidden(e.name()) {
-                        hidden_depth += 1;
-                        continue;
-                    }
-                    if is_block(e.name()) {
-                        out.space();
-                    }
-                } else if let Node::Text(t) = node.value()
-                    && hidden_depth == 0
-                    && !skipped
-                {
-                    out.push_str(t);
-                }
-            }
-            Edge::Close(node) => {
-                if let Node::Element(e) = node.value() {
-                    if hidden_depth > 0 {
-                        hidden_depth -= 1;
-                    } else if is_block(e.name()) {
-                        out.space();
-                    }
-                }
-            }
-        }
-    }
-    out.out
+    walk(element, skip, false)
 }
 
 /// The visible text of `element` as [`visible_text`] gives it, up to the end of the first
 /// block element (an `<h4>`, a `<p>`, a `<div>`) inside it that holds text: where a derived
 /// title ends when the page sets its headline apart in a block of its own.
 pub fn first_block_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> String {
+    walk(element, skip, true)
+}
+
+/// The text walk of both: block edges separate words, hidden and skipped subtrees are left
+/// out; with `first_block`, the walk ends with the first block below `element` that closes
+/// with text in it.
+fn walk(element: ElementRef<'_>, skip: &[ego_tree::NodeId], first_block: bool) -> String {
     let mut out = Collapser::default();
     let mut hidden_depth = 0usize;
     // For each open block element below `element`: the text's length when it opened.
@@ -107,7 +82,7 @@ pub fn first_block_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> S
                     }
                     if is_block(e.name()) {
                         out.space();
-                        if node.id() != element.id() {
+                        if first_block && node.id() != element.id() {
                             blocks.push(out.out.len());
                         }
                     }
@@ -122,10 +97,12 @@ pub fn first_block_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> S
                 if let Node::Element(e) = node.value() {
                     if hidden_depth > 0 {
                         hidden_depth -= 1;
-                    } else if is_block(e.name()) && node.id() != element.id() {
-                        let opened = blocks.pop().unwrap_or(0);
-                        if out.out.len() > opened {
-                            break;
+                    } else if is_block(e.name()) {
+                        if first_block && node.id() != element.id() {
+                            let opened = blocks.pop().unwrap_or(0);
+                            if out.out.len() > opened {
+                                break;
+                            }
                         }
                         out.space();
                     }
