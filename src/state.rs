@@ -11,6 +11,7 @@ use crate::dates::Interval;
 use crate::fetch::Validators;
 use crate::timeline::Record;
 use chrono::{DateTime, Utc};
+use rusqlite::config::DbConfig;
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params, params_from_iter};
 use std::cell::RefCell;
@@ -235,6 +236,13 @@ impl Store {
             .map_err(|e| self.sql(e))?;
         self.conn
             .pragma_update(None, "synchronous", "FULL")
+            .map_err(|e| self.sql(e))?;
+        // A poll opens the state a few times and a `once` process is short: checkpointing the
+        // log into the database whenever a connection closes would sync both files (and
+        // create the log again, syncing the folder) each time. The log is checkpointed as it
+        // grows instead (SQLite's automatic checkpoint), and a commit is as durable either way.
+        self.conn
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)
             .map_err(|e| self.sql(e))?;
         let known = MIGRATIONS.len() as i64;
         // A state of this schema needs nothing more, and no write lock: a poll that only
