@@ -3,6 +3,7 @@
 //! every call does nothing; a failed send is logged at debug and otherwise ignored.
 
 use sd_notify::NotifyState;
+use std::collections::BTreeMap;
 
 fn send(states: &[NotifyState<'_>]) {
     if let Err(e) = sd_notify::notify(states) {
@@ -52,36 +53,76 @@ pub enum Standing {
     Failing(String),
 }
 
-/// "12 feeds, 11 fresh, 1 failing: buitenland (HTTP 503)". At most three failing feeds are
-/// named. Pure.
-pub fn status_line<'a>(feeds: impl IntoIterator<Item = (&'a str, &'a Standing)>) -> String {
-    let (mut total, mut fresh, mut waiting) = (0, 0, 0);
-    let mut failing: Vec<String> = Vec::new();
-    for (id, standing) in feeds {
-        total += 1;
+/// The counts behind the status line, kept up to date as feeds' standings change, so that
+/// the line costs the same with ten feeds or ten thousand.
+#[derive(Debug, Default, Clone)]
+pub struct Tally {
+    total: usize,
+    fresh: usize,
+    waiting: usize,
+    /// Failing feeds by id, with why.
+    failing: BTreeMap<String, String>,
+}
+
+impl Tally {
+    /// Count feed `id` standing as `standing`.
+    pub fn add(&mut self, id: &str, standing: &Standing) {
+        self.total += 1;
         match standing {
-            Standing::Waiting => waiting += 1,
-            Standing::Fresh => fresh += 1,
-            Standing::Failing(why) => failing.push(format!("{id} ({why})")),
+            Standing::Waiting => self.waiting += 1,
+            Standing::Fresh => self.fresh += 1,
+            Standing::Failing(why) => {
+                self.failing.insert(id.to_string(), why.clone());
+            }
         }
     }
-    failing.sort();
-    let noun = if total == 1 { "feed" } else { "feeds" };
-    let mut line = format!("{total} {noun}, {fresh} fresh");
-    if !failing.is_empty() {
-        let n = failing.len();
-        let named: Vec<String> = failing.into_iter().take(3).collect();
-        let more = if n > 3 {
-            format!(" and {} more", n - 3)
-        } else {
-            String::new()
-        };
-        line.push_str(&format!(", {n} failing: {}{more}", named.join(", ")));
+
+    /// No longer count feed `id` as `standing` (what [`Tally::add`] was given for it).
+    pub fn remove(&mut self, id: &str, standing: &Standing) {
+        self.total = self.total.saturating_sub(1);
+        match standing {
+            Standing::Waiting => self.waiting = self.waiting.saturating_sub(1),
+            Standing::Fresh => self.fresh = self.fresh.saturating_sub(1),
+            Standing::Failing(_) => {
+                self.failing.remove(id);
+            }
+        }
     }
-    if waiting > 0 {
-        line.push_str(&format!(", {waiting} not polled yet"));
+
+    /// "12 feeds, 11 fresh, 1 failing: buitenland (HTTP 503)". At most three failing feeds
+    /// are named, in the order of their ids.
+    pub fn line(&self) -> String {
+        let noun = if self.total == 1 { "feed" } else { "feeds" };
+        let mut line = format!("{} {noun}, {} fresh", self.total, self.fresh);
+        let n = self.failing.len();
+        if n > 0 {
+            let named: Vec<String> = self
+                .failing
+                .iter()
+                .take(3)
+                .map(|(id, why)| format!("{id} ({why})"))
+                .collect();
+            let more = if n > 3 {
+                format!(" and {} more", n - 3)
+            } else {
+                String::new()
+            };
+            line.push_str(&format!(", {n} failing: {}{more}", named.join(", ")));
+        }
+        if self.waiting > 0 {
+            line.push_str(&format!(", {} not polled yet", self.waiting));
+        }
+        line
     }
-    line
+}
+
+/// The status line of `feeds` (see [`Tally::line`]). Pure.
+pub fn status_line<'a>(feeds: impl IntoIterator<Item = (&'a str, &'a Standing)>) -> String {
+    let mut tally = Tally::default();
+    for (id, standing) in feeds {
+        tally.add(id, standing);
+    }
+    tally.line()
 }
 
 #[cfg(test)]
@@ -102,5 +143,32 @@ mod tests {
             status_line([("a", &waiting)]),
             "1 feed, 0 fresh, 1 not polled yet"
         );
+    }
+
+    /// A tally kept up to date poll by poll says what one counted afresh says.
+    #[test]
+    fn a_kept_tally_matches_a_fresh_count() {
+        let standings = [
+            Standing::Waiting,
+            Standing::Fresh,
+            Standing::Failing("HTTP 503".into()),
+            Standing::Failing("timed out".into()),
+        ];
+        let mut held: Vec<Standing> = vec![Standing::Waiting; 9];
+        let mut tally = Tally::default();
+        for (n, s) in held.iter().enumerate() {
+            tally.add(&format!("f{n}"), s);
+        }
+        for step in 0..200usize {
+            let n = step * 7 % held.len();
+            let next = standings[step * 5 % standings.len()].clone();
+            let id = format!("f{n}");
+            tally.remove(&id, &held[n]);
+            tally.add(&id, &next);
+            held[n] = next;
+            let ids: Vec<String> = (0..held.len()).map(|n| format!("f{n}")).collect();
+            let fresh = status_line(ids.iter().map(String::as_str).zip(held.iter()));
+            assert_eq!(tally.line(), fresh, "step {step}");
+        }
     }
 }

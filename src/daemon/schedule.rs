@@ -15,13 +15,14 @@
 //!
 //! The computations are pure functions of their inputs; only the loop reads the clock.
 
-use super::notify::{self, Standing};
+use super::notify::{self, Standing, Tally};
 use crate::config::Feed;
 use crate::poll::{Finished, PollError, Report};
 use crate::wait::later;
 use futures_util::future::BoxFuture;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -134,15 +135,23 @@ struct Done {
     result: Result<Report, PollError>,
 }
 
-/// The feeds and their schedule.
+/// The feeds and their schedule. What the loop asks of it on every turn — which feeds are
+/// due, when the next one is, the status line — costs O(log n) per poll, not a pass over all
+/// feeds: a queue of due times and a tally of standings are kept as polls finish.
 struct Table {
     entries: HashMap<String, Entry>,
+    /// Due times of the feeds not running, soonest first. An element whose feed is gone,
+    /// running, or due at another time since is stale and skipped when it comes up.
+    queue: BinaryHeap<Reverse<(Instant, String)>>,
+    tally: Tally,
 }
 
 impl Table {
     fn new(feeds: &[Arc<Feed>], now: Instant) -> Table {
         let mut t = Table {
             entries: HashMap::new(),
+            queue: BinaryHeap::new(),
+            tally: Tally::default(),
         };
         t.reload(feeds, now);
         t
@@ -193,23 +202,60 @@ impl Table {
         }
         let removed = before + added - next.len();
         self.entries = next;
+        self.queue = self
+            .entries
+            .iter()
+            .filter(|(_, e)| !e.running)
+            .map(|(id, e)| Reverse((e.due, id.clone())))
+            .collect();
+        self.tally = Tally::default();
+        for (id, e) in &self.entries {
+            self.tally.add(id, &e.standing);
+        }
         (added, changed, removed)
     }
 
-    fn next_due(&self) -> Option<Instant> {
+    /// Whether a queued due time still stands for its feed.
+    fn stands(&self, due: Instant, id: &str) -> bool {
         self.entries
-            .values()
-            .filter(|e| !e.running)
-            .map(|e| e.due)
-            .min()
+            .get(id)
+            .is_some_and(|e| !e.running && e.due == due)
+    }
+
+    /// The soonest due time of a feed not running.
+    fn next_due(&mut self) -> Option<Instant> {
+        while let Some(Reverse((due, id))) = self.queue.peek() {
+            if self.stands(*due, id) {
+                return Some(*due);
+            }
+            self.queue.pop();
+        }
+        None
+    }
+
+    /// The feeds due at `now` and not running, marked running, soonest first.
+    fn take_due(&mut self, now: Instant) -> Vec<(String, Arc<Feed>, u64)> {
+        let mut due = Vec::new();
+        while let Some(Reverse((at, _))) = self.queue.peek() {
+            if *at > now {
+                break;
+            }
+            let Some(Reverse((at, id))) = self.queue.pop() else {
+                break;
+            };
+            if !self.stands(at, &id) {
+                continue;
+            }
+            if let Some(e) = self.entries.get_mut(&id) {
+                e.running = true;
+                due.push((id, e.feed.clone(), e.generation));
+            }
+        }
+        due
     }
 
     fn status(&self) -> String {
-        notify::status_line(
-            self.entries
-                .iter()
-                .map(|(id, e)| (id.as_str(), &e.standing)),
-        )
+        self.tally.line()
     }
 
     /// Take a finished poll into account, log it, set its next poll and tell `hooks`.
@@ -219,8 +265,11 @@ impl Table {
         };
         e.running = false;
         if e.generation != done.generation {
-            return; // its config changed while it ran; the new one is due
+            // Its config changed while it ran; the new one is due.
+            self.queue.push(Reverse((e.due, done.id.clone())));
+            return;
         }
+        let before = e.standing.clone();
         e.polls += 1;
         let interval = e.feed.interval;
         let id = &done.id;
@@ -257,6 +306,11 @@ impl Table {
         };
         let wait = wait.saturating_add(jitter(id, e.polls, interval));
         e.due = later(from, wait).max(now);
+        self.queue.push(Reverse((e.due, done.id.clone())));
+        if before != e.standing {
+            self.tally.remove(&done.id, &before);
+            self.tally.add(&done.id, &e.standing);
+        }
         if let Some(h) = hooks {
             (h.finished)(Finished {
                 feed: &e.feed,
@@ -297,13 +351,8 @@ pub async fn schedule(
             next_beat = later(now, h.beat);
         }
         // Start every feed that is due and not running.
-        for (id, e) in table.entries.iter_mut() {
-            if e.running || e.due > now {
-                continue;
-            }
-            e.running = true;
-            let (poll, feed, tx) = (poll.clone(), e.feed.clone(), done_tx.clone());
-            let (id, generation) = (id.clone(), e.generation);
+        for (id, feed, generation) in table.take_due(now) {
+            let (poll, tx) = (poll.clone(), done_tx.clone());
             tasks.spawn(async move {
                 let started = Instant::now();
                 let result = poll(feed).await;
