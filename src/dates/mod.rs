@@ -141,10 +141,13 @@ impl Language {
             .iter()
             .find(|(alias, _)| alias.eq_ignore_ascii_case(code))
             .map_or(code, |(_, to)| to);
-        Language::all()
-            .iter()
+        // The hand-written languages first: a config that names only those never loads
+        // CLDR's data.
+        let named = |l: &&Language| l.code().eq_ignore_ascii_case(code);
+        HAND.iter()
+            .find(named)
+            .or_else(|| Language::all().iter().find(named))
             .copied()
-            .find(|l| l.code().eq_ignore_ascii_case(code))
     }
 
     /// The language of a language tag as pages declare it (`<html lang="ru-RU">`,
@@ -186,7 +189,7 @@ impl Language {
         let i = usize::from(self.0);
         i.checked_sub(lang::TABLES.len())
             .and_then(cldr::language)
-            .map_or(0, |d| d.scripts)
+            .map_or(0, cldr::Data::scripts)
     }
 }
 

@@ -474,20 +474,19 @@ fn vocabulary(t: &Table) -> HashSet<String> {
         .collect()
 }
 
-/// The compiled tables: the hand-written ones in the order of `lang::TABLES`, then the
-/// CLDR ones in the order of their data; each compiled when first used.
-static LEXES: LazyLock<Vec<OnceLock<Lex>>> = LazyLock::new(|| {
-    (0..TABLES.len() + super::cldr::count())
-        .map(|_| OnceLock::new())
-        .collect()
-});
+/// The compiled hand-written tables, in the order of `lang::TABLES`, and the CLDR ones in the
+/// order of their data; each compiled when first used (CLDR's data is not even read until a
+/// CLDR language is).
+static HAND_LEXES: [OnceLock<Lex>; 7] = [const { OnceLock::new() }; 7];
+static CLDR_LEXES: LazyLock<Vec<OnceLock<Lex>>> =
+    LazyLock::new(|| (0..super::cldr::count()).map(|_| OnceLock::new()).collect());
 
 /// The compiled table of language number `i`.
 pub fn lex(i: usize) -> Option<&'static Lex> {
-    let cell = LEXES.get(i)?;
     if let Some(table) = TABLES.get(i) {
-        return Some(cell.get_or_init(|| Lex::compile(table)));
+        return Some(HAND_LEXES.get(i)?.get_or_init(|| Lex::compile(table)));
     }
-    let data = super::cldr::language(i - TABLES.len())?;
+    let j = i - TABLES.len();
+    let (cell, data) = (CLDR_LEXES.get(j)?, super::cldr::language(j)?);
     Some(cell.get_or_init(|| super::cldr::compile(data)))
 }

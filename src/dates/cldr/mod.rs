@@ -16,17 +16,31 @@ use super::text::{AgePattern, DateElem, Kind, Lex, Lexicon, Tok, tokens};
 use super::{Context, Fail, Reading};
 use chrono::Weekday;
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 const DATA: &str = include_str!("data.tsv");
 const EXTRA: &str = include_str!("extra.tsv");
 
-/// One language's lines: kind and values.
+/// One language's lines, each its kind and values (tab-separated; split when the language is
+/// compiled, so that a process that reads one language does not split them all).
 pub struct Data {
     pub code: &'static str,
-    lines: Vec<(&'static str, Vec<&'static str>)>,
-    /// The scripts its words are written in (see [`scripts`]).
-    pub scripts: u32,
+    lines: Vec<&'static str>,
+    /// The scripts its words are written in (see [`Data::scripts`]).
+    scripts: OnceLock<u32>,
+}
+
+impl Data {
+    /// The scripts the language's words are written in (see [`scripts`]), worked out at
+    /// first use: only a page whose language is not known needs them.
+    pub fn scripts(&self) -> u32 {
+        *self.scripts.get_or_init(|| {
+            self.lines
+                .iter()
+                .filter_map(|line| line.rsplit('\t').next())
+                .fold(0, |bits, last| bits | scripts(last))
+        })
+    }
 }
 
 static LANGUAGES: LazyLock<Vec<Data>> = LazyLock::new(parse);
@@ -39,8 +53,7 @@ fn parse() -> Vec<Data> {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
-            let mut parts = line.split('\t');
-            let (Some(code), Some(kind)) = (parts.next(), parts.next()) else {
+            let Some((code, rest)) = line.split_once('\t') else {
                 continue;
             };
             let i = match index.get(code) {
@@ -49,18 +62,14 @@ fn parse() -> Vec<Data> {
                     langs.push(Data {
                         code,
                         lines: Vec::new(),
-                        scripts: 0,
+                        scripts: OnceLock::new(),
                     });
                     index.insert(code, langs.len() - 1);
                     langs.len() - 1
                 }
                 None => continue,
             };
-            let values: Vec<&'static str> = parts.collect();
-            if let Some(last) = values.last() {
-                langs[i].scripts |= scripts(last);
-            }
-            langs[i].lines.push((kind, values));
+            langs[i].lines.push(rest);
         }
     }
     langs
@@ -251,8 +260,11 @@ pub fn compile(data: &Data) -> Lex {
     let mut prefixes: HashSet<(&str, &str)> = HashSet::new();
     let mut order = Order::DayMonth;
     let mut period_first = false;
-    for (kind, values) in &data.lines {
-        match (*kind, values.as_slice()) {
+    for line in &data.lines {
+        let mut parts = line.split('\t');
+        let Some(kind) = parts.next() else { continue };
+        let values: Vec<&str> = parts.collect();
+        match (kind, values.as_slice()) {
             (dir @ ("past" | "future"), [u, count, pattern]) => {
                 let Some(unit) = unit(u) else { continue };
                 let past = dir == "past";
