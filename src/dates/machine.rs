@@ -38,17 +38,44 @@ pub fn read(text: &str, ctx: &Context) -> Result<Option<Reading>, Fail> {
     if let Some(r) = unix(text)? {
         return exact(r).map(Some);
     }
-    if let Some(caps) = ISO.as_ref().and_then(|re| re.captures(text)) {
+    // The patterns are compiled at first use, which costs more than reading a small page's
+    // dates: texts that cannot match ("18 minuten geleden") do not get that far.
+    let iso_caps = if has_iso_date(text) {
+        ISO.as_ref().and_then(|re| re.captures(text))
+    } else {
+        None
+    };
+    if let Some(caps) = iso_caps {
         let reading = iso(&caps, ctx)?;
         return match caps.get(8) {
             Some(_) => exact(reading).map(Some),
             None => Ok(Some(reading)),
         };
     }
+    if !may_be_rfc2822(text) {
+        return Ok(None);
+    }
     if let Some(caps) = RFC2822.as_ref().and_then(|re| re.captures(text)) {
         return exact(rfc2822(&caps)?).map(Some);
     }
     Ok(None)
+}
+
+/// Whether `text` holds `dddd-dd-dd` (ASCII digits), which every match of [`ISO`] does.
+fn has_iso_date(text: &str) -> bool {
+    text.as_bytes().windows(10).any(|w| {
+        w.iter().enumerate().all(|(i, b)| match i {
+            4 | 7 => *b == b'-',
+            _ => b.is_ascii_digit(),
+        })
+    })
+}
+
+/// Whether `text` holds a colon and an English month's abbreviation, as every match of
+/// [`RFC2822`] does.
+fn may_be_rfc2822(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    lower.contains(':') && MONTHS.iter().any(|m| lower.contains(m))
 }
 
 fn instant(t: DateTime<Utc>) -> Reading {
@@ -183,5 +210,50 @@ fn rfc2822(caps: &Captures) -> Result<Reading, Fail> {
     match second {
         Some(_) => Ok(instant(utc)),
         None => minute_at(utc).ok_or(bad),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn iso_matches(text: &str) -> bool {
+        ISO.as_ref().is_some_and(|re| re.is_match(text))
+    }
+
+    fn rfc_matches(text: &str) -> bool {
+        RFC2822.as_ref().is_some_and(|re| re.is_match(text))
+    }
+
+    #[test]
+    fn the_quick_checks_pass_what_the_patterns_match() {
+        for text in [
+            "2026-03-04",
+            "x2026-03-04T13:30:00+01:00",
+            "2026-03-04 13:30",
+            "Wed, 4 Mar 2026 13:30:00 +0100",
+            "4 MARCH 2026 13:30 GMT",
+        ] {
+            assert_eq!(has_iso_date(text), iso_matches(text), "{text}");
+            assert!(!rfc_matches(text) || may_be_rfc2822(text), "{text}");
+        }
+        assert!(!has_iso_date("18 minuten geleden"));
+        assert!(!may_be_rfc2822("18 minuten geleden"));
+    }
+
+    proptest! {
+        /// Nothing either pattern matches is turned away by its quick check.
+        #[test]
+        fn the_quick_checks_never_turn_away_a_match(
+            text in "[0-9a-zA-Z:+ .,-]{0,40}",
+            date in "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]?[0-9:]{0,8}",
+            when in "[0-9]{1,2} (Jan|mar|DEC)[a-z]* [0-9]{4} [0-9]{1,2}:[0-9]{2}(:[0-9]{2})? ?(GMT|[+-][0-9]{4})",
+        ) {
+            for t in [text.clone(), format!("{text}{date}"), format!("{date} {text}"), format!("{text} {when}")] {
+                prop_assert!(!iso_matches(&t) || has_iso_date(&t), "{}", t);
+                prop_assert!(!rfc_matches(&t) || may_be_rfc2822(&t), "{}", t);
+            }
+        }
     }
 }
