@@ -9,11 +9,13 @@
 //! elements that extract, publish and the tools share. [`serve`] serves what the publisher
 //! wrote and the state holds over HTTP; [`status`] reads each feed's health from the state.
 
+pub mod article;
 pub mod config;
 pub mod daemon;
 pub mod dates;
 pub mod extract;
 pub mod fetch;
+pub mod follow;
 pub mod poll;
 pub mod publish;
 pub mod sanitize;
