@@ -1716,13 +1716,17 @@ date = "span"
         assert_eq!(ok("follow = true"), (true, false, 10));
         assert_eq!(ok("content = \"full\""), (true, true, 10));
         assert_eq!(ok("follow = true\ncontent = \"full\""), (true, true, 10));
-        assert_eq!(ok("follow = false\ncontent = \"summary\""), (false, false, 10));
+        assert_eq!(
+            ok("follow = false\ncontent = \"summary\""),
+            (false, false, 10)
+        );
         assert_eq!(ok("follow = true\nfollow_budget = 100"), (true, false, 100));
         assert_eq!(ok("follow_budget = 1").2, 1);
         let errs = errors(&feed_text("follow = false\ncontent = \"full\""));
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert!(
-            errs[0].contains(":5: feed \"a\": content: \"full\"") && errs[0].contains("follow = false"),
+            errs[0].contains(":5: feed \"a\": content: \"full\"")
+                && errs[0].contains("follow = false"),
             "{errs:?}"
         );
         for (extra, says) in [
@@ -1732,7 +1736,10 @@ date = "span"
             ("follow_budget = 101", "out of range"),
         ] {
             let errs = errors(&feed_text(extra));
-            assert!(errs.len() == 1 && errs[0].contains(says), "{extra}: {errs:?}");
+            assert!(
+                errs.len() == 1 && errs[0].contains(says),
+                "{extra}: {errs:?}"
+            );
         }
     }
 

@@ -632,8 +632,9 @@ fn followed_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Followed> {
     let page = if status == Status::Read {
         let authors: Option<String> = r.get(18)?;
         let authors = match authors {
-            Some(a) => serde_json::from_str(&a)
-                .map_err(|e| damaged(18, format!("authors {a:?}: {e}")))?,
+            Some(a) => {
+                serde_json::from_str(&a).map_err(|e| damaged(18, format!("authors {a:?}: {e}")))?
+            }
             None => Vec::new(),
         };
         Some(ItemPage {
@@ -978,7 +979,9 @@ impl<'a> Poll<'a> {
         for row in save {
             let key = [Value::from(feed.to_string())];
             upsert
-                .execute(params_from_iter(key.into_iter().chain(followed_columns(row))))
+                .execute(params_from_iter(
+                    key.into_iter().chain(followed_columns(row)),
+                ))
                 .map_err(|e| self.err(e))?;
         }
         Ok(())

@@ -24,9 +24,9 @@ pub fn may_pass(error: &PoliteError) -> bool {
         PoliteError::Disallowed { .. } => false,
         PoliteError::Fetch(e) => match e {
             FetchError::Status { code, .. } => *code == 429 || *code >= 500,
-            FetchError::Timeout { .. } | FetchError::Connect { .. } | FetchError::Transfer { .. } => {
-                true
-            }
+            FetchError::Timeout { .. }
+            | FetchError::Connect { .. }
+            | FetchError::Transfer { .. } => true,
             _ => false,
         },
     }
@@ -57,7 +57,10 @@ pub async fn fetch_due(
     };
     let mut out = Vec::with_capacity(due.len());
     for c in due {
-        let Some(left) = bound.checked_sub(started.elapsed()).filter(|l| !l.is_zero()) else {
+        let Some(left) = bound
+            .checked_sub(started.elapsed())
+            .filter(|l| !l.is_zero())
+        else {
             tracing::debug!(feed = %feed.id, url = %c.link, "no time left in this poll for the item page");
             break;
         };
@@ -110,8 +113,8 @@ async fn read(feed: &Feed, page: Page, now: DateTime<Utc>) -> Fetch {
         full: feed.full,
     };
     let url = page.url.clone();
-    let read = tokio::task::spawn_blocking(move || article::read(&page.text, &page.url, &options))
-        .await;
+    let read =
+        tokio::task::spawn_blocking(move || article::read(&page.text, &page.url, &options)).await;
     match read {
         Ok(Ok(a)) => Fetch::Read {
             page: ItemPage::from_article(&a),

@@ -202,7 +202,10 @@ pub struct Candidate {
 
 /// The page's items that could be followed: among the first `max_items`, with an http(s)
 /// link; in page order.
-pub fn candidates<'a>(items: impl IntoIterator<Item = &'a Item>, max_items: usize) -> Vec<Candidate> {
+pub fn candidates<'a>(
+    items: impl IntoIterator<Item = &'a Item>,
+    max_items: usize,
+) -> Vec<Candidate> {
     items
         .into_iter()
         .take(max_items)
@@ -311,10 +314,7 @@ pub fn record(
                     } else {
                         "at once".to_string()
                     };
-                    gave_up.push(format!(
-                        "item page {} given up {why}: {error}",
-                        row.link
-                    ));
+                    gave_up.push(format!("item page {} given up {why}: {error}", row.link));
                 }
                 row.error = Some(error);
             }

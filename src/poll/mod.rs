@@ -624,8 +624,8 @@ pub async fn poll_feed(
         .all(|ext| places.file(&feed.id, ext).is_file());
     // While an item page is still due the list is fetched whole: a 304 would leave the
     // items waiting for it unread.
-    let conditional = (have_files && !waiting && validators != Validators::default())
-        .then_some(&validators);
+    let conditional =
+        (have_files && !waiting && validators != Validators::default()).then_some(&validators);
     let request = politeness::Request {
         source: &feed.source,
         robots: feed.robots,

@@ -67,8 +67,7 @@ pub fn json(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
             let full = e.content();
             let html = full.or(e.summary_html.filter(|h| !h.trim().is_empty()));
             Item {
-                summary: full
-                    .and_then(|_| Some(plain(e.summary)).filter(|s| !s.is_empty())),
+                summary: full.and_then(|_| Some(plain(e.summary)).filter(|s| !s.is_empty())),
                 id: e.guid,
                 url: e.link.map(url::Url::as_str),
                 title: plain(e.title),
@@ -78,7 +77,10 @@ pub fn json(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
                 content_html: html,
                 image: e.image().map(url::Url::as_str),
                 date_published: e.published.to_rfc3339(),
-                date_modified: e.page.and_then(|p| p.updated(e.published)).map(|t| t.to_rfc3339()),
+                date_modified: e
+                    .page
+                    .and_then(|p| p.updated(e.published))
+                    .map(|t| t.to_rfc3339()),
                 authors: e
                     .authors()
                     .into_iter()

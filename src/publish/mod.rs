@@ -118,7 +118,12 @@ fn atom_thumbnail(
 }
 
 /// `<media:thumbnail url="…"/>` for an image, in an RSS item.
-fn thumbnail(url: &Url) -> (String, std::collections::BTreeMap<String, Vec<rss::extension::Extension>>) {
+fn thumbnail(
+    url: &Url,
+) -> (
+    String,
+    std::collections::BTreeMap<String, Vec<rss::extension::Extension>>,
+) {
     let mut attrs = std::collections::BTreeMap::new();
     attrs.insert("url".to_string(), url.as_str().to_string());
     let ext = rss::extension::Extension {
@@ -265,12 +270,12 @@ pub fn rss(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErro
                 })
                 .collect(),
             // RSS's own <author> must be an e-mail address; a name goes in dc:creator.
-            dublin_core_ext: Some(e.authors())
-                .filter(|a| !a.is_empty())
-                .map(|a| DublinCoreExtension {
+            dublin_core_ext: Some(e.authors()).filter(|a| !a.is_empty()).map(|a| {
+                DublinCoreExtension {
                     creators: a.into_iter().map(guarded).collect(),
                     ..Default::default()
-                }),
+                }
+            }),
             // An enclosure needs a type: only where the URL's extension names one.
             enclosure: e.image().and_then(|i| {
                 image_type(i).map(|t| rss::Enclosure {
