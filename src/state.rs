@@ -1252,6 +1252,76 @@ mod tests {
         }
     }
 
+    /// A followed row round-trips whole; a read one gives its item its page; rows go.
+    #[test]
+    fn followed_rows_round_trip_and_give_items_their_pages() {
+        use crate::follow::{Followed, ItemPage, Listed, PageStamp, Status};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut store = Store::open(dir.path()).expect("open");
+        let t = Utc.timestamp_opt(2_000_000_000, 0).single().expect("time");
+        let stamp = PageStamp {
+            interval: Interval::at(t),
+            point: t,
+            text: "2033-05-18T03:33:20Z".into(),
+            origin: "json-ld".into(),
+        };
+        let read = Followed {
+            guid: "a".into(),
+            link: Url::parse("https://s.example/a").expect("url"),
+            status: Status::Read,
+            tries: 1,
+            next_try: None,
+            first_listed: t,
+            fetched_at: Some(t),
+            error: Some("HTTP 503".into()),
+            page: Some(ItemPage {
+                published: Some(stamp.clone()),
+                modified: Some(stamp),
+                authors: vec!["Ann".into(), "Bo".into()],
+                image: Url::parse("https://img.example/a.jpg").ok(),
+                canonical: Url::parse("https://s.example/a?c").ok(),
+                language: Some("nl".into()),
+                content: Some("<p>text</p>".into()),
+            }),
+            listed: None,
+        };
+        let due = Followed {
+            guid: "b".into(),
+            link: Url::parse("https://s.example/b").expect("url"),
+            status: Status::Due,
+            tries: 2,
+            next_try: Some(t),
+            first_listed: t,
+            fetched_at: None,
+            error: None,
+            page: None,
+            listed: Some(Listed {
+                title: "B".into(),
+                link: Url::parse("https://s.example/b").ok(),
+                summary: "s".into(),
+                summary_html: None,
+                author: Some("X".into()),
+                categories: vec!["c".into()],
+            }),
+        };
+        {
+            let poll = store.begin().expect("begin");
+            poll.save_items("f", &[item("a", 2_000_000_000)])
+                .expect("save");
+            poll.save_followed("f", &[read.clone(), due.clone()], &[])
+                .expect("save");
+            poll.commit().expect("commit");
+        }
+        let poll = store.begin().expect("begin");
+        assert_eq!(poll.followed("f").expect("rows"), vec![read.clone(), due]);
+        assert!(poll.waiting("f").expect("waiting"));
+        assert_eq!(poll.items("f").expect("items")[0].page, read.page);
+        poll.save_followed("f", &[], &["b".to_string()])
+            .expect("save");
+        assert_eq!(poll.followed("f").expect("rows"), vec![read]);
+        assert!(!poll.waiting("f").expect("waiting"));
+    }
+
     #[test]
     fn items_and_validators_round_trip_and_rollback_keeps_the_old_state() {
         let dir = tempfile::tempdir().expect("tempdir");

@@ -117,7 +117,7 @@ async fn read(feed: &Feed, page: Page, now: DateTime<Utc>) -> Fetch {
         tokio::task::spawn_blocking(move || article::read(&page.text, &page.url, &options)).await;
     match read {
         Ok(Ok(a)) => Fetch::Read {
-            page: ItemPage::from_article(&a),
+            page: Box::new(ItemPage::from_article(&a)),
             at: now,
             notes: a.notes,
         },

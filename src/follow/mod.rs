@@ -180,7 +180,7 @@ pub struct Followed {
 #[derive(Debug, Clone)]
 pub enum Fetch {
     Read {
-        page: ItemPage,
+        page: Box<ItemPage>,
         at: DateTime<Utc>,
         /// What the page's reader ignored, for the log.
         notes: Vec<String>,
@@ -294,7 +294,7 @@ pub fn record(
         match outcome {
             Fetch::Read { page, at, .. } => {
                 row.status = Status::Read;
-                row.page = Some(page);
+                row.page = Some(*page);
                 row.fetched_at = Some(at);
                 row.next_try = None;
                 row.error = None;

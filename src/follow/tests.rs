@@ -187,7 +187,7 @@ fn failures_that_may_pass_are_tried_three_times_the_others_once() {
         vec![(
             cand("c"),
             Fetch::Read {
-                page: page_at(t(9, 0, 0)),
+                page: Box::new(page_at(t(9, 0, 0))),
                 at: now,
                 notes: vec![],
             },
@@ -232,7 +232,7 @@ fn new_undated_items_are_held_until_their_page_is_read_or_given_up() {
     let fetched = vec![(
         cand("a"),
         Fetch::Read {
-            page: page_at(t(9, 15, 30)),
+            page: Box::new(page_at(t(9, 15, 30))),
             at: now,
             notes: vec![],
         },
@@ -335,7 +335,7 @@ fn a_contradiction_is_logged_when_the_page_is_read() {
     let fetched = vec![(
         cand("a"),
         Fetch::Read {
-            page: page_at(t(8, 0, 0)),
+            page: Box::new(page_at(t(8, 0, 0))),
             at: now,
             notes: vec!["a broken JSON-LD block".into()],
         },
@@ -369,7 +369,7 @@ fn finish_gives_items_their_pages_and_keeps_rows_of_the_feed_and_the_held() {
     let fetched = vec![(
         cand("a"),
         Fetch::Read {
-            page: page_at(t(9, 0, 0)),
+            page: Box::new(page_at(t(9, 0, 0))),
             at: now,
             notes: vec![],
         },
