@@ -4,10 +4,49 @@
 //! The feed's list page gives an item its link; with `follow`, the poll fetches that page and
 //! hands it here. Item pages are hostile input like list pages: they are parsed within the
 //! bounds of [`crate::extract::parse`], and what they say is evidence to weigh, not orders.
+//!
+//! # Where each field comes from
+//!
+//! Five forms of metadata, in this order of trust ([`Origin`]): JSON-LD (`jsonld.rs`), then
+//! OpenGraph / `article:*` meta, microdata, a `<time datetime>` in the article, and other
+//! meta elements (`meta.rs`). Each field is taken from the most trusted form that has a
+//! usable value for it; a value that cannot be used (an unreadable or future date, an image
+//! that is no http(s) URL, a broken JSON-LD block) is passed over with a note, and the next
+//! form is asked. Where two forms give publication times that cannot both be true (their
+//! intervals do not meet), the more trusted is taken and the other noted.
+//!
+//! The canonical link is the exception: `<link rel="canonical">` is the one element that
+//! exists to name it, so it comes first, then JSON-LD's `mainEntityOfPage` or `url`,
+//! `og:url` and microdata's `mainEntityOfPage`. Fragments are dropped from it.
+//!
+//! # Times
+//!
+//! Read with the project's date reader ([`crate::dates::read_in_page`]): ISO 8601 / RFC 3339
+//! with or without offset, seconds and fractions, date alone, RFC 2822, Unix time, and the
+//! written dates of every language it knows (a site's `<meta name="date" content="4 March
+//! 2026">`), in `timezone` where the text has no offset and in the page's language first. A
+//! time that begins more than [`FUTURE_LIMIT`] (1 hour) after the fetch is not believed; one
+//! that only ends after it is cut there. A modification earlier than the publication is
+//! dropped with a note.
+//!
+//! # Bounds
+//!
+//! The parse is bounded ([`ArticleError`] where the page is refused); JSON-LD blocks are
+//! bounded in number and size; each form gives at most [`MAX_RAW`] values of a field; names
+//! and titles are cut to [`MAX_NAME_CHARS`] and [`MAX_TITLE_CHARS`]; notes quote at most
+//! [`NOTE_QUOTE_CHARS`] characters of what the page wrote; the main text is at most
+//! [`CONTENT_LIMIT`] bytes.
 
-use crate::dates::Reading;
+mod content;
+mod jsonld;
+mod meta;
+
+use crate::dates::{self, Interval, Reading};
 use crate::extract::parse;
-use chrono::{DateTime, Utc};
+use crate::text;
+use chrono::{DateTime, Duration, Utc};
+use scraper::{Html, Selector};
+use std::sync::LazyLock;
 use url::Url;
 
 /// How an item page is read.
@@ -95,20 +134,298 @@ pub enum ArticleError {
     Parse(#[from] parse::ParseError),
 }
 
+/// How far after the fetch a publication or modification time may begin: an hour, as for
+/// any time with its own offset in the list's date reader ([`dates::INSTANT_MARGIN`]).
+pub const FUTURE_LIMIT: Duration = dates::INSTANT_MARGIN;
+
+/// The most values of one field each form of metadata gives.
+pub const MAX_RAW: usize = 20;
+
+/// The most authors kept.
+pub const MAX_AUTHORS: usize = 10;
+
+/// The longest author name kept, in characters; longer ones are cut at a word.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// The longest headline kept, in characters; longer ones are cut at a word.
+pub const MAX_TITLE_CHARS: usize = 1000;
+
+/// The most characters of a page's text a note quotes.
+pub const NOTE_QUOTE_CHARS: usize = 80;
+
+/// The longest language tag kept (BCP 47 tags in use stay far below).
+const MAX_LANGUAGE_CHARS: usize = 35;
+
+/// What one form of metadata says, as written: dates and links with the key they were found
+/// under (for notes), names and images in page order.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Found {
+    published: Vec<(String, String)>,
+    modified: Vec<(String, String)>,
+    authors: Vec<String>,
+    images: Vec<String>,
+    canonical: Vec<(String, String)>,
+    language: Option<String>,
+    title: Option<String>,
+}
+
 /// Read an item page (its decoded text and the URL it was finally fetched from).
 pub fn read(html: &str, url: &Url, options: &Options) -> Result<Article, ArticleError> {
     let doc = parse::document(html)?;
-    let _ = options;
-    // The first behaviour: what the page's head declares plainly. The metadata forms and the
-    // main text follow.
-    let canonical = scraper::Selector::parse("link[rel~=canonical][href]")
-        .ok()
-        .and_then(|sel| doc.select(&sel).next()?.attr("href").map(str::to_string))
-        .and_then(|href| url.join(href.trim()).ok())
-        .filter(|u| matches!(u.scheme(), "http" | "https"));
+    let base = base_url(&doc, url);
+    let mut notes = Vec::new();
+    let sources = [
+        (Origin::JsonLd, jsonld::read(&doc, &mut notes)),
+        (Origin::OpenGraph, meta::opengraph(&doc)),
+        (Origin::Microdata, meta::microdata(&doc)),
+        (Origin::Time, meta::time(&doc)),
+        (Origin::Meta, meta::named(&doc)),
+    ];
+    let language = sources
+        .iter()
+        .find_map(|(_, f)| f.language.as_deref().and_then(language_tag));
+    let title = sources.iter().find_map(|(_, f)| {
+        f.title
+            .as_deref()
+            .map(|t| plain(t, MAX_TITLE_CHARS))
+            .filter(|t| !t.is_empty())
+    });
+    let authors = sources
+        .iter()
+        .map(|(_, f)| authors(&f.authors))
+        .find(|a| !a.is_empty())
+        .unwrap_or_default();
+    let image = sources.iter().find_map(|(origin, f)| {
+        f.images
+            .iter()
+            .find_map(|i| link(i, &base, *origin, "image", &mut notes))
+    });
+    let mut canonical_sources = vec![(Origin::Meta, meta::canonical_link(&doc))];
+    canonical_sources.extend(sources.iter().map(|(o, f)| (*o, f.canonical.clone())));
+    let canonical = canonical_sources.iter().find_map(|(origin, list)| {
+        list.iter().find_map(|(key, href)| {
+            let mut url = link(href, &base, *origin, key, &mut notes)?;
+            url.set_fragment(None);
+            Some(url)
+        })
+    });
+    let ctx = dates::Context {
+        now: options.now,
+        timezone: options.timezone,
+        languages: &[],
+        rounding: dates::Rounding::Floor,
+    };
+    let read_one = |list: &dyn Fn(&Found) -> &Vec<(String, String)>, notes: &mut Vec<String>| {
+        let mut stamps = Vec::new();
+        for (origin, found) in &sources {
+            for (key, text) in list(found) {
+                match stamp(text, &ctx, language.as_deref(), *origin) {
+                    Ok(s) => {
+                        stamps.push((key.clone(), s));
+                        break;
+                    }
+                    Err(why) => notes.push(format!(
+                        "{} {key} \"{}\": {why}",
+                        origin.name(),
+                        quote(text)
+                    )),
+                }
+            }
+        }
+        stamps
+    };
+    let published = read_one(&|f| &f.published, &mut notes);
+    let modified = read_one(&|f| &f.modified, &mut notes);
+    let published = taken(published, &mut notes);
+    let mut modified = modified.into_iter().next().map(|(_, s)| s);
+    if let (Some(p), Some(m)) = (&published, &modified)
+        && m.reading.interval.latest <= p.reading.interval.earliest
+    {
+        notes.push(format!(
+            "{} modification \"{}\" is earlier than the {} publication \"{}\": dropped",
+            m.origin.name(),
+            quote(&m.text),
+            p.origin.name(),
+            quote(&p.text)
+        ));
+        modified = None;
+    }
+    let content = if options.full {
+        content::main_text(html, url, &base, &mut notes)
+    } else {
+        None
+    };
     Ok(Article {
+        published,
+        modified,
+        authors,
+        image,
         canonical,
-        language: crate::extract::declared_language(&doc, None),
-        ..Article::default()
+        language,
+        title,
+        content,
+        notes,
     })
+}
+
+/// The first of the publication times (most trusted first), with a note for each other
+/// form whose time cannot be the same.
+fn taken(stamps: Vec<(String, Stamp)>, notes: &mut Vec<String>) -> Option<Stamp> {
+    let mut stamps = stamps.into_iter();
+    let (key, first) = stamps.next()?;
+    for (other_key, other) in stamps {
+        if first
+            .reading
+            .interval
+            .intersect(&other.reading.interval)
+            .is_none()
+        {
+            notes.push(format!(
+                "publication times disagree: {} {other_key} says \"{}\", {} {key} says \"{}\"; the {} one is taken",
+                other.origin.name(),
+                quote(&other.text),
+                first.origin.name(),
+                quote(&first.text),
+                first.origin.name(),
+            ));
+        }
+    }
+    Some(first)
+}
+
+/// A time the page states, read, or why it is not believed.
+fn stamp(
+    text: &str,
+    ctx: &dates::Context,
+    language: Option<&str>,
+    origin: Origin,
+) -> Result<Stamp, String> {
+    let reading = dates::read_in_page(text, ctx, language).map_err(|e| e.to_string())?;
+    let reading = believed(reading, ctx.now).ok_or_else(|| {
+        format!(
+            "lies more than {} minutes after the fetch; not believed",
+            FUTURE_LIMIT.num_minutes()
+        )
+    })?;
+    Ok(Stamp {
+        reading,
+        text: text.trim().to_string(),
+        origin,
+    })
+}
+
+/// A reading that begins no later than [`FUTURE_LIMIT`] after `now`, cut to end there.
+fn believed(reading: Reading, now: DateTime<Utc>) -> Option<Reading> {
+    let Some(limit) = now.checked_add_signed(FUTURE_LIMIT) else {
+        return Some(reading);
+    };
+    if reading.interval.latest <= limit {
+        return Some(reading);
+    }
+    let interval = Interval::new(reading.interval.earliest, limit)?;
+    Some(Reading {
+        interval,
+        point: interval.clamp(reading.point),
+    })
+}
+
+static BASE: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("base[href]").ok());
+
+/// What relative links resolve against: the page's `<base href>` where it is an http(s)
+/// URL, else the URL the page was fetched from.
+fn base_url(doc: &Html, url: &Url) -> Url {
+    BASE.as_ref()
+        .and_then(|sel| doc.select(sel).next())
+        .and_then(|b| b.attr("href"))
+        .and_then(|href| url.join(href.trim()).ok())
+        .filter(|b| matches!(b.scheme(), "http" | "https"))
+        .unwrap_or_else(|| url.clone())
+}
+
+/// An absolute http(s) URL for `href`, or none (noted) where it is something else.
+fn link(href: &str, base: &Url, origin: Origin, key: &str, notes: &mut Vec<String>) -> Option<Url> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    match base.join(href) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
+        _ => {
+            notes.push(format!(
+                "{} {key} \"{}\" is not an http(s) address; ignored",
+                origin.name(),
+                quote(href)
+            ));
+            None
+        }
+    }
+}
+
+/// The plain text of a value that may hold markup or entities (JSON-LD headlines often
+/// carry `&#8217;`, some authors carry a link): what a reader would see, whitespace
+/// collapsed, at most `max` characters, cut at a word.
+fn plain(value: &str, max: usize) -> String {
+    // Enough of the value for `max` characters of text, whatever markup surrounds them.
+    let bounded = cut_chars(value, max * 8);
+    let text = if bounded.contains(['<', '&']) {
+        let fragment = Html::parse_fragment(bounded);
+        text::visible_text(fragment.root_element(), &[])
+    } else {
+        text::collapse(bounded)
+    };
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut = cut_chars(&text, max);
+    let at_word = cut.rfind(' ').map_or(cut, |i| &cut[..i]);
+    format!("{}…", at_word.trim_end())
+}
+
+/// The first `max` characters of `s`.
+fn cut_chars(s: &str, max: usize) -> &str {
+    s.char_indices().nth(max).map_or(s, |(i, _)| &s[..i])
+}
+
+/// A page's text as a note quotes it: one line, at most [`NOTE_QUOTE_CHARS`] characters.
+fn quote(text: &str) -> String {
+    let line = text::collapse(cut_chars(text, NOTE_QUOTE_CHARS * 4));
+    if line.chars().count() > NOTE_QUOTE_CHARS {
+        format!("{}…", cut_chars(&line, NOTE_QUOTE_CHARS))
+    } else {
+        line
+    }
+}
+
+/// Author names as a reader sees them: markup and entities gone, no addresses (a profile
+/// link in `article:author`), no duplicates (ignoring case), at most [`MAX_AUTHORS`].
+fn authors(raw: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in raw {
+        let name = plain(name, MAX_NAME_CHARS);
+        let lower = name.to_lowercase();
+        let address = lower.starts_with("http://")
+            || lower.starts_with("https://")
+            || lower.starts_with("//")
+            || lower.starts_with("www.")
+            || lower.starts_with("mailto:");
+        if name.is_empty() || address || out.iter().any(|o| o.to_lowercase() == lower) {
+            continue;
+        }
+        out.push(name);
+        if out.len() == MAX_AUTHORS {
+            break;
+        }
+    }
+    out
+}
+
+/// A language tag as written, where it looks like one ("en-GB", "de_CH", "nl").
+fn language_tag(tag: &str) -> Option<String> {
+    let tag = tag.trim();
+    let ok = !tag.is_empty()
+        && tag.len() <= MAX_LANGUAGE_CHARS
+        && tag
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then(|| tag.to_string())
 }
