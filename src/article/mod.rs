@@ -153,6 +153,9 @@ pub const MAX_TITLE_CHARS: usize = 1000;
 /// The most characters of a page's text a note quotes.
 pub const NOTE_QUOTE_CHARS: usize = 80;
 
+/// The longest note, in characters.
+const MAX_NOTE_CHARS: usize = 600;
+
 /// The longest language tag kept (BCP 47 tags in use stay far below).
 const MAX_LANGUAGE_CHARS: usize = 35;
 
@@ -255,6 +258,11 @@ pub fn read(html: &str, url: &Url, options: &Options) -> Result<Article, Article
     } else {
         None
     };
+    // One line each, however the page's text (quoted in a date error) breaks its lines.
+    let notes = notes
+        .iter()
+        .map(|n| text::collapse(cut_chars(n, MAX_NOTE_CHARS)))
+        .collect();
     Ok(Article {
         published,
         modified,
@@ -428,4 +436,276 @@ fn language_tag(tag: &str) -> Option<String> {
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     ok.then(|| tag.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 4, 12, 30, 0)
+            .single()
+            .expect("valid")
+    }
+
+    fn options() -> Options {
+        Options {
+            timezone: chrono_tz::Europe::Amsterdam,
+            now: now(),
+            full: false,
+        }
+    }
+
+    fn page(head: &str, body: &str) -> Article {
+        let html = format!("<!doctype html><html><head>{head}</head><body>{body}</body></html>");
+        let url = Url::parse("https://news.example/a/b").expect("url");
+        read(&html, &url, &options()).expect("reads")
+    }
+
+    fn ld(json: &str) -> String {
+        format!("<script type=\"application/ld+json\">{json}</script>")
+    }
+
+    fn og(property: &str, content: &str) -> String {
+        format!("<meta property=\"{property}\" content=\"{content}\">")
+    }
+
+    #[test]
+    fn origin_names() {
+        let names: Vec<&str> = [
+            Origin::JsonLd,
+            Origin::OpenGraph,
+            Origin::Microdata,
+            Origin::Time,
+            Origin::Meta,
+        ]
+        .iter()
+        .map(|o| o.name())
+        .collect();
+        assert_eq!(names, ["json-ld", "opengraph", "microdata", "time", "meta"]);
+    }
+
+    #[test]
+    fn the_more_trusted_time_is_taken_and_a_disagreement_noted() {
+        let a = page(
+            &(ld(r#"{"@type": "NewsArticle", "datePublished": "2026-03-04T08:00:00Z"}"#)
+                + &og("article:published_time", "2026-03-03T08:00:00Z")
+                + "<meta name=\"date\" content=\"2026-03-04\">"),
+            "",
+        );
+        let p = a.published.expect("published");
+        assert_eq!(p.origin, Origin::JsonLd);
+        assert_eq!(p.text, "2026-03-04T08:00:00Z");
+        // The date alone allows 08:00 UTC: no disagreement with the meta date.
+        assert_eq!(
+            a.notes,
+            vec![
+                "publication times disagree: opengraph article:published_time says \
+                 \"2026-03-03T08:00:00Z\", json-ld datePublished says \"2026-03-04T08:00:00Z\"; \
+                 the json-ld one is taken"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_future_time_is_not_believed_and_the_next_form_answers() {
+        let a = page(
+            &(ld(r#"{"@type": "NewsArticle", "datePublished": "2026-03-04T15:00:00+01:00"}"#)
+                + &og("article:published_time", "2026-03-04 14:00")),
+            "",
+        );
+        // 15:00 +01:00 is 14:00 UTC, 90 minutes after the fetch; 14:00 in Amsterdam is 13:00
+        // UTC, 30 minutes after: clocks differ by that much.
+        let p = a.published.expect("published");
+        assert_eq!(p.origin, Origin::OpenGraph);
+        assert_eq!(
+            p.reading.interval.latest,
+            Utc.with_ymd_and_hms(2026, 3, 4, 13, 0, 59)
+                .single()
+                .expect("t")
+        );
+        assert_eq!(a.notes.len(), 1, "{:?}", a.notes);
+        assert!(
+            a.notes[0].starts_with("json-ld datePublished \"2026-03-04T15:00:00+01:00\": "),
+            "{:?}",
+            a.notes
+        );
+        // Without an offset the list's reader allows a day; here an hour is the limit.
+        let a = page(&og("article:published_time", "2026-03-04T15:00"), "");
+        assert_eq!(a.published, None);
+        assert_eq!(
+            a.notes,
+            vec![
+                "opengraph article:published_time \"2026-03-04T15:00\": lies more than 60 \
+                 minutes after the fetch; not believed"
+            ]
+        );
+        // Tomorrow's date is cut to end an hour after the fetch... and begins after it.
+        let a = page(&og("article:published_time", "2026-03-05"), "");
+        assert_eq!(a.published, None);
+    }
+
+    #[test]
+    fn believed_cuts_a_reading_that_ends_past_the_limit() {
+        let day = dates::read(
+            "2026-03-04",
+            &dates::Context {
+                now: now() + Duration::days(2),
+                timezone: chrono_tz::UTC,
+                languages: &[],
+                rounding: dates::Rounding::Floor,
+            },
+        )
+        .expect("reads");
+        let cut = believed(day, now()).expect("begins before the limit");
+        assert_eq!(cut.interval.earliest, day.interval.earliest);
+        assert_eq!(cut.interval.latest, now() + FUTURE_LIMIT);
+        assert!(cut.interval.contains(cut.point));
+    }
+
+    #[test]
+    fn a_modification_before_the_publication_is_dropped() {
+        let a = page(
+            &(og("article:published_time", "2026-03-04T10:00:00Z")
+                + &og("article:modified_time", "2026-03-02T10:00:00Z")),
+            "",
+        );
+        assert!(a.published.is_some());
+        assert_eq!(a.modified, None);
+        assert_eq!(
+            a.notes,
+            vec![
+                "opengraph modification \"2026-03-02T10:00:00Z\" is earlier than the opengraph \
+                 publication \"2026-03-04T10:00:00Z\": dropped"
+            ]
+        );
+        // The same day, to the second and as a date: both can hold.
+        let a = page(
+            &(og("article:published_time", "2026-03-04T10:00:00Z")
+                + &og("article:modified_time", "2026-03-04")),
+            "",
+        );
+        assert!(a.modified.is_some(), "{:?}", a.notes);
+    }
+
+    #[test]
+    fn unreadable_dates_are_noted_and_passed_over() {
+        let a = page(
+            &(og("article:published_time", "yesterday-ish")
+                + "<meta name=\"pubdate\" content=\"4 maart 2026\">"),
+            "",
+        );
+        let p = a.published.expect("published");
+        assert_eq!((p.origin, p.text.as_str()), (Origin::Meta, "4 maart 2026"));
+        assert_eq!(a.notes.len(), 1);
+        assert!(
+            a.notes[0]
+                .starts_with("opengraph article:published_time \"yesterday-ish\": cannot read")
+        );
+    }
+
+    #[test]
+    fn the_page_language_picks_the_reading_of_a_written_date() {
+        // 03/02/2026 is 3 February in Dutch (tried first without a page language), and
+        // 2 March in the English of a page that declares it.
+        let a = page("<meta name=\"date\" content=\"03/02/2026\">", "");
+        let day = |a: &Article| {
+            a.published.as_ref().map(|p| {
+                p.reading
+                    .point
+                    .with_timezone(&chrono_tz::Europe::Amsterdam)
+                    .date_naive()
+            })
+        };
+        assert_eq!(day(&a).map(|d| d.to_string()), Some("2026-02-03".into()));
+        let html =
+            "<html lang=\"en-US\"><head><meta name=\"date\" content=\"03/02/2026\"></head></html>";
+        let url = Url::parse("https://news.example/a").expect("url");
+        let a = read(html, &url, &options()).expect("reads");
+        assert_eq!(day(&a).map(|d| d.to_string()), Some("2026-03-02".into()));
+    }
+
+    #[test]
+    fn authors_are_plain_names_without_addresses_or_duplicates() {
+        let raw: Vec<String> = [
+            "<a href=\"/x\">Ann &amp; Bo</a>",
+            "https://facebook.example/ann",
+            "ANN &amp; BO",
+            "  ",
+            "www.example.org",
+            "Cy",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(authors(&raw), vec!["Ann & Bo", "Cy"]);
+        let many: Vec<String> = (0..30).map(|i| format!("Name {i}")).collect();
+        assert_eq!(authors(&many).len(), MAX_AUTHORS);
+        let long = "word ".repeat(100);
+        let name = &authors(&[long])[0];
+        assert!(name.chars().count() <= MAX_NAME_CHARS + 1 && name.ends_with("word…"));
+    }
+
+    #[test]
+    fn titles_are_plain_text() {
+        assert_eq!(
+            plain("Rotterdam&#8217;s <i>old</i>\n port", 100),
+            "Rotterdam’s old port"
+        );
+        assert_eq!(plain("a <script>alert(1)</script>b", 100), "a b");
+        assert_eq!(plain("I <3 it", 100), "I <3 it");
+        assert_eq!(plain("one two three", 9), "one two…");
+        assert_eq!(plain(&"x".repeat(100_000), 5), "xxxxx…");
+    }
+
+    #[test]
+    fn language_tags_as_written_or_none() {
+        assert_eq!(language_tag(" en-GB "), Some("en-GB".into()));
+        assert_eq!(language_tag("de_CH"), Some("de_CH".into()));
+        assert_eq!(language_tag("<script>"), None);
+        assert_eq!(language_tag(&"a".repeat(40)), None);
+        let a = page(&og("og:locale", "not a tag!"), "");
+        assert_eq!(a.language, None);
+    }
+
+    #[test]
+    fn base_href_counts_only_when_it_is_http() {
+        let a = page(
+            "<base href=\"javascript:alert(1)//\"><meta property=\"og:image\" content=\"i.jpg\">",
+            "",
+        );
+        assert_eq!(
+            a.image.map(String::from).as_deref(),
+            Some("https://news.example/a/i.jpg")
+        );
+        let a = page(
+            "<base href=\"//cdn.example/x/\"><link rel=\"canonical\" href=\"p#frag\">",
+            "",
+        );
+        assert_eq!(
+            a.canonical.map(String::from).as_deref(),
+            Some("https://cdn.example/x/p")
+        );
+    }
+
+    #[test]
+    fn notes_quote_a_bounded_line() {
+        let long = format!("{}\n{}", "y".repeat(500), "z".repeat(500));
+        let a = page(&og("article:published_time", &long), "");
+        assert_eq!(a.notes.len(), 1);
+        assert!(!a.notes[0].contains('\n'));
+        assert!(a.notes[0].len() < 400, "{}", a.notes[0]);
+    }
+
+    #[test]
+    fn a_page_past_the_parse_bounds_is_an_error() {
+        let html = "<div>".repeat(parse::MAX_DEPTH as usize + 10);
+        let url = Url::parse("https://news.example/a").expect("url");
+        let err = read(&html, &url, &options()).expect_err("too deep");
+        assert!(matches!(
+            err,
+            ArticleError::Parse(parse::ParseError::TooDeep { .. })
+        ));
+    }
 }
