@@ -3,22 +3,24 @@
 //! # The extractor
 //!
 //! The main text is found by `dom_smoothie`, a port of Mozilla's Readability (the reader
-//! view of Firefox). Two ports were measured on the article fixtures of `tests/fixtures/
-//! articles/` (news and blog pages with navigation, sidebars, share bars, comment sections,
-//! newsletter forms, lazy images and figure captions):
+//! view of Firefox). Two ports were measured on the eight article fixtures of
+//! `tests/fixtures/articles/` (news and blog pages with navigation, sidebars, share bars,
+//! comment sections, newsletter forms, lazy images and figure captions), in the dev profile:
 //!
-//! | crate | main text | chrome left in | time/page (12 kB page) | compile | html5ever |
-//! |---|---|---|---|---|---|
-//! | dom_smoothie 0.19 | whole on all 8 | none | 0.7 ms (5× the bare parse) | 22 s (+ dom_query) | 0.40, shared |
-//! | legible 0.5 | whole on all 8 | the byline line | 0.3 ms (2×) | 15 s (+ html5ever 0.39) | a second copy |
+//! | crate | main text | time/page, 10 kB page (bare parse 0.14 ms) | compile (CPU) | html5ever |
+//! |---|---|---|---|---|
+//! | dom_smoothie 0.19 | whole on all 8, no chrome | 0.75 ms | 31 s with dom_query, gjson, nom | 0.40, shared |
+//! | legible 0.5 | whole on all 8, no chrome but a byline line | 0.30 ms | 24 s with html5ever 0.39 | a second copy |
 //!
-//! Both take the same text out of every fixture (they port the same algorithm); legible is
-//! faster but brings html5ever 0.39 beside the project's 0.40, a second copy of the parser
-//! and its generated tables; `readability` (0.3) brings html5ever 0.26 and `libreadability`
-//! html5ever 0.39 as well. dom_smoothie parses with dom_query over html5ever 0.40, the copy
-//! scraper already builds. Its parse is a second one of the page, run only after the
-//! bounded parse of [`crate::extract::parse`] accepted the page (the same parser on the same
-//! bytes, so the same depth and cost), and its element budget bounds its scoring.
+//! Both take the same text out of every fixture (they port the same algorithm; both keep
+//! a byline paragraph that sits in the body, and both call the one-sentence page's
+//! navigation its text, which the [`MIN_TEXT_CHARS`] floor refuses). legible is about twice
+//! as fast but brings html5ever 0.39 beside the project's 0.40, a second copy of the parser
+//! and its generated tables; `readability` 0.3 brings html5ever 0.26 (and reqwest 0.11), and
+//! `libreadability` html5ever 0.39 too. dom_smoothie parses with dom_query over html5ever
+//! 0.40, the copy scraper already builds. Its parse is a second one of the page, run only
+//! after the bounded parse of [`crate::extract::parse`] accepted the page (the same parser on
+//! the same bytes: the same depth and cost), and [`MAX_ELEMENTS`] bounds its scoring.
 //!
 //! # After extraction
 //!
