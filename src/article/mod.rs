@@ -547,6 +547,70 @@ mod tests {
     }
 
     #[test]
+    fn the_time_forms_sites_write() {
+        let ctx = dates::Context {
+            now: now(),
+            timezone: chrono_tz::Europe::Amsterdam,
+            languages: &[],
+            rounding: dates::Rounding::Floor,
+        };
+        let utc = |s: &str| DateTime::parse_from_rfc3339(s).expect("rfc 3339").to_utc();
+        // (text, earliest, latest): a second, a minute, a day in Amsterdam.
+        let cases = [
+            (
+                "2026-03-04T10:15:30Z",
+                "2026-03-04T10:15:29Z",
+                "2026-03-04T10:15:30Z",
+            ),
+            (
+                "2026-03-04T11:15:30+01:00",
+                "2026-03-04T10:15:29Z",
+                "2026-03-04T10:15:30Z",
+            ),
+            (
+                "2026-03-04T11:15:30+0100",
+                "2026-03-04T10:15:29Z",
+                "2026-03-04T10:15:30Z",
+            ),
+            (
+                "2026-03-04T10:15:29.250Z",
+                "2026-03-04T10:15:29Z",
+                "2026-03-04T10:15:30Z",
+            ),
+            (
+                "2026-03-04T11:15",
+                "2026-03-04T10:14:59Z",
+                "2026-03-04T10:15:59Z",
+            ),
+            (
+                "2026-03-04 11:15:30",
+                "2026-03-04T10:15:29Z",
+                "2026-03-04T10:15:30Z",
+            ),
+            (
+                "Wed, 04 Mar 2026 10:15:30 GMT",
+                "2026-03-04T10:15:29Z",
+                "2026-03-04T10:15:30Z",
+            ),
+            ("1772619330", "2026-03-04T10:15:29Z", "2026-03-04T10:15:30Z"),
+            ("2026-03-03", "2026-03-02T22:59:59Z", "2026-03-03T22:59:59Z"),
+            (
+                "March 3, 2026",
+                "2026-03-02T22:59:59Z",
+                "2026-03-03T22:59:59Z",
+            ),
+        ];
+        for (text, earliest, latest) in cases {
+            let s = stamp(text, &ctx, None, Origin::Meta).unwrap_or_else(|e| panic!("{text}: {e}"));
+            assert_eq!(
+                (s.reading.interval.earliest, s.reading.interval.latest),
+                (utc(earliest), utc(latest)),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
     fn believed_cuts_a_reading_that_ends_past_the_limit() {
         let day = dates::read(
             "2026-03-04",
