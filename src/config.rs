@@ -54,6 +54,13 @@ pub const CONCURRENCY_RANGE: RangeInclusive<usize> = 1..=256;
 /// files would be 100–200 MB each, far past what any feed reader fetches.
 pub const MAX_ITEMS_RANGE: RangeInclusive<usize> = 1..=100_000;
 
+/// `follow_budget`: item pages fetched per poll of one feed. At least one, or items would
+/// wait for ever; at most 100, each a request to the site between two polls of its list.
+pub const FOLLOW_BUDGET_RANGE: RangeInclusive<usize> = 1..=100;
+
+/// Item pages fetched per poll of a feed where `follow_budget` is not set.
+pub const FOLLOW_BUDGET_DEFAULT: usize = 10;
+
 /// The whole, validated configuration.
 #[derive(Debug)]
 pub struct Config {
@@ -95,6 +102,13 @@ pub struct Feed {
     /// `page_url`: where links resolve and what the feed links to, in place of the address
     /// the page was read from (an http(s) URL).
     pub page_url: Option<Url>,
+    /// `follow = true` (or `content = "full"` with `follow` unset): read each new item's own
+    /// page (see `follow`).
+    pub follow: bool,
+    /// `content = "full"`: publish the item page's main text.
+    pub full: bool,
+    /// `follow_budget`: item pages fetched per poll, at most.
+    pub follow_budget: usize,
     pub items: Items,
 }
 
@@ -283,6 +297,7 @@ const FEED_KEYS: &[&str] = &[
     "render",
     "follow",
     "content",
+    "follow_budget",
     "items",
 ];
 const ITEM_KEYS: &[&str] = &[
@@ -531,6 +546,10 @@ impl Doc<'_> {
         let robots = sec.boolean(self, "robots").unwrap_or(true);
         let private_network = sec.boolean(self, "private_network").unwrap_or(false);
         sec.only_default(self);
+        let (follow, full) = sec.follow(self);
+        let follow_budget = sec
+            .count(self, "follow_budget", FOLLOW_BUDGET_RANGE)
+            .unwrap_or(FOLLOW_BUDGET_DEFAULT);
         let rounding = sec
             .string(self, "rounding")
             .and_then(|(s, span)| match Rounding::from_name(&s) {
@@ -612,6 +631,9 @@ impl Doc<'_> {
             languages,
             max_items,
             page_url,
+            follow,
+            full,
+            follow_budget,
             items: items?,
         })
     }
@@ -716,9 +738,9 @@ impl<'t, 'i> Section<'t, 'i> {
         }
     }
 
-    /// The feed keys whose default is all this pagefeed does: `render = "http"`,
-    /// `follow = false`, `content = "summary"` are accepted as written; any other value is an
-    /// error that says so, rather than a feed that silently does less than its config asks.
+    /// The feed key whose default is all this pagefeed does: `render = "http"` is accepted as
+    /// written; any other value is an error that says so, rather than a feed that silently
+    /// does less than its config asks.
     fn only_default(&self, doc: &mut Doc<'_>) {
         if let Some((value, span)) = self.string(doc, "render")
             && value != "http"
@@ -730,27 +752,41 @@ impl<'t, 'i> Section<'t, 'i> {
             };
             self.fail(doc, span, "render", message);
         }
-        if self.boolean(doc, "follow") == Some(true)
-            && let Some(v) = self.get("follow")
-        {
-            self.fail(
-                doc,
-                v.span(),
-                "follow",
-                "reading each item's own page is not available in this pagefeed (follow = false)"
-                    .into(),
-            );
-        }
-        if let Some((value, span)) = self.string(doc, "content")
-            && value != "summary"
-        {
-            let message = if value == "full" {
-                "\"full\" needs the item pages (follow), which this pagefeed does not read: use \"summary\"".to_string()
-            } else {
-                format!("{value:?} is not a kind of content: use \"summary\"")
-            };
-            self.fail(doc, span, "content", message);
-        }
+    }
+
+    /// `follow` and `content`: whether the feed reads each new item's own page, and whether
+    /// it publishes that page's main text. `content = "full"` needs the item pages: with
+    /// `follow` unset it turns following on; beside `follow = false` it is an error naming
+    /// both keys.
+    fn follow(&self, doc: &mut Doc<'_>) -> (bool, bool) {
+        let follow = self.boolean(doc, "follow");
+        let full = match self.string(doc, "content") {
+            Some((value, span)) => match value.as_str() {
+                "summary" => false,
+                "full" => {
+                    if follow == Some(false) {
+                        self.fail(
+                            doc,
+                            span,
+                            "content",
+                            "\"full\" publishes each item page's main text, which needs follow: remove follow = false or set content = \"summary\"".into(),
+                        );
+                    }
+                    true
+                }
+                _ => {
+                    self.fail(
+                        doc,
+                        span,
+                        "content",
+                        format!("{value:?} is not a kind of content: use \"summary\" or \"full\""),
+                    );
+                    false
+                }
+            },
+            None => false,
+        };
+        (follow.unwrap_or(full), full)
     }
 
     fn boolean(&self, doc: &mut Doc<'_>, key: &str) -> Option<bool> {
@@ -1648,32 +1684,67 @@ date = "span"
     }
 
     #[test]
-    fn render_follow_and_content_take_their_defaults_and_refuse_the_rest() {
+    fn render_takes_its_default_and_refuses_the_rest() {
         let feed = |extra: &str| {
             format!(
                 "[[feed]]\nid = \"a\"\nurl = \"a.html\"\n{extra}\n[feed.items]\nselect = \"li\"\n"
             )
         };
-        assert_eq!(
-            errors(&feed(
-                "render = \"http\"\nfollow = false\ncontent = \"summary\""
-            )),
-            Vec::<String>::new()
-        );
-        let errs = errors(&feed(
-            "render = \"browser\"\nfollow = true\ncontent = \"full\"",
-        ));
-        assert_eq!(errs.len(), 3, "{errs:?}");
+        assert_eq!(errors(&feed("render = \"http\"")), Vec::<String>::new());
+        let errs = errors(&feed("render = \"browser\""));
+        assert_eq!(errs.len(), 1, "{errs:?}");
         assert!(
             errs[0].contains(":4: feed \"a\": render: \"browser\" is not available"),
             "{errs:?}"
         );
-        assert!(errs[1].contains(":5: feed \"a\": follow:"), "{errs:?}");
+        assert!(errors(&feed("render = \"js\""))[0].contains("not a way to render"));
+    }
+
+    /// `follow`, `content` and `follow_budget`: defaults, "full" turning follow on, and the
+    /// one combination that cannot be.
+    #[test]
+    fn follow_and_content() {
+        let feed = |extra: &str| {
+            let text = format!(
+                "[[feed]]\nid = \"a\"\nurl = \"a.html\"\n{extra}\n[feed.items]\nselect = \"li\"\n"
+            );
+            parse(&text, Path::new("/tmp/pagefeed.toml"), None)
+                .map(|c| (c.feeds[0].follow, c.feeds[0].full, c.feeds[0].follow_budget))
+        };
+        let ok = |extra: &str| feed(extra).unwrap_or_else(|e| panic!("{extra}: {e:?}"));
+        assert_eq!(ok(""), (false, false, 10));
+        assert_eq!(ok("follow = true"), (true, false, 10));
+        assert_eq!(ok("content = \"full\""), (true, true, 10));
+        assert_eq!(ok("follow = true\ncontent = \"full\""), (true, true, 10));
+        assert_eq!(
+            ok("follow = false\ncontent = \"summary\""),
+            (false, false, 10)
+        );
+        assert_eq!(ok("follow = true\nfollow_budget = 100"), (true, false, 100));
+        assert_eq!(ok("follow_budget = 1").2, 1);
+        let errs = errors(&feed_text("follow = false\ncontent = \"full\""));
+        assert_eq!(errs.len(), 1, "{errs:?}");
         assert!(
-            errs[2].contains(":6: feed \"a\": content: \"full\""),
+            errs[0].contains(":5: feed \"a\": content: \"full\"")
+                && errs[0].contains("follow = false"),
             "{errs:?}"
         );
-        assert!(errors(&feed("render = \"js\""))[0].contains("not a way to render"));
+        for (extra, says) in [
+            ("content = \"all\"", "not a kind of content"),
+            ("follow = \"yes\"", "must be true or false"),
+            ("follow_budget = 0", "out of range"),
+            ("follow_budget = 101", "out of range"),
+        ] {
+            let errs = errors(&feed_text(extra));
+            assert!(
+                errs.len() == 1 && errs[0].contains(says),
+                "{extra}: {errs:?}"
+            );
+        }
+    }
+
+    fn feed_text(extra: &str) -> String {
+        format!("[[feed]]\nid = \"a\"\nurl = \"a.html\"\n{extra}\n[feed.items]\nselect = \"li\"\n")
     }
 
     #[test]

@@ -8,12 +8,15 @@
 //! [`fetch`], below the poll, so `once` and `run` fetch alike; [`text`] is the text of page
 //! elements that extract, publish and the tools share. [`serve`] serves what the publisher
 //! wrote and the state holds over HTTP; [`status`] reads each feed's health from the state.
+//! [`article`] reads an item's own page (times, authors, image, canonical link, main text).
 
+pub mod article;
 pub mod config;
 pub mod daemon;
 pub mod dates;
 pub mod extract;
 pub mod fetch;
+pub mod follow;
 pub mod poll;
 pub mod publish;
 pub mod sanitize;

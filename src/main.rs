@@ -407,6 +407,7 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
             return 1;
         }
     };
+    let given = now;
     let now = poll::fetch_moment(now, &page, Utc::now());
     // What earlier polls established narrows what this page says; nothing is written.
     let previous = match pagefeed::state::Store::peek(&c.state_dir, &feed.id) {
@@ -416,12 +417,64 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
             return 1;
         }
     };
-    let outcome = match poll::process(&feed, c.base_url.as_ref(), &page, now, previous) {
+    // A feed that follows its items: the due item pages are fetched and read as a poll
+    // would (the budget, the hosts' turns, robots.txt), and nothing is written.
+    let following = if feed.follow {
+        match preview_follow(&c, &feed, &fetcher, &page, now, given).await {
+            Ok(f) => Some(f),
+            Err(e) => {
+                eprintln!("feed {id:?}: {e}");
+                return 1;
+            }
+        }
+    } else {
+        None
+    };
+    let outcome = match poll::process_following(
+        &feed,
+        c.base_url.as_ref(),
+        &page,
+        now,
+        previous,
+        following,
+    ) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("feed {id:?}: {e}");
             return 1;
         }
+    };
+    let followed = outcome.follow.as_ref().map(|f| &f.rows);
+    let item_page = |guid: &str| -> serde_json::Value {
+        let Some(row) = followed.and_then(|rows| rows.get(guid)) else {
+            return serde_json::Value::Null;
+        };
+        let page = row.page.as_ref();
+        let stamp = |s: Option<&pagefeed::follow::PageStamp>| {
+            s.map(|s| {
+                serde_json::json!({
+                    "time": s.point.to_rfc3339(),
+                    "earliest": s.interval.earliest.to_rfc3339(),
+                    "latest": s.interval.latest.to_rfc3339(),
+                    "text": s.text,
+                    "origin": s.origin,
+                })
+            })
+        };
+        serde_json::json!({
+            "link": row.link.as_str(),
+            "status": row.status.name(),
+            "fetched": row.fetched_at.map(|t| t.to_rfc3339()),
+            "tries": row.tries,
+            "error": row.error,
+            "published": stamp(page.and_then(|p| p.published.as_ref())),
+            "modified": stamp(page.and_then(|p| p.modified.as_ref())),
+            "authors": page.map(|p| p.authors.clone()).unwrap_or_default(),
+            "image": page.and_then(|p| p.image.as_ref()).map(|u| u.as_str()),
+            "canonical": page.and_then(|p| p.canonical.as_ref()).map(|u| u.as_str()),
+            "language": page.and_then(|p| p.language.as_deref()),
+            "content_length": page.and_then(|p| p.content.as_ref()).map(String::len),
+        })
     };
     // The page's items, in page order; history is the feed's business, not the page's.
     let on_page: Vec<&pagefeed::state::StoredItem> = outcome
@@ -470,6 +523,9 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
                     "dated": r.evidence.is_some(),
                     "author": i.author,
                     "categories": i.categories,
+                    "image": i.page.as_ref().and_then(|p| p.image.as_ref()).map(|u| u.as_str()),
+                    "content": i.page.as_ref().and_then(|p| p.content.as_deref()),
+                    "item_page": item_page(&r.guid),
                 })
             })
             .collect();
@@ -509,9 +565,110 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
             if !i.categories.is_empty() {
                 println!("  categories {}", i.categories.join(", "));
             }
+            if let Some(row) = followed.and_then(|rows| rows.get(&r.guid)) {
+                print_item_page(row, tz);
+            }
+        }
+        if let Some(f) = &outcome.follow
+            && f.held > 0
+        {
+            println!();
+            println!(
+                "{} new item(s) without a date on the list wait for their own page (published once it is read or given up)",
+                f.held
+            );
+        }
+    }
+    if let Some(f) = &outcome.follow {
+        for line in &f.logs {
+            eprintln!("warning: {line}");
         }
     }
     0
+}
+
+/// What an item's own page gave, for `preview`.
+fn print_item_page(row: &pagefeed::follow::Followed, tz: chrono_tz::Tz) {
+    let when = row
+        .fetched_at
+        .map(|t| format!(", fetched {}", to_second(t, tz)))
+        .unwrap_or_default();
+    println!("  item page  {} ({}{when})", row.link, row.status.name());
+    if let Some(e) = &row.error {
+        println!("    error     {e}");
+    }
+    let Some(p) = &row.page else {
+        return;
+    };
+    if let Some(s) = &p.published {
+        println!(
+            "    published {} from {} ({:?})",
+            to_second(s.point, tz),
+            s.origin,
+            s.text
+        );
+    }
+    if let Some(s) = &p.modified {
+        println!("    modified  {} from {}", to_second(s.point, tz), s.origin);
+    }
+    if !p.authors.is_empty() {
+        println!("    authors   {}", p.authors.join(", "));
+    }
+    for (name, value) in [
+        ("image", p.image.as_ref().map(|u| u.to_string())),
+        ("canonical", p.canonical.as_ref().map(|u| u.to_string())),
+        ("language", p.language.clone()),
+        (
+            "content",
+            p.content.as_ref().map(|c| format!("{} bytes", c.len())),
+        ),
+    ] {
+        if let Some(v) = value {
+            println!("    {name:<9} {v}");
+        }
+    }
+}
+
+/// The item pages a preview of a following feed reads: the due ones of the page, chosen
+/// against the state as it is (read, never written), fetched politely.
+async fn preview_follow(
+    c: &Config,
+    feed: &pagefeed::config::Feed,
+    fetcher: &Fetcher,
+    page: &pagefeed::fetch::Page,
+    now: DateTime<Utc>,
+    given: Option<DateTime<Utc>>,
+) -> Result<poll::Following, String> {
+    use pagefeed::follow;
+    let rows =
+        pagefeed::state::Store::peek_followed(&c.state_dir, &feed.id).map_err(|e| e.to_string())?;
+    let known_items =
+        pagefeed::state::Store::peek(&c.state_dir, &feed.id).map_err(|e| e.to_string())?;
+    let extracted = poll::extract_page(feed, page).map_err(|e| e.to_string())?;
+    let candidates = follow::candidates(&extracted.items, feed.max_items);
+    let known = known_items.iter().map(|i| i.record.guid.as_str()).collect();
+    let by_guid = rows.iter().map(|r| (r.guid.clone(), r.clone())).collect();
+    let interval = chrono::TimeDelta::from_std(feed.interval).unwrap_or(chrono::TimeDelta::MAX);
+    let due = follow::due(
+        &candidates,
+        &known,
+        &by_guid,
+        now,
+        interval,
+        feed.follow_budget,
+    );
+    let polite = Politeness::new(c.concurrency, c.host_delay, Robots::new(&c.user_agent));
+    let fetched = follow::fetch::fetch_due(
+        fetcher,
+        &polite,
+        feed,
+        due,
+        given,
+        Utc::now(),
+        follow::fetch::bound(fetcher),
+    )
+    .await;
+    Ok(poll::Following { rows, fetched })
 }
 
 /// How `date` reads a text: the zone, languages and rounding.

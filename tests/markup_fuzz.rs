@@ -394,6 +394,7 @@ fn check_page(html: &str) -> Result<(), TestCaseError> {
                 author: i.author.as_deref(),
                 categories: &i.categories,
                 published: t0 - chrono::Duration::seconds(n as i64),
+                page: None,
             })
             .collect();
         let rss_xml = publish::rss(&meta, &entries).expect("renders RSS");

@@ -308,7 +308,62 @@ impl Fetcher {
                 return Ok(Fetched::Page(Box::new(page)));
             }
         };
-        let client = self.client(Reach::of_feed(url, private_network))?;
+        self.fetch_within(Reach::of_feed(url, private_network), url, conditional)
+            .await
+    }
+
+    /// Fetch a page an item of a feed links to, with the feed's reach (see [`guard`]): the
+    /// link itself must lie within it too, so that a list page cannot send pagefeed to an
+    /// address more internal than the list's own. `feed_url` is the feed's configured URL
+    /// (None for a feed read from a file: public addresses only, unless `private_network`).
+    pub async fn fetch_linked(
+        &self,
+        url: &Url,
+        feed_url: Option<&Url>,
+        private_network: bool,
+    ) -> Result<Page, FetchError> {
+        let reach = Self::linked_reach(feed_url, private_network);
+        reach
+            .check_redirect(url)
+            .map_err(|refused| FetchError::Refused {
+                url: url.to_string(),
+                refused,
+            })?;
+        match self.fetch_within(reach, url, None).await? {
+            Fetched::Page(page) => Ok(*page),
+            // Only a conditional request is answered with NotModified.
+            Fetched::NotModified => Err(FetchError::Transfer {
+                url: url.to_string(),
+                reason: "304 Not Modified to a request that asked for the page".into(),
+            }),
+        }
+    }
+
+    /// The reach of fetches for pages a feed links to (see [`Fetcher::fetch_linked`]).
+    fn linked_reach(feed_url: Option<&Url>, private_network: bool) -> Reach {
+        match feed_url {
+            Some(u) => Reach::of_feed(u, private_network),
+            None if private_network => Reach::Any,
+            None => Reach::Within(guard::Class::Public),
+        }
+    }
+
+    /// The client for requests made for pages a feed links to (their robots.txt).
+    pub fn client_for_linked(
+        &self,
+        feed_url: Option<&Url>,
+        private_network: bool,
+    ) -> Result<reqwest::Client, FetchError> {
+        self.client(Self::linked_reach(feed_url, private_network))
+    }
+
+    async fn fetch_within(
+        &self,
+        reach: Reach,
+        url: &Url,
+        conditional: Option<&Validators>,
+    ) -> Result<Fetched, FetchError> {
+        let client = self.client(reach)?;
         let total = self.options.total_timeout;
         let result = tokio::time::timeout(total, self.fetch_http(&client, url, conditional)).await;
         let outcome = result.unwrap_or_else(|_| {

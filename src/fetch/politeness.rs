@@ -230,6 +230,45 @@ pub async fn fetch_admitted(
     Ok((slot, fetched?))
 }
 
+/// Fetch a page an item of a feed links to, for a poll that holds its place in flight
+/// already: the turn at the page's host (one request at a time, with the host gap), its
+/// robots.txt unless `robots` is false, and the feed's reach (see [`Fetcher::fetch_linked`]).
+pub async fn fetch_linked(
+    fetcher: &Fetcher,
+    polite: &Politeness,
+    url: &Url,
+    robots: bool,
+    feed_url: Option<&Url>,
+    private_network: bool,
+) -> Result<super::Page, PoliteError> {
+    let mut turn = polite.turn(&host_key(url)).await;
+    if robots {
+        let rules = match polite.robots.cached(url, std::time::Instant::now()) {
+            Some(rules) => rules,
+            None => {
+                let client = fetcher.client_for_linked(feed_url, private_network)?;
+                turn.wait().await;
+                let rules = polite
+                    .robots
+                    .fetch(&client, fetcher.total_timeout(), url)
+                    .await;
+                turn.done();
+                rules
+            }
+        };
+        turn.set_crawl_delay(rules.crawl_delay());
+        if !rules.allowed(url) {
+            return Err(PoliteError::Disallowed {
+                url: url.to_string(),
+            });
+        }
+    }
+    turn.wait().await;
+    let fetched = fetcher.fetch_linked(url, feed_url, private_network).await;
+    turn.done();
+    Ok(fetched?)
+}
+
 /// The key of a host's politeness gate: host and port.
 fn host_key(url: &Url) -> String {
     format!(

@@ -10,14 +10,15 @@ mod pipeline;
 
 pub use health::check_health;
 pub use pipeline::{
-    DATE_AHEAD, DATE_BEHIND, Documents, FORMATS, Outcome, Seen, advance, extract_page,
-    fetch_moment, process, read_dates, render,
+    DATE_AHEAD, DATE_BEHIND, Documents, FORMATS, Following, Followup, Outcome, Seen, advance,
+    extract_page, fetch_moment, process, process_following, read_dates, render,
 };
 
 use crate::config::{Config, Feed};
 use crate::extract::ExtractError;
 use crate::fetch::politeness::{self, PoliteError, Politeness};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
+use crate::follow::{self, Candidate, Fetch, Followed};
 use crate::publish::{self, FeedMeta};
 use crate::state::{GoodPoll, PollNote, Rendered, StateError, Store, StoredItem};
 use chrono::{DateTime, SubsecRound, Utc};
@@ -221,15 +222,23 @@ struct Before {
     items: Vec<StoredItem>,
     last_good: Option<GoodPoll>,
     coverage: String,
+    /// The followed rows, for a feed that follows its items.
+    followed: Option<Vec<Followed>>,
 }
 
 impl Before {
-    fn read(tx: &crate::state::Poll<'_>, id: &str) -> Result<Before, StateError> {
+    fn read(tx: &crate::state::Poll<'_>, feed: &Feed) -> Result<Before, StateError> {
+        let id = &feed.id;
         Ok(Before {
             generation: tx.generation(id)?,
             items: tx.items(id)?,
             last_good: tx.last_good(id)?,
             coverage: tx.coverage(id)?,
+            followed: if feed.follow {
+                Some(tx.followed(id)?)
+            } else {
+                None
+            },
         })
     }
 }
@@ -252,8 +261,20 @@ fn work(
     page: &Page,
     now: DateTime<Utc>,
     before: Before,
+    fetched: &[(Candidate, Fetch)],
 ) -> Result<Worked, PollError> {
-    let outcome = process(feed, places.base_url.as_ref(), page, now, before.items)?;
+    let following = before.followed.map(|rows| Following {
+        rows,
+        fetched: fetched.to_vec(),
+    });
+    let outcome = process_following(
+        feed,
+        places.base_url.as_ref(),
+        page,
+        now,
+        before.items,
+        following,
+    )?;
     // Selector health, over the items on this page: a redesigned page publishes nothing.
     let on_page: Vec<&StoredItem> = outcome
         .items
@@ -299,7 +320,19 @@ pub fn publish_page(
     page: &Page,
     now: DateTime<Utc>,
 ) -> Result<Report, PollError> {
-    publish(places, feed, page, now, &mut || {})
+    publish(places, feed, page, now, &[], &mut || {})
+}
+
+/// [`publish_page`] with the item pages this poll fetched (a feed that follows its items):
+/// what they said is committed with the page, in the poll's one transaction.
+pub fn publish_followed(
+    places: &Places,
+    feed: &Feed,
+    page: &Page,
+    now: DateTime<Utc>,
+    fetched: &[(Candidate, Fetch)],
+) -> Result<Report, PollError> {
+    publish(places, feed, page, now, fetched, &mut || {})
 }
 
 /// [`publish_page`], with `meanwhile` run between the work outside the lock and the write
@@ -309,6 +342,7 @@ fn publish(
     feed: &Feed,
     page: &Page,
     now: DateTime<Utc>,
+    fetched: &[(Candidate, Fetch)],
     meanwhile: &mut dyn FnMut(),
 ) -> Result<Report, PollError> {
     let started = Instant::now();
@@ -317,13 +351,13 @@ fn publish(
     let (tx, worked) = loop {
         if tries == TRIES_OUTSIDE_THE_LOCK {
             let tx = store.begin()?;
-            let before = Before::read(&tx, &feed.id)?;
-            let worked = work(places, feed, page, now, before)?;
+            let before = Before::read(&tx, feed)?;
+            let worked = work(places, feed, page, now, before, fetched)?;
             break (tx, worked);
         }
         tries += 1;
-        let before = Before::read(&store.read()?, &feed.id)?;
-        let worked = work(places, feed, page, now, before)?;
+        let before = Before::read(&store.read()?, feed)?;
+        let worked = work(places, feed, page, now, before, fetched)?;
         meanwhile();
         let tx = store.begin()?;
         if tx.generation(&feed.id)? == worked.generation {
@@ -339,6 +373,11 @@ fn publish(
         ..
     } = worked;
     let coverage = report_coverage(feed, outcome.coverage.as_ref(), &last_coverage);
+    if let Some(f) = &outcome.follow {
+        for line in &f.logs {
+            tracing::warn!(feed = %feed.id, "{line}");
+        }
+    }
     if let Err(detail) = health {
         // Nothing is published, but the coverage just reported is remembered.
         if let Some(key) = coverage
@@ -364,6 +403,16 @@ fn publish(
         page: outcome.meta.page.clone(),
     };
     tx.save_items(&feed.id, &outcome.items)?;
+    if let Some(f) = &outcome.follow {
+        tx.save_followed(&feed.id, &f.kept.save, &f.kept.gone)?;
+        if f.held > 0 {
+            tracing::info!(
+                feed = %feed.id,
+                held = f.held,
+                "new items without a date on the list wait for their own page"
+            );
+        }
+    }
     tx.save_validators(&feed.id, &page.validators)?;
     tx.save_good(&feed.id, good)?;
     tx.save_pending(&feed.id, &rendered)?;
@@ -550,13 +599,15 @@ pub async fn poll_feed(
 ) -> Result<Report, PollError> {
     let started = Instant::now();
     let admission = politeness::admit(polite, &feed.source).await;
-    let (validators, pending) = {
+    let (validators, pending, waiting) = {
         let state_dir = places.state_dir.clone();
         let id = feed.id.clone();
-        blocking(move || -> Result<(Validators, bool), StateError> {
+        let follows = feed.follow;
+        blocking(move || -> Result<(Validators, bool, bool), StateError> {
             let mut store = Store::open(&state_dir)?;
             let tx = store.read()?;
-            Ok((tx.validators(&id)?, tx.pending(&id)?.is_some()))
+            let waiting = follows && tx.waiting(&id)?;
+            Ok((tx.validators(&id)?, tx.pending(&id)?.is_some(), waiting))
         })
         .await??
     };
@@ -571,7 +622,10 @@ pub async fn poll_feed(
     let have_files = FORMATS
         .iter()
         .all(|ext| places.file(&feed.id, ext).is_file());
-    let conditional = (have_files && validators != Validators::default()).then_some(&validators);
+    // While an item page is still due the list is fetched whole: a 304 would leave the
+    // items waiting for it unread.
+    let conditional =
+        (have_files && !waiting && validators != Validators::default()).then_some(&validators);
     let request = politeness::Request {
         source: &feed.source,
         robots: feed.robots,
@@ -597,11 +651,98 @@ pub async fn poll_feed(
     // The clock was read when the poll began; it may have waited for its turn and its place
     // since, so the reading moves on with the poll.
     let clock = clock + chrono::TimeDelta::from_std(started.elapsed()).unwrap_or_default();
-    let now = fetch_moment(now, &page, clock);
+    let given = now;
+    let now = fetch_moment(given, &page, clock);
+    let (page, fetched) = if feed.follow {
+        follow_items(&places, &feed, fetcher, polite, *page, now, given, clock).await?
+    } else {
+        (*page, Vec::new())
+    };
     // Parsing and the database are blocking work: keep them off the async threads.
-    let mut report = blocking(move || publish_page(&places, &feed, &page, now)).await??;
+    let mut report =
+        blocking(move || publish_followed(&places, &feed, &page, now, &fetched)).await??;
     report.took = started.elapsed();
     Ok(report)
+}
+
+/// For a feed that follows its items: choose the due items of the page (see
+/// [`follow::due`]) and fetch and read their pages, within the budget and the bound of time.
+/// Returns the page with the fetches.
+#[allow(clippy::too_many_arguments)]
+async fn follow_items(
+    places: &Places,
+    feed: &Arc<Feed>,
+    fetcher: &Fetcher,
+    polite: &Politeness,
+    page: Page,
+    now: DateTime<Utc>,
+    given: Option<DateTime<Utc>>,
+    clock: DateTime<Utc>,
+) -> Result<(Page, Vec<(Candidate, Fetch)>), PollError> {
+    let (state_dir, chosen_for) = (places.state_dir.clone(), feed.clone());
+    let (page, due) = blocking(move || {
+        let due = choose_due(&state_dir, &chosen_for, &page, now);
+        (page, due)
+    })
+    .await?;
+    let due = due?;
+    if due.is_empty() {
+        return Ok((page, Vec::new()));
+    }
+    let started = Instant::now();
+    let fetched = follow::fetch::fetch_due(
+        fetcher,
+        polite,
+        feed,
+        due,
+        given,
+        clock,
+        follow::fetch::bound(fetcher),
+    )
+    .await;
+    let read = fetched
+        .iter()
+        .filter(|(_, f)| matches!(f, Fetch::Read { .. }))
+        .count();
+    tracing::info!(
+        feed = %feed.id,
+        fetched = fetched.len(),
+        read,
+        failed = fetched.len() - read,
+        took_ms = started.elapsed().as_millis() as u64,
+        "item pages"
+    );
+    Ok((page, fetched))
+}
+
+/// The items of `page` whose own pages this poll fetches (blocking: it parses the page and
+/// reads the state).
+fn choose_due(
+    state_dir: &std::path::Path,
+    feed: &Feed,
+    page: &Page,
+    now: DateTime<Utc>,
+) -> Result<Vec<Candidate>, PollError> {
+    let extracted = extract_page(feed, page)?;
+    let candidates = follow::candidates(&extracted.items, feed.max_items);
+    let mut store = Store::open(state_dir)?;
+    let tx = store.read()?;
+    let known = tx.guids(&feed.id)?;
+    let rows = tx
+        .followed(&feed.id)?
+        .into_iter()
+        .map(|r| (r.guid.clone(), r))
+        .collect();
+    let known = known.iter().map(String::as_str).collect();
+    let interval = chrono::TimeDelta::from_std(feed.interval).unwrap_or(chrono::TimeDelta::MAX);
+    Ok(follow::due(
+        &candidates,
+        &known,
+        &rows,
+        now,
+        interval,
+        feed.follow_budget,
+    ))
 }
 
 /// Run blocking work on tokio's blocking pool.
@@ -669,7 +810,7 @@ mod tests {
         publish_page(&places, &feed, &page(&["a", "b"]), t).unwrap_or_else(|e| panic!("{e}"));
         let mut others = 0;
         let later = t + chrono::TimeDelta::minutes(10);
-        publish(&places, &feed, &page(&["a", "b"]), later, &mut || {
+        publish(&places, &feed, &page(&["a", "b"]), later, &[], &mut || {
             if others == 0 {
                 let meanwhile = t + chrono::TimeDelta::minutes(5);
                 publish_page(&places, &feed, &page(&["c", "a", "b"]), meanwhile)
@@ -702,7 +843,7 @@ mod tests {
         let feed = feed("https://s.example/list");
         let t = DateTime::from_timestamp(2_000_000_000, 0).unwrap_or_else(|| panic!("time"));
         let mut others = 0;
-        publish(&places, &feed, &page(&["a"]), t, &mut || {
+        publish(&places, &feed, &page(&["a"]), t, &[], &mut || {
             others += 1;
             let mut store = Store::open(&places.state_dir).unwrap_or_else(|e| panic!("{e}"));
             let tx = store.begin().unwrap_or_else(|e| panic!("{e}"));

@@ -7,6 +7,7 @@ use crate::config::Feed;
 use crate::dates::{self, Interval, Reading};
 use crate::extract::{self, Coverage, Item};
 use crate::fetch::Page;
+use crate::follow::{self, Candidate, Fetch, Followed};
 use crate::publish::{self, Entry, FeedMeta};
 use crate::state::StoredItem;
 use crate::timeline::{self, Record, Sighting};
@@ -114,6 +115,8 @@ pub struct Outcome {
     pub coverage: Option<Coverage>,
     /// Guids of the page's items whose title fell back (see `extract::Item::titled`).
     pub untitled: HashSet<String>,
+    /// For a feed that follows its items: what following did.
+    pub follow: Option<Followup>,
 }
 
 /// The feed's items on a fetched page. `page_url` stands in for the address the page was
@@ -129,6 +132,27 @@ pub fn extract_page(feed: &Feed, page: &Page) -> Result<extract::Extracted, Poll
     })
 }
 
+/// What a poll of a feed that follows its items brings besides the page: the feed's
+/// followed rows as the state holds them, and this poll's item page fetches.
+#[derive(Debug, Clone, Default)]
+pub struct Following {
+    pub rows: Vec<Followed>,
+    pub fetched: Vec<(Candidate, Fetch)>,
+}
+
+/// What following did in one poll (see [`follow::Step`]).
+#[derive(Debug, Clone, Default)]
+pub struct Followup {
+    /// The rows to write and to delete.
+    pub kept: follow::Kept,
+    /// Every row after this poll, by guid (for `preview`).
+    pub rows: HashMap<String, Followed>,
+    /// Lines for the log.
+    pub logs: Vec<String>,
+    /// New items held back until their page is read.
+    pub held: usize,
+}
+
 /// Extract, read dates, advance the timeline and render, for one fetched page.
 pub fn process(
     feed: &Feed,
@@ -136,6 +160,18 @@ pub fn process(
     page: &Page,
     now: DateTime<Utc>,
     previous: Vec<StoredItem>,
+) -> Result<Outcome, PollError> {
+    process_following(feed, base_url, page, now, previous, None)
+}
+
+/// [`process`] for a feed that follows its items, with what [`Following`] brings.
+pub fn process_following(
+    feed: &Feed,
+    base_url: Option<&Url>,
+    page: &Page,
+    now: DateTime<Utc>,
+    mut previous: Vec<StoredItem>,
+    following: Option<Following>,
 ) -> Result<Outcome, PollError> {
     let extracted = extract_page(feed, page)?;
     let page_link = match &feed.page_url {
@@ -150,9 +186,33 @@ pub fn process(
         .or(extracted.title.clone())
         .unwrap_or_else(|| feed.id.clone());
     let declared = extracted.language.or_else(|| page.content_language.clone());
-    let seen = read_dates(feed, extracted.items, now, declared.as_deref());
-    let mut outcome = advance(feed, base_url, title, page_link, seen, now, previous)?;
+    let mut seen = read_dates(feed, extracted.items, now, declared.as_deref());
+    let mut step = None;
+    if let Some(f) = following {
+        let before: HashMap<String, Followed> =
+            f.rows.iter().map(|r| (r.guid.clone(), r.clone())).collect();
+        let interval = chrono::TimeDelta::from_std(feed.interval).unwrap_or(chrono::TimeDelta::MAX);
+        let mut s = follow::Step::new(f.rows, f.fetched, now, interval, feed.full);
+        seen = s.prepare(seen, &mut previous, feed.max_items, now);
+        step = Some((s, before));
+    }
+    let mut outcome = advance_following(
+        feed,
+        base_url,
+        title,
+        page_link,
+        seen,
+        now,
+        previous,
+        step.as_ref().map(|(s, b)| (s, b)),
+    )?;
     outcome.coverage = Some(coverage);
+    if let Some((s, _)) = step {
+        let followup = outcome.follow.get_or_insert_with(Followup::default);
+        followup.rows = s.rows;
+        followup.logs = s.logs;
+        followup.held = s.held;
+    }
     Ok(outcome)
 }
 
@@ -165,6 +225,21 @@ pub fn advance(
     seen: Vec<Seen>,
     now: DateTime<Utc>,
     previous: Vec<StoredItem>,
+) -> Result<Outcome, PollError> {
+    advance_following(feed, base_url, title, page_link, seen, now, previous, None)
+}
+
+/// [`advance`], giving the kept items what their pages said before they are rendered.
+#[allow(clippy::too_many_arguments)]
+fn advance_following(
+    feed: &Feed,
+    base_url: Option<&Url>,
+    title: String,
+    page_link: Url,
+    seen: Vec<Seen>,
+    now: DateTime<Utc>,
+    previous: Vec<StoredItem>,
+    step: Option<(&follow::Step, &HashMap<String, Followed>)>,
 ) -> Result<Outcome, PollError> {
     let on_page = seen.len();
     let mut fields: HashMap<String, StoredItem> = HashMap::with_capacity(previous.len() + on_page);
@@ -203,6 +278,7 @@ pub fn advance(
                 summary_html: i.summary_html,
                 author: i.author,
                 categories: i.categories,
+                page: None,
                 record: Record {
                     guid: i.guid,
                     first_seen: now,
@@ -214,7 +290,7 @@ pub fn advance(
             },
         );
     }
-    let items: Vec<StoredItem> = line
+    let mut items: Vec<StoredItem> = line
         .records
         .into_iter()
         .take(feed.max_items)
@@ -228,6 +304,10 @@ pub fn advance(
         .iter()
         .filter(|i| fresh.contains(&i.record.guid))
         .count();
+    let follow = step.map(|(step, before)| Followup {
+        kept: step.finish(&mut items, before),
+        ..Followup::default()
+    });
     let (self_rss, self_atom) = FeedMeta::self_links(base_url, &feed.id);
     let meta = FeedMeta {
         id: feed.id.clone(),
@@ -247,6 +327,7 @@ pub fn advance(
         events: line.events,
         coverage: None,
         untitled,
+        follow,
     })
 }
 
@@ -260,6 +341,7 @@ fn entry(item: &StoredItem) -> Entry<'_> {
         author: item.author.as_deref(),
         categories: &item.categories,
         published: item.record.published,
+        page: item.page.as_ref(),
     }
 }
 

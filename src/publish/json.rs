@@ -39,8 +39,14 @@ struct Item<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     content_html: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     content_text: Option<String>,
     date_published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     authors: Vec<Author>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -56,8 +62,12 @@ pub fn json(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
     let items = entries
         .iter()
         .map(|e| {
-            let html = e.summary_html.filter(|h| !h.trim().is_empty());
+            // The item page's main text where the feed publishes it (the summary then goes
+            // in `summary`), else a summary kept as markup, else the summary's text.
+            let full = e.content();
+            let html = full.or(e.summary_html.filter(|h| !h.trim().is_empty()));
             Item {
+                summary: full.and_then(|_| Some(plain(e.summary)).filter(|s| !s.is_empty())),
                 id: e.guid,
                 url: e.link.map(url::Url::as_str),
                 title: plain(e.title),
@@ -65,8 +75,17 @@ pub fn json(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
                 // an item whose page showed no summary.
                 content_text: html.is_none().then(|| plain(e.summary)),
                 content_html: html,
+                image: e.image().map(url::Url::as_str),
                 date_published: e.published.to_rfc3339(),
-                authors: e.author.iter().map(|a| Author { name: plain(a) }).collect(),
+                date_modified: e
+                    .page
+                    .and_then(|p| p.updated(e.published))
+                    .map(|t| t.to_rfc3339()),
+                authors: e
+                    .authors()
+                    .into_iter()
+                    .map(|a| Author { name: plain(a) })
+                    .collect(),
                 tags: e.categories.iter().map(|c| plain(c)).collect(),
             }
         })
@@ -128,6 +147,7 @@ mod tests {
                 author: Some("ANP"),
                 categories: &categories,
                 published: t,
+                page: None,
             },
             Entry {
                 guid: "urn:uuid:5f2b6c1e-3a4d-8e9f-a0b1-c2d3e4f5a6b7",
@@ -138,6 +158,7 @@ mod tests {
                 author: None,
                 categories: &[],
                 published: t - chrono::Duration::hours(1),
+                page: None,
             },
         ];
         let v = parse(&json(&meta(), &entries).expect("renders"));
@@ -195,6 +216,7 @@ mod tests {
                 author: Some(text),
                 categories: &categories,
                 published: Utc.timestamp_opt(2_000_000_000, 0).single().expect("time"),
+                page: None,
             };
             let mut m = meta();
             m.title = text.into();

@@ -11,6 +11,7 @@ mod write;
 pub use json::json;
 pub use write::{all_hold, open_regular, write_all_if_changed, write_if_changed};
 
+use crate::follow::ItemPage;
 use crate::text;
 use atom_syndication as atom;
 use chrono::{DateTime, FixedOffset, Utc};
@@ -43,6 +44,96 @@ pub struct Entry<'a> {
     pub author: Option<&'a str>,
     pub categories: &'a [String],
     pub published: DateTime<Utc>,
+    /// What the item's own page said (`follow`): authors where the list names none, the main
+    /// image, the main text (`content = "full"`), the modified time.
+    pub page: Option<&'a ItemPage>,
+}
+
+/// The Media RSS namespace, for `media:thumbnail` in RSS and Atom.
+const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
+
+impl Entry<'_> {
+    /// The authors to publish: the list's, else the item page's.
+    fn authors(&self) -> Vec<&str> {
+        match (self.author, self.page) {
+            (Some(a), _) => vec![a],
+            (None, Some(p)) => p.authors.iter().map(String::as_str).collect(),
+            (None, None) => Vec::new(),
+        }
+    }
+
+    fn image(&self) -> Option<&Url> {
+        self.page.and_then(|p| p.image.as_ref())
+    }
+
+    /// The main text, sanitised HTML: published as text of its element, which readers take
+    /// as HTML.
+    fn content(&self) -> Option<&str> {
+        self.page
+            .and_then(|p| p.content.as_deref())
+            .filter(|c| !c.trim().is_empty())
+    }
+
+    /// Atom's `<updated>`: the page's modified time where later than the published time.
+    fn updated(&self) -> DateTime<Utc> {
+        self.page
+            .and_then(|p| p.updated(self.published))
+            .unwrap_or(self.published)
+    }
+}
+
+/// The media type an image URL's extension names, where it names one.
+pub fn image_type(url: &Url) -> Option<&'static str> {
+    let name = url.path_segments()?.next_back()?;
+    let (_, ext) = name.rsplit_once('.')?;
+    Some(match ext.to_ascii_lowercase().as_str() {
+        "jpg" | "jpeg" | "jpe" | "jfif" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "avif" => "image/avif",
+        "svg" => "image/svg+xml",
+        "bmp" => "image/bmp",
+        _ => return None,
+    })
+}
+
+/// `<media:thumbnail url="…"/>` for an image, in an Atom entry.
+fn atom_thumbnail(
+    url: &Url,
+) -> (
+    String,
+    std::collections::BTreeMap<String, Vec<atom::extension::Extension>>,
+) {
+    let mut attrs = std::collections::BTreeMap::new();
+    attrs.insert("url".to_string(), url.as_str().to_string());
+    let ext = atom::extension::Extension {
+        name: "media:thumbnail".into(),
+        attrs,
+        ..Default::default()
+    };
+    let mut inner = std::collections::BTreeMap::new();
+    inner.insert("thumbnail".to_string(), vec![ext]);
+    ("media".to_string(), inner)
+}
+
+/// `<media:thumbnail url="…"/>` for an image, in an RSS item.
+fn thumbnail(
+    url: &Url,
+) -> (
+    String,
+    std::collections::BTreeMap<String, Vec<rss::extension::Extension>>,
+) {
+    let mut attrs = std::collections::BTreeMap::new();
+    attrs.insert("url".to_string(), url.as_str().to_string());
+    let ext = rss::extension::Extension {
+        name: "media:thumbnail".into(),
+        attrs,
+        ..Default::default()
+    };
+    let mut inner = std::collections::BTreeMap::new();
+    inner.insert("thumbnail".to_string(), vec![ext]);
+    ("media".to_string(), inner)
 }
 
 impl FeedMeta {
@@ -179,13 +270,29 @@ pub fn rss(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErro
                 })
                 .collect(),
             // RSS's own <author> must be an e-mail address; a name goes in dc:creator.
-            dublin_core_ext: e.author.map(|a| DublinCoreExtension {
-                creators: vec![guarded(a)],
-                ..Default::default()
+            dublin_core_ext: Some(e.authors()).filter(|a| !a.is_empty()).map(|a| {
+                DublinCoreExtension {
+                    creators: a.into_iter().map(guarded).collect(),
+                    ..Default::default()
+                }
             }),
+            // An enclosure needs a type: only where the URL's extension names one.
+            enclosure: e.image().and_then(|i| {
+                image_type(i).map(|t| rss::Enclosure {
+                    url: i.as_str().to_owned(),
+                    length: "0".into(),
+                    mime_type: t.into(),
+                })
+            }),
+            extensions: e.image().map(thumbnail).into_iter().collect(),
+            content: e.content().map(str::to_owned),
             ..Default::default()
         })
         .collect();
+    let mut namespaces = std::collections::BTreeMap::new();
+    if entries.iter().any(|e| e.image().is_some()) {
+        namespaces.insert("media".to_string(), MEDIA_NS.to_string());
+    }
     let channel = rss::Channel {
         title: guarded(&meta.title),
         link: meta.page.as_str().to_owned(),
@@ -201,6 +308,7 @@ pub fn rss(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErro
             }],
         }),
         items,
+        namespaces,
         ..Default::default()
     };
     finish(channel.write_to(Vec::with_capacity(estimate(entries))))
@@ -244,6 +352,10 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
     if let Some(s) = &meta.self_atom {
         links.push(link(s, "self", Some("application/atom+xml")));
     }
+    let mut namespaces = std::collections::BTreeMap::new();
+    if entries.iter().any(|e| e.image().is_some()) {
+        namespaces.insert("media".to_string(), MEDIA_NS.to_string());
+    }
     let feed = atom::Feed {
         title: atom::Text::html(guarded(&meta.title)),
         id: meta
@@ -268,11 +380,11 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
             .map(|e| atom::Entry {
                 title: atom::Text::html(guarded(e.title)),
                 id: e.guid.to_string(),
-                updated: fixed(e.published),
+                updated: fixed(e.updated()),
                 published: Some(fixed(e.published)),
                 authors: e
-                    .author
-                    .iter()
+                    .authors()
+                    .into_iter()
                     .map(|a| atom::Person {
                         name: guarded(a),
                         ..Default::default()
@@ -286,11 +398,26 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
                         ..Default::default()
                     })
                     .collect(),
-                links: e.link.iter().map(|l| link(l, "alternate", None)).collect(),
+                links: e
+                    .link
+                    .iter()
+                    .map(|l| link(l, "alternate", None))
+                    .chain(e.image().map(|i| atom::Link {
+                        length: Some("0".into()),
+                        ..link(i, "enclosure", image_type(i))
+                    }))
+                    .collect(),
                 summary: description(e).map(atom::Text::html),
+                content: e.content().map(|c| atom::Content {
+                    value: Some(c.to_owned()),
+                    content_type: Some("html".into()),
+                    ..Default::default()
+                }),
+                extensions: e.image().map(atom_thumbnail).into_iter().collect(),
                 ..Default::default()
             })
             .collect(),
+        namespaces,
         ..Default::default()
     };
     finish(feed.write_to(Vec::with_capacity(estimate(entries))))
@@ -329,6 +456,7 @@ mod tests {
                 author: Some("ANP/AFP"),
                 categories,
                 published: t,
+                page: None,
             },
             Entry {
                 guid: "urn:uuid:5f2b6c1e-3a4d-8e9f-a0b1-c2d3e4f5a6b7",
@@ -339,6 +467,7 @@ mod tests {
                 author: None,
                 categories: &CATEGORIES,
                 published: t - chrono::Duration::hours(1),
+                page: None,
             },
         ];
         (meta, entries)

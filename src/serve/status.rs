@@ -279,6 +279,7 @@ mod tests {
             summary_html: None,
             author: Some("ANP".into()),
             categories: vec![],
+            page: None,
             record: Record {
                 guid: guid.into(),
                 first_seen: t,

@@ -7,9 +7,10 @@ Each .rss/.atom file is parsed with feedparser (the parser behind many readers) 
 it parses without complaint as RSS 2.0 or Atom 1.0; the feed has a title and a link; every
 entry has a unique id, a title without markup, a date, and a link that is an absolute http(s)
 URL where it has one (an item whose page gave no link a reader can follow has none); an RSS
-guid marked as permalink is a URL; an Atom feed has an updated date and an author. Where a
-folder holds both <id>.rss and <id>.atom, the two must list the same links with the same
-times in the same order. Prints one line per problem and a closing count; exits 1 on any.
+guid marked as permalink is a URL; an Atom feed has an updated date and an author; an
+entry's image (enclosure, media:thumbnail) is an absolute http(s) URL and an enclosure has a
+type. Where a folder holds both <id>.rss and <id>.atom, the two must list the same links with
+the same times, contents (an item page's main text) and images in the same order. Prints one line per problem and a closing count; exits 1 on any.
 """
 import calendar
 import os
@@ -81,7 +82,28 @@ def check_file(path, problems):
             say(f"{where}: guid {eid!r} is marked a permalink but is no URL")
         if stamp(e) is None:
             say(f"{where}: no date a reader can parse")
-    return [(entry_link(e), stamp(e)) for e in parsed.entries]
+        for enc in e.get("enclosures", []):
+            if not ABSOLUTE.match(enc.get("href", "")):
+                say(f"{where}: enclosure {enc.get('href')!r} is not an absolute http(s) URL")
+            if not enc.get("type"):
+                say(f"{where}: enclosure {enc.get('href')!r} has no type")
+        for thumb in e.get("media_thumbnail", []):
+            if not ABSOLUTE.match(thumb.get("url", "")):
+                say(f"{where}: media:thumbnail {thumb.get('url')!r} is not an absolute http(s) URL")
+    return [
+        (entry_link(e), stamp(e), content(e), thumbnail(e)) for e in parsed.entries
+    ]
+
+
+def content(entry):
+    """The entry's content (RSS content:encoded, Atom content) as a reader gets it."""
+    values = [c.get("value") for c in entry.get("content", [])]
+    return values[0] if values else None
+
+
+def thumbnail(entry):
+    thumbs = [t.get("url") for t in entry.get("media_thumbnail", [])]
+    return thumbs[0] if thumbs else None
 
 
 def main(argv):
@@ -103,7 +125,9 @@ def main(argv):
         if path.endswith(".rss"):
             twin = path[: -len(".rss")] + ".atom"
             if twin in read and read[twin] != entries:
-                problems.append(f"{path}: RSS and Atom differ in links, times or order")
+                problems.append(
+                    f"{path}: RSS and Atom differ in links, times, contents, images or order"
+                )
     for p in problems:
         print(p)
     print(f"feedread: {len(files)} feed file(s) read, {len(problems)} problem(s)")

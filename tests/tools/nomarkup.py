@@ -4,8 +4,10 @@ could run script or load something.
 
 usage: nomarkup.py FILE...
 
-Each .rss/.atom file is parsed with feedparser. Every title, summary, author and category it
-gives back (the feed's title and subtitle too) is parsed as HTML with Python's html.parser: a
+Each .rss/.atom file is parsed with feedparser. Every title, summary, author, category and
+content (an item page's main text, RSS content:encoded and Atom content: sanitised markup, so
+markup is allowed there, but not what this script calls a problem) it gives back (the feed's
+title and subtitle too) is parsed as HTML with Python's html.parser: a
 problem is any element (the value is read inside a <div>, as a reader embeds it, so that a tag
 left open in it closes on the reader's markup) that can run script, load a document or restyle the page (script,
 style, iframe, frame, object, embed, svg, math, link, meta, base, form and its controls), any
@@ -115,6 +117,7 @@ def check_file(path):
             "summary_html": e.get("summary", ""),
             "authors": [field(f"entry {n} author", a) for a in authors],
             "categories": [field(f"entry {n} category", t.get("term")) for t in e.get("tags", [])],
+            "content": [field(f"entry {n} content", c.get("value")) for c in e.get("content", [])],
         })
     out["problems"] = problems
     return out
