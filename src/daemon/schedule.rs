@@ -109,6 +109,18 @@ pub fn next_wait(interval: Duration, failures: u32, retry_after: Option<Duration
     }
 }
 
+/// The wait after a poll that left item pages waiting for their first fetch (a following
+/// feed's budget or time ran out; see `poll::Report::waiting`): a tenth of the interval, at
+/// least a minute, at most the interval. The site still sees one request at a time with
+/// `host_delay` between; the items held back for their page reach the feed in minutes
+/// rather than in intervals. Pure.
+pub fn catch_up(interval: Duration) -> Duration {
+    (interval / 10).max(CATCH_UP_LEAST).min(interval)
+}
+
+/// The shortest catch-up wait.
+pub const CATCH_UP_LEAST: Duration = Duration::from_secs(60);
+
 /// What the scheduler keeps about one feed.
 struct Entry {
     feed: Arc<Feed>,
@@ -278,7 +290,11 @@ impl Table {
                 e.failures = 0;
                 e.standing = Standing::Fresh;
                 r.log();
-                interval
+                if r.waiting > 0 {
+                    catch_up(interval)
+                } else {
+                    interval
+                }
             }
             Err(err) if err.is_page_shape() => {
                 e.standing = Standing::Failing(err.brief());
@@ -490,12 +506,23 @@ mod tests {
         took: Duration,
         fail: impl Fn(&str, usize) -> Option<PollError> + Send + Sync + 'static,
     ) -> (PollFn, Fake) {
+        fake_following(start, took, fail, |_, _| 0)
+    }
+
+    /// As [`fake`], with the item pages each poll leaves waiting (`waiting(id, n)`).
+    fn fake_following(
+        start: Instant,
+        took: Duration,
+        fail: impl Fn(&str, usize) -> Option<PollError> + Send + Sync + 'static,
+        waiting: impl Fn(&str, usize) -> usize + Send + Sync + 'static,
+    ) -> (PollFn, Fake) {
         let log = Arc::new(Mutex::new(Vec::new()));
         let running = Arc::new(Mutex::new(std::collections::HashSet::<String>::new()));
         let l = log.clone();
-        let fail = Arc::new(fail);
+        let (fail, waiting) = (Arc::new(fail), Arc::new(waiting));
         let poll: PollFn = Arc::new(move |feed: Arc<Feed>| {
             let (l, running, fail) = (l.clone(), running.clone(), fail.clone());
+            let waiting = waiting.clone();
             Box::pin(async move {
                 assert!(
                     running.lock().expect("lock").insert(feed.id.clone()),
@@ -520,6 +547,7 @@ mod tests {
                         written: false,
                         bytes: 0,
                         took,
+                        waiting: waiting(&feed.id, n),
                     }),
                 }
             })
@@ -593,6 +621,40 @@ mod tests {
             ["a", "b", "c"].iter().map(|id| fake.times(id)[0]).collect();
         assert_eq!(firsts.len(), 3, "jitter spreads the first polls");
         let _ = fake.start;
+    }
+
+    /// A following feed whose item pages wait for their first fetch is polled again after
+    /// the catch-up wait, until none waits; then at its interval again.
+    #[tokio::test(start_paused = true)]
+    async fn item_pages_waiting_bring_the_next_poll_forward() {
+        let (poll, fake) = fake_following(
+            Instant::now(),
+            Duration::from_millis(10),
+            |_, _| None,
+            |id, n| if id == "f" && n <= 3 { 10 } else { 0 },
+        );
+        let fs = feeds(&["f", "g"], "10m");
+        run_for(fs, poll, Duration::from_secs(1500)).await;
+        let t = fake.times("f");
+        let gaps: Vec<u64> = t.windows(2).map(|p| (p[1] - p[0]).as_secs()).collect();
+        assert_eq!(gaps.len(), 5, "{t:?}");
+        for g in &gaps[..3] {
+            assert!((60..=90).contains(g), "catching up (plus jitter): {gaps:?}");
+        }
+        for g in &gaps[3..] {
+            assert!((600..=630).contains(g), "then the interval: {gaps:?}");
+        }
+        assert_eq!(fake.times("g").len(), 3, "other feeds keep their interval");
+    }
+
+    /// The catch-up wait: a tenth of the interval, at least a minute, at most the interval.
+    #[test]
+    fn the_catch_up_wait_is_a_tenth_of_the_interval_within_bounds() {
+        let s = Duration::from_secs;
+        assert_eq!(catch_up(s(600)), s(60));
+        assert_eq!(catch_up(s(3600)), s(360));
+        assert_eq!(catch_up(s(120)), s(60));
+        assert_eq!(catch_up(s(30)), s(30));
     }
 
     /// A poll that takes longer than the interval is never overlapped by the next one.

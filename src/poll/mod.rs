@@ -135,6 +135,9 @@ pub struct Report {
     /// The page's size in bytes as fetched (0 for a 304).
     pub bytes: usize,
     pub took: std::time::Duration,
+    /// Item pages of a following feed that wait for their first fetch (the budget or the
+    /// poll's time ran out): the daemon polls again sooner (see `daemon::schedule`).
+    pub waiting: usize,
 }
 
 impl Report {
@@ -148,6 +151,7 @@ impl Report {
             kept = self.kept,
             written = self.written,
             took_ms = self.took.as_millis() as u64,
+            waiting = self.waiting,
             "polled"
         );
     }
@@ -441,6 +445,12 @@ fn publish(
         written,
         bytes: page.bytes,
         took: started.elapsed(),
+        waiting: outcome.follow.as_ref().map_or(0, |f| {
+            f.rows
+                .values()
+                .filter(|r| r.status == follow::Status::Due && r.tries == 0)
+                .count()
+        }),
     })
 }
 
@@ -645,6 +655,7 @@ pub async fn poll_feed(
                 written: false,
                 bytes: 0,
                 took: started.elapsed(),
+                waiting: 0,
             });
         }
     };

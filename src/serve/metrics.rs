@@ -159,6 +159,7 @@ mod tests {
             written: true,
             bytes: 5500,
             took: Duration::from_millis(30),
+            waiting: 0,
         });
         let failed: Result<Report, PollError> = Err(PollError::Interrupted("x".into()));
         for result in [&ok, &failed, &failed] {
