@@ -126,6 +126,54 @@ CREATE TABLE followed (
 "#,
 ];
 
+/// The schema the first [`SCHEMA_VERSION`] migrations build, written out whole: a new state is
+/// made with it at once and then the migrations after it, not migration by migration
+/// (seventeen `ALTER TABLE`s, each parsing the schema again, were most of a first `once`'s
+/// work). A test checks that both ways give the same tables, columns, keys and indexes.
+const SCHEMA_VERSION: usize = 6;
+const SCHEMA: &str = r#"
+CREATE TABLE feed (
+    id            TEXT PRIMARY KEY,
+    etag          TEXT,
+    last_modified TEXT,
+    good_items    INTEGER,
+    good_links    INTEGER,
+    title         TEXT,
+    page          TEXT,
+    pending       INTEGER NOT NULL DEFAULT 0,
+    coverage      TEXT,
+    last_poll     INTEGER,
+    result        TEXT,
+    items         INTEGER,
+    new_items     INTEGER,
+    took_ms       INTEGER,
+    failures      INTEGER NOT NULL DEFAULT 0,
+    last_error    TEXT,
+    last_error_at INTEGER,
+    last_success  INTEGER,
+    next_poll     INTEGER,
+    generation    INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE TABLE item (
+    feed         TEXT NOT NULL,
+    guid         TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    link         TEXT,
+    summary      TEXT NOT NULL,
+    author       TEXT,
+    categories   TEXT NOT NULL,
+    first_seen   INTEGER NOT NULL,
+    last_seen    INTEGER NOT NULL,
+    ev_earliest  INTEGER,
+    ev_latest    INTEGER,
+    pin_earliest INTEGER NOT NULL,
+    pin_latest   INTEGER NOT NULL,
+    published    INTEGER NOT NULL,
+    summary_html TEXT,
+    PRIMARY KEY (feed, guid)
+) STRICT;
+"#;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
     #[error("{path}: cannot open the state database: {source}")]
@@ -325,13 +373,21 @@ impl Store {
                 });
             }
         }
-        for (n, step) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let sql = |e| StateError::Sql {
+            path: self.path.clone(),
+            source: e,
+        };
+        let mut from = found as usize;
+        if from == 0 {
+            tx.execute_batch(SCHEMA)
+                .and_then(|()| tx.pragma_update(None, "user_version", SCHEMA_VERSION as i64))
+                .map_err(sql)?;
+            from = SCHEMA_VERSION;
+        }
+        for (n, step) in MIGRATIONS.iter().enumerate().skip(from) {
             tx.execute_batch(step)
                 .and_then(|()| tx.pragma_update(None, "user_version", n as i64 + 1))
-                .map_err(|e| StateError::Sql {
-                    path: self.path.clone(),
-                    source: e,
-                })?;
+                .map_err(sql)?;
         }
         tx.commit().map_err(|e| StateError::Sql {
             path: self.path.clone(),
@@ -1258,6 +1314,71 @@ mod tests {
                 published: t,
             },
         }
+    }
+
+    /// Everything a schema defines, as SQLite describes it: per table its columns (name,
+    /// type, not null, default, key position), indexes and foreign keys, and the version.
+    fn describe(conn: &Connection) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut tables = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+            .expect("tables");
+        let names: Vec<String> = tables
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("names");
+        for t in names {
+            let strict: String = conn
+                .query_row("SELECT sql FROM sqlite_master WHERE name = ?1", [&t], |r| {
+                    r.get(0)
+                })
+                .expect("sql");
+            out.push(format!(
+                "{t} strict={}",
+                strict.trim_end().ends_with("STRICT")
+            ));
+            for pragma in ["table_xinfo", "index_list", "foreign_key_list"] {
+                let mut stmt = conn
+                    .prepare(&format!("SELECT * FROM pragma_{pragma}(?1)"))
+                    .expect("pragma");
+                let n = stmt.column_count();
+                let rows = stmt
+                    .query_map([&t], |r| {
+                        let cells: Vec<String> = (0..n)
+                            .map(|i| format!("{:?}", r.get::<_, Value>(i)))
+                            .collect();
+                        Ok(cells.join("|"))
+                    })
+                    .expect("rows");
+                for row in rows {
+                    out.push(format!("{t} {pragma}: {}", row.expect("row")));
+                }
+            }
+        }
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        out.push(format!("version {version}"));
+        out
+    }
+
+    /// A new state made from the written-out schema is the state every migration in turn
+    /// makes: same tables, columns, types, defaults, keys, indexes and version.
+    #[test]
+    fn the_written_out_schema_is_what_the_migrations_build() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path()).expect("open");
+        let fresh = describe(&store.conn);
+        let stepwise = Connection::open_in_memory().expect("memory");
+        for (n, step) in MIGRATIONS.iter().enumerate() {
+            stepwise.execute_batch(step).expect("migration");
+            stepwise
+                .pragma_update(None, "user_version", n as i64 + 1)
+                .expect("version");
+        }
+        assert_eq!(fresh, describe(&stepwise));
+        assert!(fresh.len() > 40, "{fresh:#?}");
     }
 
     /// A followed row round-trips whole; a read one gives its item its page; rows go.
