@@ -461,3 +461,48 @@ fn suggest_reads_the_language_from_content_language() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v[0]["feed"]["language"], "de", "{v}");
 }
+
+/// A page that lists its oldest items first, read as newest first: one line for the poll
+/// that first publishes them, with the hint, and nothing at the polls after it — not a line
+/// per item per poll. A new item out of order later is named on its own.
+#[test]
+fn page_order_not_kept_is_one_line_and_only_for_new_items() {
+    let ascending = |n: usize| {
+        let mut page = String::from("<html><head><title>Lijst</title></head><body><ul>");
+        for i in (1..=n).rev() {
+            page.push_str(&format!(
+                "<li><h3>Kop {i}</h3><a href=\"/n/{i}\">Bericht {i}.</a><span class=\"t\">{i} uur geleden</span></li>"
+            ));
+        }
+        page.push_str("</ul></body></html>");
+        page
+    };
+    let (server, held) = changing(&ascending(20));
+    let ws = Workspace::new();
+    ws.config(&config(&server.url("/"), "", FIELDS));
+    let out = ws.run(&["once", "--now", NOW]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let disorder: Vec<&str> = err.lines().filter(|l| l.contains("page order")).collect();
+    assert_eq!(disorder.len(), 1, "{err}");
+    assert!(
+        disorder[0].contains("19 new items are listed below items their dates put earlier")
+            && disorder[0].contains("order = \"none\""),
+        "{err}"
+    );
+    let out = ws.run(&["once", "--now", "2026-03-04T13:40:00+01:00"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("page order"), "{}", stderr(&out));
+    // One new item, at the bottom of the page, newer than all: named alone.
+    let page = ascending(20).replace(
+        "</ul>",
+        "<li><h3>Kop 0</h3><a href=\"/n/0\">Bericht 0.</a><span class=\"t\">zojuist</span></li></ul>",
+    );
+    *held.lock().expect("lock") = page;
+    let out = ws.run(&["once", "--now", "2026-03-04T13:50:00+01:00"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    let disorder: Vec<&str> = err.lines().filter(|l| l.contains("page order")).collect();
+    assert_eq!(disorder.len(), 1, "{err}");
+    assert!(disorder[0].contains("/n/0: listed below"), "{err}");
+}

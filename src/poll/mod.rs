@@ -21,8 +21,10 @@ use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::follow::{self, Candidate, Fetch, Followed};
 use crate::publish::{self, FeedMeta};
 use crate::state::{GoodPoll, PollNote, Rendered, StateError, Store, StoredItem};
+use crate::timeline;
 use chrono::{DateTime, SubsecRound, Utc};
 use health::report_coverage;
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
@@ -399,9 +401,7 @@ fn publish(
     if let Some(key) = &coverage {
         tx.save_coverage(&feed.id, key)?;
     }
-    for event in &outcome.events {
-        tracing::warn!(feed = %feed.id, "{event}");
-    }
+    log_events(&feed.id, &outcome.events, &outcome.fresh);
     let rendered = Rendered {
         title: outcome.meta.title.clone(),
         page: outcome.meta.page.clone(),
@@ -754,6 +754,37 @@ fn choose_due(
         interval,
         feed.follow_budget,
     ))
+}
+
+/// How many out-of-order items a poll names one by one; more are summed up in one line.
+const OUT_OF_ORDER_NAMED: usize = 3;
+
+/// Log what the timeline had to say about a poll. Page order that could not be kept is
+/// logged for items new to the feed only — an item keeps its time, so the same break comes
+/// back at every poll and would repeat the same line for ever — and many such items at once
+/// (a page that lists its oldest items first) are one line with a hint.
+fn log_events(feed: &str, events: &[timeline::Event], fresh: &HashSet<String>) {
+    let mut disordered = Vec::new();
+    for event in events {
+        match event {
+            timeline::Event::OutOfOrder { guid, .. } if fresh.contains(guid) => {
+                disordered.push(event);
+            }
+            timeline::Event::OutOfOrder { .. } => tracing::debug!(feed = %feed, "{event}"),
+            _ => tracing::warn!(feed = %feed, "{event}"),
+        }
+    }
+    if disordered.len() <= OUT_OF_ORDER_NAMED {
+        for event in disordered {
+            tracing::warn!(feed = %feed, "{event}");
+        }
+    } else if let Some(first) = disordered.first() {
+        tracing::warn!(
+            feed = %feed,
+            "{} new items are listed below items their dates put earlier; their dates win over page order (the first: {first}). A page that lists its oldest items first wants order = \"none\"",
+            disordered.len()
+        );
+    }
 }
 
 /// Run blocking work on tokio's blocking pool.

@@ -110,6 +110,8 @@ pub struct Outcome {
     pub files: Documents,
     pub on_page: usize,
     pub new: usize,
+    /// Guids of the page's items that were not kept before this poll.
+    pub fresh: HashSet<String>,
     pub events: Vec<timeline::Event>,
     /// How many of the page's items each field was found in (set by [`process`]).
     pub coverage: Option<Coverage>,
@@ -324,6 +326,7 @@ fn advance_following(
         items,
         on_page,
         new,
+        fresh,
         events: line.events,
         coverage: None,
         untitled,
