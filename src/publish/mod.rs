@@ -98,43 +98,27 @@ pub fn image_type(url: &Url) -> Option<&'static str> {
     })
 }
 
-/// `<media:thumbnail url="…"/>` for an image, in an Atom entry.
-fn atom_thumbnail(
-    url: &Url,
-) -> (
-    String,
-    std::collections::BTreeMap<String, Vec<atom::extension::Extension>>,
-) {
-    let mut attrs = std::collections::BTreeMap::new();
-    attrs.insert("url".to_string(), url.as_str().to_string());
-    let ext = atom::extension::Extension {
-        name: "media:thumbnail".into(),
-        attrs,
-        ..Default::default()
+/// A function `$name(url)` giving `<media:thumbnail url="…"/>` as the extension map entry of
+/// `$ext`: the rss and atom_syndication crates each have an extension type of their own, of
+/// the same shape.
+macro_rules! thumbnail_for {
+    ($name:ident, $ext:ty, $what:literal) => {
+        #[doc = concat!("`<media:thumbnail url=\"…\"/>` for an image, in ", $what, ".")]
+        fn $name(url: &Url) -> (String, std::collections::BTreeMap<String, Vec<$ext>>) {
+            let mut attrs = std::collections::BTreeMap::new();
+            attrs.insert("url".to_string(), url.as_str().to_string());
+            let mut ext = <$ext>::default();
+            ext.name = "media:thumbnail".into();
+            ext.attrs = attrs;
+            let mut inner = std::collections::BTreeMap::new();
+            inner.insert("thumbnail".to_string(), vec![ext]);
+            ("media".to_string(), inner)
+        }
     };
-    let mut inner = std::collections::BTreeMap::new();
-    inner.insert("thumbnail".to_string(), vec![ext]);
-    ("media".to_string(), inner)
 }
 
-/// `<media:thumbnail url="…"/>` for an image, in an RSS item.
-fn thumbnail(
-    url: &Url,
-) -> (
-    String,
-    std::collections::BTreeMap<String, Vec<rss::extension::Extension>>,
-) {
-    let mut attrs = std::collections::BTreeMap::new();
-    attrs.insert("url".to_string(), url.as_str().to_string());
-    let ext = rss::extension::Extension {
-        name: "media:thumbnail".into(),
-        attrs,
-        ..Default::default()
-    };
-    let mut inner = std::collections::BTreeMap::new();
-    inner.insert("thumbnail".to_string(), vec![ext]);
-    ("media".to_string(), inner)
-}
+thumbnail_for!(atom_thumbnail, atom::extension::Extension, "an Atom entry");
+thumbnail_for!(thumbnail, rss::extension::Extension, "an RSS item");
 
 impl FeedMeta {
     /// Self links for a feed `id` served under `base`.
