@@ -577,6 +577,7 @@ pub async fn poll_feed(
         robots: feed.robots,
         private_network: feed.private_network,
         conditional,
+        render: feed.render.as_ref(),
     };
     let (_slot, fetched) = politeness::fetch_admitted(fetcher, polite, admission, request).await?;
     let page = match fetched {
