@@ -268,9 +268,21 @@ async fn spawn(
     let ((commands_read, commands_write), (answers_read, answers_write)) =
         pipes().map_err(|e| format!("cannot make the browser's pipes: {e}"))?;
     let (theirs_in, theirs_out) = (commands_read.as_raw_fd(), answers_write.as_raw_fd());
+    // Chromium's own temporary files (shared memory, with --disable-dev-shm-usage) go in
+    // the profile folder too, and go with it. (Its crash handler, which leaves the process
+    // group, cannot be turned off: without it this build's pages never load. It ends when
+    // the browser does.)
+    let temporary = launch.profile.join("tmp");
+    std::fs::create_dir_all(&temporary)
+        .map_err(|e| format!("cannot make the browser's profile folder: {e}"))?;
     let mut command = tokio::process::Command::new(&launch.executable);
     command
         .args(flags(launch))
+        .env("TMPDIR", &temporary)
+        // Its crash handler's database and any other file it keeps under $HOME too.
+        .env("HOME", &launch.profile)
+        .env("XDG_CONFIG_HOME", launch.profile.join("config"))
+        .env("XDG_CACHE_HOME", launch.profile.join("cache"))
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())

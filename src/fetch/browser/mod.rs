@@ -191,7 +191,8 @@ impl Browser {
                 block_media: render.block_media,
                 max_body,
                 main_frame: tab.target.clone(),
-                deadline,
+                // A request still loading at the deadline is still counted then.
+                deadline: deadline + Duration::from_secs(1),
                 fetcher: fetcher.clone(),
             },
             watch.clone(),
@@ -263,6 +264,10 @@ impl Browser {
         let mut count_since = Instant::now();
         let outcome = loop {
             if let Some(failure) = main_error(watch) {
+                return Err(failure);
+            }
+            // An error page (404, 500) is the same error as over HTTP, at once.
+            if let Some(failure) = main_status(watch, false) {
                 return Err(failure);
             }
             let now = Instant::now();
@@ -363,18 +368,13 @@ impl Browser {
         if text.len() as u64 > max_body {
             return Err(Failure::Fetch(FetchError::too_large(&origin, max_body)));
         }
+        if let Some(failure) = main_status(watch, true) {
+            return Err(failure);
+        }
         let state = lock(watch);
         let Some(main) = state.main.as_ref() else {
             return Err(Failure::Page("the page has no document".into()));
         };
-        if !(200..300).contains(&main.status) {
-            return Err(Failure::Fetch(super::status_error(
-                main.url.as_str(),
-                reqwest::StatusCode::from_u16(main.status)
-                    .unwrap_or(reqwest::StatusCode::BAD_GATEWAY),
-                &main.headers,
-            )));
-        }
         Ok(Page {
             bytes: text.len(),
             text,
@@ -445,6 +445,22 @@ fn lock(watch: &Mutex<Watch>) -> std::sync::MutexGuard<'_, Watch> {
 /// The main document's failure, where its request failed as a fetch would.
 fn main_error(watch: &Mutex<Watch>) -> Option<Failure> {
     lock(watch).main_error.take().map(Failure::Fetch)
+}
+
+/// The main document's status as a fetch's error, where it is not a success (nor, before
+/// the page has `settled`, a redirect the browser is following).
+fn main_status(watch: &Mutex<Watch>, settled: bool) -> Option<Failure> {
+    let watch = lock(watch);
+    let main = watch.main.as_ref()?;
+    let fine = if settled { 200..300 } else { 200..400 };
+    if fine.contains(&main.status) {
+        return None;
+    }
+    Some(Failure::Fetch(super::status_error(
+        main.url.as_str(),
+        reqwest::StatusCode::from_u16(main.status).unwrap_or(reqwest::StatusCode::BAD_GATEWAY),
+        &main.headers,
+    )))
 }
 
 /// "; the page's script threw: …" where it did.
