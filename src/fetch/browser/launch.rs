@@ -212,12 +212,22 @@ fn high(fd: OwnedFd) -> std::io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(copy) })
 }
 
-/// A new profile folder, private to the service's user.
+/// The longest temporary folder the profile goes in: Chromium keeps a socket in a folder of
+/// its own inside it (`.org.chromium.Chromium.XXXXXX/SingletonSocket`), and a socket's path
+/// may be at most 107 bytes. A longer `$TMPDIR` is passed over for `/tmp`.
+const LONGEST_TEMPORARY: usize = 32;
+
+/// A new profile folder, private to the service's user, in `$TMPDIR` (see
+/// [`LONGEST_TEMPORARY`]).
 fn profile_folder() -> std::io::Result<PathBuf> {
     use std::os::unix::fs::DirBuilderExt;
     static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let folder = std::env::temp_dir().join(format!("pagefeed-browser-{}-{n}", std::process::id()));
+    let mut temporary = std::env::temp_dir();
+    if temporary.as_os_str().len() > LONGEST_TEMPORARY {
+        temporary = PathBuf::from("/tmp");
+    }
+    let folder = temporary.join(format!("pagefeed-browser-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&folder);
     std::fs::DirBuilder::new().mode(0o700).create(&folder)?;
     Ok(folder)
@@ -272,13 +282,11 @@ async fn spawn(
     // the profile folder too, and go with it. (Its crash handler, which leaves the process
     // group, cannot be turned off: without it this build's pages never load. It ends when
     // the browser does.)
-    let temporary = launch.profile.join("tmp");
-    std::fs::create_dir_all(&temporary)
-        .map_err(|e| format!("cannot make the browser's profile folder: {e}"))?;
+    let temporary = &launch.profile;
     let mut command = tokio::process::Command::new(&launch.executable);
     command
         .args(flags(launch))
-        .env("TMPDIR", &temporary)
+        .env("TMPDIR", temporary)
         // Its crash handler's database and any other file it keeps under $HOME too.
         .env("HOME", &launch.profile)
         .env("XDG_CONFIG_HOME", launch.profile.join("config"))
