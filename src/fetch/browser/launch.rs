@@ -161,7 +161,40 @@ impl Drop for Process {
         }
         let _ = self.child.start_kill();
         let _ = self.child.try_wait();
+        // Its crash handler leaves the group (and the tree): it is found by the profile
+        // folder its command line names.
+        kill_named(&self.profile);
         let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// Kill every process whose command line names a file in `folder`.
+fn kill_named(folder: &Path) {
+    let mut needle = folder.as_os_str().as_encoded_bytes().to_vec();
+    needle.push(b'/');
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        if cmdline
+            .windows(needle.len())
+            .any(|w| w == needle.as_slice())
+        {
+            // SAFETY: kill has no memory preconditions; a process gone meanwhile is ESRCH.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
     }
 }
 
