@@ -119,10 +119,7 @@ fn processes_under(folder: &Path) -> Vec<String> {
             v.starts_with("TMPDIR=") && v.contains(&needle) && v.contains("pagefeed-browser-")
         });
         if cmdline.contains(&needle) || tmpdir {
-            found.push(format!(
-                "{name}: {}",
-                cmdline.chars().take(120).collect::<String>()
-            ));
+            found.push(format!("{name}: {cmdline}"));
         }
     }
     found
@@ -208,6 +205,9 @@ fn a_page_that_never_settles_is_bounded_by_the_timeout() {
         "/busy" => Some(Response::html(page(&format!(
             "insert({ITEMS_JSON}); setInterval(() => fetch('/slow?' + Math.random()), 300);"
         )))),
+        "/huge" => Some(Response::html(page(&format!(
+            "insert({ITEMS_JSON}); document.body.append('x'.repeat(11 * 1024 * 1024));"
+        )))),
         "/hanging" => Some(Response::html(
             "<html><body><ul id=news></ul><script>null.boom();</script><img src=/slow-image><script src=/slow></script></body></html>",
         )),
@@ -225,7 +225,10 @@ fn a_page_that_never_settles_is_bounded_by_the_timeout() {
         &server.url("/hanging"),
         "render = \"browser\"\nblock_media = false",
     );
-    ws.config(&format!("{TOP}browser_timeout = \"4s\"\n{busy}{hanging}"));
+    let huge = feed("huge", &server.url("/huge"), "render = \"browser\"");
+    ws.config(&format!(
+        "{TOP}browser_timeout = \"4s\"\n{busy}{hanging}{huge}"
+    ));
     let started = Instant::now();
     let out = run(&ws, &["once", "--now", "2026-03-04T13:30:00+01:00"], &[]);
     let took = started.elapsed();
@@ -238,8 +241,14 @@ fn a_page_that_never_settles_is_bounded_by_the_timeout() {
     );
     assert!(err.contains(&line), "{line}\nin\n{err}");
     assert!(!ws.path("feeds/hanging.rss").exists());
-    // Two renders one after the other, each within its 4 s and the browser's start.
-    assert!(took < Duration::from_secs(20), "{took:?}");
+    // A rendered DOM past the body cap is refused as a page would be.
+    let line = format!(
+        "feed \"huge\": {}: body larger than 10 MiB",
+        server.url("/huge")
+    );
+    assert!(err.contains(&line), "{line}\nin\n{err}");
+    // Three renders one after the other, each within its 4 s, and the browser's start.
+    assert!(took < Duration::from_secs(25), "{took:?}");
 }
 
 /// Pop-ups (window.open, target=_blank) open nothing, and file: URLs — a location change,
@@ -257,6 +266,7 @@ fn pop_ups_and_file_urls_are_refused() {
             const f = document.createElement('iframe'); f.src = 'file:///etc/passwd'; document.body.append(f);
             const blank = document.createElement('a'); blank.href = '/popup'; blank.target = '_blank'; document.body.append(blank); blank.click();
             const file = document.createElement('a'); file.href = 'file:///etc/passwd'; document.body.append(file); file.click();
+            Notification.requestPermission().then(p => insert([{{t: 'notifications ' + p, d: '1 hour ago', h: '/news/4'}}]));
             setTimeout(() => {{ location.href = 'file:///etc/passwd'; }}, 50);"#
         )))),
         "/leave" => Some(Response::html(
@@ -272,6 +282,7 @@ fn pop_ups_and_file_urls_are_refused() {
     let err = stderr(&out);
     let rss = ws.read("feeds/tricks.rss");
     assert!(rss.contains("<title>popup refused</title>"), "{rss}");
+    assert!(rss.contains("<title>notifications denied</title>"), "{rss}");
     assert!(rss.contains("Eerste bericht"), "{rss}");
     assert!(!rss.contains("root:"), "{rss}");
     assert!(!err.contains("root:"), "{err}");
@@ -399,27 +410,53 @@ fn failures_are_one_line_naming_the_feed() {
     assert!(!server.requests().iter().any(|r| r.path == "/private"));
 }
 
-/// `pagefeed run` with a rendered feed: the browser runs while pagefeed does and ends with
-/// it at SIGTERM.
+/// `pagefeed run` with a rendered feed: one browser serves the polls, is started again when
+/// it dies, and ends with pagefeed at SIGTERM.
 #[test]
 fn the_browser_ends_with_the_daemon() {
     let server = site(|_| None);
     let ws = Workspace::new();
     ws.config(&format!(
-        "{TOP}interval = \"1h\"\n{}",
+        "{TOP}interval = \"1s\"\n{}",
         feed("js", &server.url("/fetch"), "render = \"browser\"")
     ));
     std::fs::create_dir_all(ws.path("tmp")).expect("tmp");
     let tmp = ws.path("tmp").display().to_string();
     let daemon = Daemon::start(&ws, &[("TMPDIR", tmp.as_str())]);
-    wait_for(Duration::from_secs(30), "the rendered feed", || {
-        ws.path("feeds/js.rss").exists()
+    let polls = |log: &str| log.matches("polled feed=js status=\"ok\"").count();
+    wait_for(Duration::from_secs(30), "two rendered polls", || {
+        polls(&daemon.log()) >= 2
     });
     assert!(ws.read("feeds/js.rss").contains("Eerste bericht"));
-    assert!(
-        !processes_under(&ws.path("tmp")).is_empty(),
-        "the browser runs beside the daemon"
+    let browsers = |under: &[String]| -> Vec<String> {
+        under
+            .iter()
+            .filter(|p| p.contains("--remote-debugging-pipe") && !p.contains("--type="))
+            .cloned()
+            .collect()
+    };
+    let first = browsers(&processes_under(&ws.path("tmp")));
+    assert_eq!(first.len(), 1, "one browser for every poll: {first:?}");
+    // Killed, it is started again by the next poll.
+    let pid = first[0].split(':').next().unwrap_or_default().to_string();
+    let killed = Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let before = polls(&daemon.log());
+    wait_for(
+        Duration::from_secs(30),
+        "a poll after the browser died",
+        || polls(&daemon.log()) > before + 1,
     );
+    let log = daemon.log();
+    assert!(
+        log.contains(&format!("the browser (pid {pid}) has died")),
+        "{log}"
+    );
+    let second = browsers(&processes_under(&ws.path("tmp")));
+    assert!(second.len() == 1 && second != first, "{second:?}");
     let stopped = daemon.stop();
     assert_eq!(stopped.code, 0, "{}", stopped.log);
     wait_for(Duration::from_secs(5), "the browser to end", || {
@@ -475,4 +512,43 @@ fn suggest_render_finds_the_list_a_script_builds() {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_eq!(out.status.code(), Some(0), "{stdout}{}", stderr(&out));
     assert!(stdout.contains("feed \"many\": 12 item(s)"), "{stdout}");
+}
+
+/// The main document's `Date` less its `Age` is the moment the page counts as fetched, as
+/// over HTTP: "5 minutes ago" on a page dated 20 minutes back (10 of them in a cache) is
+/// published 30 minutes back.
+#[test]
+fn the_main_responses_date_is_the_fetch_moment() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/dated" => {
+            let date = chrono::Utc::now() - chrono::TimeDelta::minutes(20);
+            Response::html(inline_page())
+                .header(
+                    "Date",
+                    &date.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+                )
+                .header("Age", "600")
+                .header("Content-Language", "en")
+        }
+        _ => Response::status(404),
+    });
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{TOP}{}",
+        feed("dated", &server.url("/dated"), "render = \"browser\"")
+    ));
+    let out = run(&ws, &["once"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_str(&ws.read("feeds/dated.json")).expect("JSON Feed");
+    let first = &json["items"][0];
+    assert_eq!(first["title"], "Eerste bericht");
+    let published =
+        chrono::DateTime::parse_from_rfc3339(first["date_published"].as_str().expect("a date"))
+            .expect("RFC 3339");
+    let back = chrono::Utc::now().signed_duration_since(published);
+    assert!(
+        back > chrono::TimeDelta::minutes(34) && back < chrono::TimeDelta::minutes(37),
+        "published {published}, {back} ago"
+    );
 }

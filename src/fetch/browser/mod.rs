@@ -485,6 +485,27 @@ fn one_line(text: &str) -> String {
         .collect()
 }
 
+/// The permissions denied in every render's context (the Permissions API's names).
+const DENIED: &[&str] = &[
+    "geolocation",
+    "notifications",
+    "push",
+    "midi",
+    "camera",
+    "microphone",
+    "background-sync",
+    "persistent-storage",
+    "clipboard-read",
+    "clipboard-write",
+    "payment-handler",
+    "idle-detection",
+    "screen-wake-lock",
+    "storage-access",
+    "window-management",
+    "local-fonts",
+    "display-capture",
+];
+
 /// A browser context and a tab in it, attached to over one session.
 struct Tab {
     connection: Arc<Connection>,
@@ -520,6 +541,26 @@ impl Tab {
         ))
         .await
         .map_err(|_| CdpError::Closed)??;
+        // Every permission a page may ask for is denied without a prompt.
+        for name in DENIED {
+            // Push is asked for as visible only (the one kind Chromium knows).
+            let permission = match *name {
+                "push" => json!({ "name": name, "userVisibleOnly": true }),
+                _ => json!({ "name": name }),
+            };
+            let denied = json!({
+                "permission": permission,
+                "setting": "denied",
+                "browserContextId": context,
+            });
+            let set = within(connection.call(None, "Browser.setPermission", denied)).await;
+            match set {
+                Ok(Err(CdpError::Closed)) | Err(_) => return Err(CdpError::Closed),
+                // A permission this browser does not know is one no page can ask for.
+                Ok(Err(e)) => tracing::trace!("{e}"),
+                Ok(Ok(_)) => {}
+            }
+        }
         let target = within(connection.call(
             None,
             "Target.createTarget",
