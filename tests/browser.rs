@@ -373,6 +373,21 @@ fn failures_are_one_line_naming_the_feed() {
     );
     assert!(!ws.path("feeds/js.rss").exists());
 
+    // A browser that exits as it starts.
+    ws.config(&format!(
+        "{TOP}browser = \"/bin/false\"\n{}",
+        feed("js", &url, "render = \"browser\"")
+    ));
+    let out = run(&ws, &["once"], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "feed \"js\": {url}: browser: the browser /bin/false exited as it started"
+        )),
+        "{err}"
+    );
+
     // No browser on PATH: the error says what was looked for.
     ws.config(&format!(
         "{TOP}{}",

@@ -104,6 +104,7 @@ impl PollError {
                 F::Transfer { .. } => "broken transfer".into(),
                 F::TooManyRedirects { .. } => "too many redirects".into(),
                 F::Io { .. } => "cannot read the file".into(),
+                F::Browser { .. } => "browser".into(),
                 _ => "fetch failed".into(),
             },
             PollError::Extract { .. } => "no items".into(),
