@@ -393,8 +393,9 @@ impl Browser {
 /// The length of the page's markup, in UTF-16 units.
 const LENGTH_SCRIPT: &str =
     "document.documentElement ? document.documentElement.outerHTML.length : 0";
-/// The page's markup, as the DOM holds it now.
-const DOM_SCRIPT: &str = "document.documentElement ? document.documentElement.outerHTML : ''";
+/// The page's markup, as the DOM holds it now, after its doctype (so that it parses in the
+/// same mode, standards or quirks, as the page did).
+const DOM_SCRIPT: &str = "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) : '') + (document.documentElement ? document.documentElement.outerHTML : '')";
 
 /// A script that counts the elements `selector` matches, -1 where the browser cannot read it.
 fn count_script(selector: &str) -> String {
