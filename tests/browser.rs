@@ -429,11 +429,25 @@ fn failures_are_one_line_naming_the_feed() {
 /// it dies, and ends with pagefeed at SIGTERM.
 #[test]
 fn the_browser_ends_with_the_daemon() {
-    let server = site(|_| None);
+    let server = site(|path| match path {
+        // Items, and a download started by a click.
+        "/download" => Some(Response::html(page(
+            "fetch('/items.json').then(r => r.json()).then(insert).then(() => {
+               const a = document.createElement('a'); a.href = '/file.bin'; a.download = 'file.bin';
+               document.body.append(a); a.click();
+             });",
+        ))),
+        "/file.bin" => Some(
+            Response::html("DOWNLOADED-BYTES")
+                .header("Content-Type", "application/octet-stream")
+                .header("Content-Disposition", "attachment; filename=file.bin"),
+        ),
+        _ => None,
+    });
     let ws = Workspace::new();
     ws.config(&format!(
         "{TOP}interval = \"1s\"\n{}",
-        feed("js", &server.url("/fetch"), "render = \"browser\"")
+        feed("js", &server.url("/download"), "render = \"browser\"")
     ));
     std::fs::create_dir_all(ws.path("tmp")).expect("tmp");
     let tmp = ws.path("tmp").display().to_string();
@@ -443,6 +457,18 @@ fn the_browser_ends_with_the_daemon() {
         polls(&daemon.log()) >= 2
     });
     assert!(ws.read("feeds/js.rss").contains("Eerste bericht"));
+    // The download was asked for, and denied: nothing of it is on disk.
+    assert!(server.requests().iter().any(|r| r.path == "/file.bin"));
+    let found = Command::new("grep")
+        .args(["-rl", "DOWNLOADED-BYTES"])
+        .arg(ws.path("tmp"))
+        .output()
+        .expect("grep");
+    assert!(
+        found.stdout.is_empty(),
+        "a download was saved: {}",
+        String::from_utf8_lossy(&found.stdout)
+    );
     let browsers = |under: &[String]| -> Vec<String> {
         under
             .iter()

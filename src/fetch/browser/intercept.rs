@@ -107,6 +107,13 @@ impl Watch {
     pub fn clone_state(&self) -> Seen {
         self.seen.clone()
     }
+
+    /// Whether the main document has come, a success.
+    fn loaded(&self) -> bool {
+        self.main
+            .as_ref()
+            .is_some_and(|m| (200..300).contains(&m.status))
+    }
 }
 
 fn lock(watch: &Mutex<Watch>) -> std::sync::MutexGuard<'_, Watch> {
@@ -196,7 +203,10 @@ struct Paused {
     headers: HeaderMap,
     body: Option<Vec<u8>>,
     resource: String,
+    /// The main frame's document while the page loads (its errors are the render's).
     main: bool,
+    /// The main frame's document after the page loaded: the page going elsewhere.
+    later: bool,
 }
 
 impl Paused {
@@ -239,6 +249,7 @@ impl Paused {
             body,
             resource,
             main,
+            later: false,
         })
     }
 }
@@ -312,6 +323,14 @@ async fn answer(
         watch.seen.in_flight += 1;
         watch.seen.last_activity = Instant::now();
         watch.requests += 1;
+    }
+    // Once the page has loaded, a document of the main frame is the page going elsewhere
+    // (a script, a click, a download): fetched as any request, and taken as the page only
+    // where it is one (see `fetch`).
+    let mut paused = paused;
+    if paused.main && lock(watch).loaded() {
+        paused.main = false;
+        paused.later = true;
     }
     let outcome = fetch(&paused, rules, watch).await;
     {
@@ -505,7 +524,26 @@ async fn fetch(
             error: Some(e),
         })?;
     }
+    // The page went to another page: that one is the page now (a download, an error page or
+    // a redirect is not; the browser keeps showing what it showed).
+    if paused.later && (200..300).contains(&status) && is_page(&headers, &body) {
+        lock(watch).main = Some(Main {
+            url: url.clone(),
+            status,
+            headers: headers.clone(),
+        });
+    }
     Ok((status, headers, body))
+}
+
+/// Whether a response is a page a browser shows: HTML, and not an attachment.
+fn is_page(headers: &HeaderMap, body: &[u8]) -> bool {
+    let content_type = super::super::header_text(headers, header::CONTENT_TYPE);
+    let attachment = super::super::header_text(headers, header::CONTENT_DISPOSITION)
+        .is_some_and(|d| d.trim().to_ascii_lowercase().starts_with("attachment"));
+    !attachment
+        && super::super::acceptable_type(content_type.as_deref())
+        && super::super::check_html(body, content_type.as_deref(), "").is_ok()
 }
 
 enum Cut {
@@ -607,6 +645,22 @@ mod tests {
             watch.clone_state().idle_for(later),
             std::time::Duration::ZERO
         );
+    }
+
+    #[test]
+    fn a_page_is_html_and_not_an_attachment() {
+        let html = names(&HashMap::from([("content-type", "text/html")]));
+        assert!(is_page(&html, b"<p>x</p>"));
+        let attachment = names(&HashMap::from([
+            ("content-type", "text/html"),
+            ("content-disposition", "Attachment; filename=x.html"),
+        ]));
+        assert!(!is_page(&attachment, b"<p>x</p>"));
+        let binary = names(&HashMap::from([(
+            "content-type",
+            "application/octet-stream",
+        )]));
+        assert!(!is_page(&binary, b"\x00\x01"));
     }
 
     #[test]
