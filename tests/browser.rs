@@ -498,6 +498,13 @@ fn the_browser_ends_with_the_daemon() {
     );
     let second = browsers(&processes_under(&ws.path("tmp")));
     assert!(second.len() == 1 && second != first, "{second:?}");
+    // A reload that changes no browser setting keeps the browser.
+    daemon.signal("HUP");
+    let before = polls(&daemon.log());
+    wait_for(Duration::from_secs(30), "polls after the reload", || {
+        polls(&daemon.log()) > before + 1
+    });
+    assert_eq!(browsers(&processes_under(&ws.path("tmp"))), second);
     let stopped = daemon.stop();
     assert_eq!(stopped.code, 0, "{}", stopped.log);
     wait_for(Duration::from_secs(5), "the browser to end", || {

@@ -261,7 +261,7 @@ impl Fetcher {
         })?;
         Ok(Fetcher {
             clients: Arc::new(Mutex::new(HashMap::new())),
-            browser: Arc::new(browser::Browser::new(options.browser.clone())),
+            browser: browser::Browser::shared(options.browser.clone()),
             options,
         })
     }

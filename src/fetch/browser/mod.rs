@@ -36,7 +36,7 @@ use intercept::Watch;
 
 /// How rendered pages are had: the config's `browser`, `browser_concurrency` and
 /// `browser_timeout`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BrowserOptions {
     /// The executable; None: the first of `chromium`, `chromium-browser`, `google-chrome` on
     /// `PATH`.
@@ -92,6 +92,26 @@ impl std::fmt::Debug for launch::Process {
 }
 
 impl Browser {
+    /// The browser of the process for `options`: the one already there where its options
+    /// are the same (a reload that changed no browser setting keeps its browser), else a new
+    /// one, started by its first render.
+    pub fn shared(options: BrowserOptions) -> Arc<Browser> {
+        // Those in use (a reload that changes a setting has two for a while).
+        static IN_USE: Mutex<Vec<std::sync::Weak<Browser>>> = Mutex::new(Vec::new());
+        let mut in_use = IN_USE.lock().unwrap_or_else(PoisonError::into_inner);
+        in_use.retain(|b| b.strong_count() > 0);
+        if let Some(browser) = in_use
+            .iter()
+            .filter_map(std::sync::Weak::upgrade)
+            .find(|b| b.options == options)
+        {
+            return browser;
+        }
+        let browser = Arc::new(Browser::new(options));
+        in_use.push(Arc::downgrade(&browser));
+        browser
+    }
+
     pub fn new(options: BrowserOptions) -> Browser {
         let slots = Semaphore::new(options.concurrency.clamp(1, Semaphore::MAX_PERMITS));
         Browser {
@@ -685,6 +705,22 @@ fn text_of(value: &Value, key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_browser_serves_the_process_while_its_options_hold() {
+        let options = BrowserOptions {
+            executable: Some(PathBuf::from("/usr/bin/chromium-for-this-test")),
+            ..BrowserOptions::default()
+        };
+        let first = Browser::shared(options.clone());
+        let again = Browser::shared(options.clone());
+        assert!(Arc::ptr_eq(&first, &again));
+        let other = Browser::shared(BrowserOptions {
+            concurrency: 2,
+            ..options
+        });
+        assert!(!Arc::ptr_eq(&first, &other));
+    }
 
     #[test]
     fn the_count_script_quotes_the_selector() {
