@@ -422,7 +422,15 @@ impl Doc<'_> {
                 }
             });
         let browser = BrowserOptions {
-            executable: top.string(self, "browser").map(|(s, _)| folder.join(s)),
+            // A name alone ("chromium") is looked for on PATH; a path is relative to the
+            // config's folder.
+            executable: top.string(self, "browser").map(|(s, _)| {
+                if s.contains('/') {
+                    folder.join(s)
+                } else {
+                    PathBuf::from(s)
+                }
+            }),
             concurrency: top
                 .count(self, "browser_concurrency", BROWSER_CONCURRENCY_RANGE)
                 .unwrap_or(1),
@@ -1790,6 +1798,16 @@ date = "span"
         assert_eq!(
             config.browser.executable.as_deref(),
             Some(Path::new("/c/bin/chromium"))
+        );
+        let named = parse(
+            &text("browser = \"chromium-browser\"", "render = \"browser\""),
+            Path::new("/c/p.toml"),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            named.browser.executable.as_deref(),
+            Some(Path::new("chromium-browser"))
         );
         assert_eq!(
             config.fetch_options().browser.load_timeout,

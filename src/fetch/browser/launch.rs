@@ -24,8 +24,24 @@ pub const NAMES: &[&str] = &[
     "google-chrome-stable",
 ];
 
-/// The browser executable: the configured one, else the first of [`NAMES`] on `path`.
+/// The browser executable: the configured one (a name alone is looked for on `path`), else
+/// the first of [`NAMES`] on `path`.
 pub fn find_executable(configured: Option<&Path>, path: Option<&str>) -> Result<PathBuf, String> {
+    let dirs: Vec<PathBuf> = path
+        .map(|p| std::env::split_paths(p).collect())
+        .unwrap_or_default();
+    if let Some(name) = configured.filter(|c| c.components().count() == 1 && c.is_relative()) {
+        return dirs
+            .iter()
+            .map(|dir| dir.join(name))
+            .find(|candidate| is_executable(candidate))
+            .ok_or_else(|| {
+                format!(
+                    "no browser {} on PATH (the config's browser): install it or give its path",
+                    name.display()
+                )
+            });
+    }
     if let Some(configured) = configured {
         return if is_executable(configured) {
             Ok(configured.to_path_buf())
@@ -36,9 +52,6 @@ pub fn find_executable(configured: Option<&Path>, path: Option<&str>) -> Result<
             ))
         };
     }
-    let dirs: Vec<PathBuf> = path
-        .map(|p| std::env::split_paths(p).collect())
-        .unwrap_or_default();
     NAMES
         .iter()
         .flat_map(|name| dirs.iter().map(move |dir| dir.join(name)))
@@ -441,6 +454,13 @@ mod tests {
         let chromium = make("chromium-browser", 0o755);
         assert_eq!(find_executable(None, Some(&path)), Ok(chromium));
         assert_eq!(find_executable(Some(&chrome), None), Ok(chrome));
+        let by_name = find_executable(Some(Path::new("google-chrome")), Some(&path));
+        assert_eq!(by_name, Ok(dir.path().join("google-chrome")));
+        let unknown = find_executable(Some(Path::new("chromium")), Some(&path)).expect_err("x");
+        assert!(
+            unknown.starts_with("no browser chromium on PATH"),
+            "{unknown}"
+        );
         let missing = find_executable(None, Some("/nonexistent")).expect_err("none");
         assert!(missing.starts_with("no browser found"), "{missing}");
         let wrong = find_executable(Some(Path::new("/nonexistent/chrome")), None).expect_err("x");
