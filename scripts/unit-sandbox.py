@@ -13,15 +13,20 @@ and applies what of them can be had without systemd, as systemd would:
   RestrictNamespaces= (clone, unshare and setns with another namespace type refused, clone3
   ENOSYS) and RestrictAddressFamilies= (socket() of another family refused): one seccomp filter.
 
-Not applied: the file-system settings (ProtectSystem=, PrivateTmp=, ...), MemoryDenyWriteExecute=
-(the drop-in turns it off; without it Chromium's JIT fails), memory and task limits.
+- MemoryDenyWriteExecute=yes: mmap of writable and executable memory, and mprotect to
+  executable, refused (as systemd's seccomp rules do).
+
+Not applied: the file-system settings (ProtectSystem=, PrivateTmp=, ...), memory and task
+limits.
 
 Serves a page whose items a script inserts on 127.0.0.1, runs `pagefeed once` with
 render = "browser" inside, and checks the outcome: with the drop-in the feed is written;
 with --unit-only the poll fails with the browser's one-line error (the unit alone does not let
-Chromium's sandbox start). Needs root (for the namespaces) and Debian's python3-seccomp.
+Chromium's sandbox start); with --keep-mdwe (the drop-in, but MemoryDenyWriteExecute=yes) it
+fails within browser_timeout naming V8's failure. Needs root (for the namespaces) and Debian's
+python3-seccomp.
 
-    scripts/unit-sandbox.py [--unit-only] [PAGEFEED]      (default: target/debug/pagefeed)
+    scripts/unit-sandbox.py [--unit-only | --keep-mdwe] [PAGEFEED]   (default: target/debug/pagefeed)
 """
 
 import errno
@@ -133,8 +138,18 @@ def filter_and_exec(files, command):
     families = set()
     for value in found.get("RestrictAddressFamilies", []):
         families = set(value.split()) if value else set()
+    mdwe = found.get("MemoryDenyWriteExecute", ["no"])[-1] == "yes"
     f = seccomp.SyscallFilter(defaction=seccomp.ERRNO(errno.EPERM))
     guarded = {"clone", "clone3", "unshare", "setns", "socket"}
+    if mdwe:
+        # MemoryDenyWriteExecute=yes: no mapping both writable and executable, no memory
+        # made executable later.
+        guarded |= {"mmap", "mprotect", "pkey_mprotect"}
+        write, execute = 0x2, 0x4
+        for both in (0, write, execute):
+            f.add_rule(seccomp.ALLOW, "mmap", seccomp.Arg(2, seccomp.MASKED_EQ, write | execute, both))
+        for call in ("mprotect", "pkey_mprotect"):
+            f.add_rule(seccomp.ALLOW, call, seccomp.Arg(2, seccomp.MASKED_EQ, execute, 0))
     for call in sorted(allowed - guarded):
         try:
             f.add_rule(seccomp.ALLOW, call)
@@ -149,7 +164,7 @@ def filter_and_exec(files, command):
         f.add_rule(seccomp.ALLOW, "socket", seccomp.Arg(0, seccomp.EQ, FAMILIES[family]))
     print(
         f"unit-sandbox: {len(allowed)} system calls, namespaces {sorted(spaces) if spaces is not None else 'all'}, "
-        f"families {sorted(families)}",
+        f"families {sorted(families)}, memory deny write execute {mdwe}",
         file=sys.stderr,
     )
     f.load()
@@ -182,7 +197,7 @@ addEventListener('load', () => {
 </script></body></html>"""
 
 
-def check(unit_only, pagefeed):
+def check(mode, pagefeed):
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             body = PAGE if self.path == "/page" else b""
@@ -206,7 +221,17 @@ def check(unit_only, pagefeed):
             f'url = "http://127.0.0.1:{server.server_address[1]}/page"\nrobots = false\n'
             f'render = "browser"\n[feed.items]\nselect = "#news > li"\ntitle = "a"\ndate = "span"\n'
         )
-    files = [UNIT] + ([] if unit_only else [DROPIN])
+    files = [UNIT] + ([] if mode == "--unit-only" else [DROPIN])
+    if mode == "--keep-mdwe":
+        # The drop-in, but V8 kept from writable, executable memory.
+        keep = os.path.join(folder, "keep-mdwe.conf")
+        with open(DROPIN) as f, open(keep, "w") as out:
+            out.write(f.read() + "\nMemoryDenyWriteExecute=yes\n")
+        files = [UNIT, keep]
+        with open(config, "r+") as f:
+            text = f.read()
+            f.seek(0)
+            f.write('browser_timeout = "5s"\n' + text)
     env = dict(os.environ, HOME=folder, TMPDIR="/tmp", PAGEFEED_LOG="info")
     run = subprocess.run(
         ["unshare", "--mount", "--pid", "--fork", "--propagation", "private",
@@ -218,9 +243,12 @@ def check(unit_only, pagefeed):
     shutil.rmtree(folder, ignore_errors=True)
     server.shutdown()
     log = run.stderr.strip()
-    if unit_only:
+    if mode == "--unit-only":
         ok = run.returncode == 1 and not written and 'feed "unit": ' in log and "browser: the browser" in log
         what = "the unit alone: Chromium's sandbox cannot start, and the poll says so"
+    elif mode == "--keep-mdwe":
+        ok = run.returncode == 1 and not written and "browser_timeout 5s): V8 process OOM" in log
+        what = "the drop-in without MemoryDenyWriteExecute=no: V8 cannot start, the poll says so within browser_timeout"
     else:
         ok = run.returncode == 0 and written
         what = "the unit with the browser drop-in: the rendered feed is written"
@@ -241,11 +269,11 @@ def main():
         else:
             filter_and_exec(files, command)
         return
-    unit_only = "--unit-only" in args
-    rest = [a for a in args if a != "--unit-only"]
+    modes = [a for a in args if a in ("--unit-only", "--keep-mdwe")]
+    rest = [a for a in args if not a.startswith("--")]
     target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
     pagefeed = os.path.abspath(rest[0] if rest else os.path.join(target, "debug", "pagefeed"))
-    sys.exit(0 if check(unit_only, pagefeed) else 1)
+    sys.exit(0 if check(modes[0] if modes else "", pagefeed) else 1)
 
 
 if __name__ == "__main__":

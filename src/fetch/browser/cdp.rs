@@ -45,6 +45,9 @@ pub enum CdpError {
     /// The pipe closed: the browser exited or crashed.
     #[error("the browser closed its connection")]
     Closed,
+    /// No answer in the time given.
+    #[error("the browser did not answer in time")]
+    Slow,
 }
 
 struct Session {

@@ -218,12 +218,17 @@ fn last_words(lines: &[String]) -> Option<String> {
     let pick = lines
         .iter()
         .rev()
-        .find(|l| l.contains("FATAL") || l.contains("No usable sandbox"))
+        .find(|l| {
+            ["FATAL", "No usable sandbox", "Check failed", " OOM "]
+                .iter()
+                .any(|w| l.contains(w))
+        })
         .or_else(|| {
+            // Not D-Bus (always missing on a server), not the crash handler's own trouble.
             lines
                 .iter()
                 .rev()
-                .find(|l| l.contains("ERROR") && !l.contains("dbus"))
+                .find(|l| l.contains("ERROR") && !l.contains("dbus") && !l.contains("crashpad"))
         })
         .or_else(|| lines.last())?;
     // "[pid:tid:date:ERROR:file.cc(12)] message": the message.
@@ -513,5 +518,16 @@ mod tests {
             Some("Failed to connect to the bus")
         );
         assert_eq!(last_words(&[]), None);
+        let oom: Vec<String> = [
+            "[133:1:1128/015314.919304:ERROR:third_party/blink/renderer/bindings/core/v8/v8_initializer.cc:944] V8 process OOM (Failed to reserve virtual memory for CodeRange).",
+            "[1128/015314.919733:ERROR:third_party/crashpad/crashpad/util/linux/scoped_ptrace_attach.cc:27] ptrace: Operation not permitted (1)",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(
+            last_words(&oom).as_deref(),
+            Some("V8 process OOM (Failed to reserve virtual memory for CodeRange).")
+        );
     }
 }

@@ -192,15 +192,20 @@ impl Browser {
         let max_body = fetcher.options.max_body;
         let connection = self.connection(max_body).await.map_err(fail)?;
         let client = fetcher.page_client(reach)?;
-        let tab = match Tab::open(connection.clone()).await {
+        // The whole render, from its tab on, is bounded by browser_timeout.
+        let deadline = Instant::now() + self.options.load_timeout;
+        let tab = match Tab::open(connection.clone(), deadline).await {
             Ok(tab) => tab,
             Err(e) => {
+                let words = self.last_words().await;
                 self.stop().await;
-                return Err(fail(format!("cannot open a tab: {e}")));
+                return Err(fail(format!(
+                    "cannot open a tab: {e}{}",
+                    words.map(|w| format!(" ({w})")).unwrap_or_default()
+                )));
             }
         };
         let watch = Arc::new(Mutex::new(Watch::new()));
-        let deadline = Instant::now() + self.options.load_timeout;
         let answering = intercept::answer_requests(
             tab.connection.clone(),
             tab.session.clone(),
@@ -217,7 +222,11 @@ impl Browser {
             },
             watch.clone(),
         );
-        let loaded = match intercept::enable(&connection, &tab.session).await {
+        let enabled =
+            tokio::time::timeout_at(deadline, intercept::enable(&connection, &tab.session))
+                .await
+                .unwrap_or(Err(CdpError::Slow));
+        let loaded = match enabled {
             Ok(()) => {
                 self.load(&tab, url, render, &watch, deadline, max_body)
                     .await
@@ -232,6 +241,15 @@ impl Browser {
                 self.stop().await;
                 Err(fail(format!(
                     "the browser exited while it rendered the page{}",
+                    words.map(|w| format!(": {w}")).unwrap_or_default()
+                )))
+            }
+            Err(Failure::Slow) => {
+                let words = self.last_words().await;
+                self.stop().await;
+                Err(fail(format!(
+                    "the browser stopped answering while it rendered the page (browser_timeout {}){}",
+                    seconds(self.options.load_timeout),
                     words.map(|w| format!(": {w}")).unwrap_or_default()
                 )))
             }
@@ -448,6 +466,8 @@ enum Failure {
     Fetch(FetchError),
     /// The page itself: it did not load, crashed, or showed no item.
     Page(String),
+    /// The browser stopped answering (a renderer stuck, say, as it crashed).
+    Slow,
 }
 
 impl From<CdpError> for Failure {
@@ -455,6 +475,7 @@ impl From<CdpError> for Failure {
         match e {
             CdpError::Closed => Failure::Closed,
             CdpError::Protocol { .. } => Failure::Page(e.to_string()),
+            CdpError::Slow => Failure::Slow,
         }
     }
 }
@@ -537,15 +558,16 @@ struct Tab {
 }
 
 impl Tab {
-    async fn open(connection: Arc<Connection>) -> Result<Tab, CdpError> {
-        let within = |f| tokio::time::timeout(START_WITHIN, f);
+    /// Open a context and a tab in it, by the deadline.
+    async fn open(connection: Arc<Connection>, deadline: Instant) -> Result<Tab, CdpError> {
+        let within = |f| tokio::time::timeout_at(deadline, f);
         let context = within(connection.call(
             None,
             "Target.createBrowserContext",
             json!({ "disposeOnDetach": true }),
         ))
         .await
-        .map_err(|_| CdpError::Closed)??;
+        .map_err(|_| CdpError::Slow)??;
         let context = text_of(&context, "browserContextId");
         let mut tab = Tab {
             connection: connection.clone(),
@@ -561,7 +583,7 @@ impl Tab {
             json!({ "behavior": "deny", "browserContextId": context }),
         ))
         .await
-        .map_err(|_| CdpError::Closed)??;
+        .map_err(|_| CdpError::Slow)??;
         // Every permission a page may ask for is denied without a prompt.
         for name in DENIED {
             // Push is asked for as visible only (the one kind Chromium knows).
@@ -576,7 +598,8 @@ impl Tab {
             });
             let set = within(connection.call(None, "Browser.setPermission", denied)).await;
             match set {
-                Ok(Err(CdpError::Closed)) | Err(_) => return Err(CdpError::Closed),
+                Ok(Err(CdpError::Closed)) => return Err(CdpError::Closed),
+                Err(_) => return Err(CdpError::Slow),
                 // A permission this browser does not know is one no page can ask for.
                 Ok(Err(e)) => tracing::trace!("{e}"),
                 Ok(Ok(_)) => {}
@@ -588,7 +611,7 @@ impl Tab {
             json!({ "url": "about:blank", "browserContextId": context }),
         ))
         .await
-        .map_err(|_| CdpError::Closed)??;
+        .map_err(|_| CdpError::Slow)??;
         tab.target = text_of(&target, "targetId");
         let session = within(connection.call(
             None,
@@ -596,7 +619,7 @@ impl Tab {
             json!({ "targetId": tab.target, "flatten": true }),
         ))
         .await
-        .map_err(|_| CdpError::Closed)??;
+        .map_err(|_| CdpError::Slow)??;
         tab.session = text_of(&session, "sessionId");
         Ok(tab)
     }
