@@ -190,20 +190,35 @@ impl Browser {
             .await
             .map_err(|_| fail("the browser is shut".into()))?;
         let max_body = fetcher.options.max_body;
-        let connection = self.connection(max_body).await.map_err(fail)?;
         let client = fetcher.page_client(reach)?;
         // The whole render, from its tab on, is bounded by browser_timeout.
         let deadline = Instant::now() + self.options.load_timeout;
-        let tab = match Tab::open(connection.clone(), deadline).await {
-            Ok(tab) => tab,
-            Err(e) => {
-                let words = self.last_words().await;
-                self.stop().await;
-                return Err(fail(format!(
-                    "cannot open a tab: {e}{}",
-                    words.map(|w| format!(" ({w})")).unwrap_or_default()
-                )));
+        let mut opened = None;
+        for attempt in 0..2 {
+            let connection = self.connection(max_body).await.map_err(fail)?;
+            match Tab::open(connection.clone(), deadline).await {
+                Ok(tab) => {
+                    opened = Some((connection, tab));
+                    break;
+                }
+                // The browser died since the last render and its end is only seen now: it
+                // is started again (by `connection`, which says so) and asked once more.
+                Err(CdpError::Closed) if attempt == 0 => continue,
+                Err(e) => {
+                    let words = self.last_words().await;
+                    self.stop().await;
+                    return Err(fail(format!(
+                        "cannot open a tab: {e}{}",
+                        words.map(|w| format!(" ({w})")).unwrap_or_default()
+                    )));
+                }
             }
+        }
+        let Some((connection, tab)) = opened else {
+            self.stop().await;
+            return Err(fail(
+                "cannot open a tab: the browser closed its connection".into(),
+            ));
         };
         let watch = Arc::new(Mutex::new(Watch::new()));
         let answering = intercept::answer_requests(
