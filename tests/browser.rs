@@ -205,6 +205,9 @@ fn a_page_that_never_settles_is_bounded_by_the_timeout() {
         "/busy" => Some(Response::html(page(&format!(
             "insert({ITEMS_JSON}); setInterval(() => fetch('/slow?' + Math.random()), 300);"
         )))),
+        "/spin" => Some(Response::html(
+            "<html><body><ul id=news><li>never seen</li></ul><script>while (true) {}</script></body></html>",
+        )),
         "/huge" => Some(Response::html(page(&format!(
             "insert({ITEMS_JSON}); document.body.append('x'.repeat(11 * 1024 * 1024));"
         )))),
@@ -226,8 +229,9 @@ fn a_page_that_never_settles_is_bounded_by_the_timeout() {
         "render = \"browser\"\nblock_media = false",
     );
     let huge = feed("huge", &server.url("/huge"), "render = \"browser\"");
+    let spin = feed("spin", &server.url("/spin"), "render = \"browser\"");
     ws.config(&format!(
-        "{TOP}browser_timeout = \"8s\"\n{busy}{hanging}{huge}"
+        "{TOP}browser_timeout = \"8s\"\n{busy}{hanging}{huge}{spin}"
     ));
     let started = Instant::now();
     let out = run(&ws, &["once", "--now", "2026-03-04T13:30:00+01:00"], &[]);
@@ -250,8 +254,19 @@ fn a_page_that_never_settles_is_bounded_by_the_timeout() {
         server.url("/huge")
     );
     assert!(err.contains(&line), "{line}\nin\n{err}");
-    // Three renders one after the other, each within its 8 s, and the browser's start.
-    assert!(took < Duration::from_secs(40), "{took:?}");
+    // A script that never yields: the page cannot be read, and the poll says so in time.
+    let line = format!("feed \"spin\": {}: browser: ", server.url("/spin"));
+    let spun = err.lines().find(|l| l.contains(&line)).unwrap_or_default();
+    assert!(
+        spun.ends_with(
+            "browser: the page's script kept it too busy to be read within 8s (browser_timeout)"
+        ),
+        "{err}"
+    );
+    assert!(!ws.path("feeds/spin.rss").exists());
+    // Four renders one after the other, each within its 8 s (and a few seconds to read or
+    // close a busy page), and the browser's start.
+    assert!(took < Duration::from_secs(60), "{took:?}");
 }
 
 /// Pop-ups (window.open, target=_blank) open nothing, and file: URLs — a location change,

@@ -121,10 +121,6 @@ impl Browser {
         }
     }
 
-    pub fn load_timeout(&self) -> Duration {
-        self.options.load_timeout
-    }
-
     /// The running browser's connection: started if there is none, started again if it
     /// died.
     async fn connection(&self, max_body: u64) -> Result<Arc<Connection>, String> {
@@ -329,7 +325,7 @@ impl Browser {
                 return Err(Failure::Page("the page's renderer crashed".into()));
             }
             if now >= deadline {
-                break Waited::Deadline(count.unwrap_or(0), seen);
+                break Waited::Deadline(count, seen);
             }
             if let Some(script) = &counting {
                 let within = deadline.saturating_duration_since(now);
@@ -363,10 +359,20 @@ impl Browser {
         let items = render.items.as_deref().unwrap_or_default();
         match outcome {
             Waited::Items | Waited::Idle => {}
-            Waited::Deadline(n, _) if n > 0 => {
+            // Items there, or no selector to wait for (suggest): the page as it is.
+            Waited::Deadline(Some(n), _) if n > 0 => {
                 tracing::debug!(%url, items = n, "the page was still busy at the deadline; taking it");
             }
-            Waited::Deadline(_, seen) => {
+            Waited::Deadline(_, _) if counting.is_none() => {
+                tracing::debug!(%url, "the network was still busy at the deadline; taking the page");
+            }
+            Waited::Deadline(None, _) => {
+                return Err(Failure::Page(format!(
+                    "the page's script kept it too busy to be read within {} (browser_timeout)",
+                    seconds(limit)
+                )));
+            }
+            Waited::Deadline(Some(_), seen) => {
                 let busy = if seen.in_flight > 0 {
                     format!("; {} request(s) still loading", seen.in_flight)
                 } else {
@@ -470,7 +476,8 @@ enum Waited {
     Items,
     Idle,
     NothingMatched(intercept::Seen),
-    Deadline(i64, intercept::Seen),
+    /// The deadline came: the last count of items, where the page could be counted.
+    Deadline(Option<i64>, intercept::Seen),
 }
 
 /// Why a load failed.
