@@ -310,6 +310,8 @@ impl Browser {
         }
         let counting = render.items.as_deref().map(count_script);
         let mut count: Option<i64> = None;
+        // Whether the page's script kept the last count from being answered.
+        let mut stuck = false;
         let mut count_since = Instant::now();
         let outcome = loop {
             if let Some(failure) = main_error(watch) {
@@ -325,14 +327,17 @@ impl Browser {
                 return Err(Failure::Page("the page's renderer crashed".into()));
             }
             if now >= deadline {
-                break Waited::Deadline(count, seen);
+                break Waited::Deadline(if stuck { None } else { count }, seen);
             }
             if let Some(script) = &counting {
                 let within = deadline.saturating_duration_since(now);
                 let counted = tokio::time::timeout(within, tab.evaluate(script)).await;
                 let n = match counted {
                     Ok(value) => value?.as_i64().unwrap_or(0),
-                    Err(_) => continue,
+                    Err(_) => {
+                        stuck = true;
+                        continue;
+                    }
                 };
                 if n < 0 {
                     // A selector this browser cannot read: wait as for no selector.
@@ -476,7 +481,8 @@ enum Waited {
     Items,
     Idle,
     NothingMatched(intercept::Seen),
-    /// The deadline came: the last count of items, where the page could be counted.
+    /// The deadline came: the last count of items, None where the page's script kept it
+    /// from being counted at the end.
     Deadline(Option<i64>, intercept::Seen),
 }
 
