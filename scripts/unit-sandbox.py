@@ -233,15 +233,18 @@ def check(mode, pagefeed):
             f.seek(0)
             f.write('browser_timeout = "5s"\n' + text)
     env = dict(os.environ, HOME=folder, TMPDIR="/tmp", PAGEFEED_LOG="info")
-    run = subprocess.run(
-        ["unshare", "--mount", "--pid", "--fork", "--propagation", "private",
-         sys.executable, os.path.abspath(__file__), "--inside", *files, "--",
-         pagefeed, "once", "-c", config],
-        env=env, capture_output=True, text=True, timeout=120,
-    )
-    written = os.path.exists(os.path.join(folder, "feeds", "unit.rss"))
-    shutil.rmtree(folder, ignore_errors=True)
-    server.shutdown()
+    try:
+        # --kill-child: if this script gives up (the timeout), everything inside goes too.
+        run = subprocess.run(
+            ["unshare", "--mount", "--pid", "--fork", "--kill-child", "--propagation", "private",
+             sys.executable, os.path.abspath(__file__), "--inside", *files, "--",
+             pagefeed, "once", "-c", config],
+            env=env, capture_output=True, text=True, timeout=120,
+        )
+        written = os.path.exists(os.path.join(folder, "feeds", "unit.rss"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        server.shutdown()
     log = run.stderr.strip()
     if mode == "--unit-only":
         ok = run.returncode == 1 and not written and 'feed "unit": ' in log and "browser: the browser" in log
