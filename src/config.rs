@@ -6,8 +6,10 @@
 
 use crate::dates::{Language, Rounding};
 use crate::fetch::Source;
+use crate::fetch::browser::{BrowserOptions, Render};
 use crate::timeline::Order;
 use chrono_tz::Tz;
+use cssparser::ToCss;
 use regex::Regex;
 use scraper::Selector;
 use std::collections::HashSet;
@@ -61,6 +63,16 @@ pub const FOLLOW_BUDGET_RANGE: RangeInclusive<usize> = 1..=100;
 /// Item pages fetched per poll of a feed where `follow_budget` is not set.
 pub const FOLLOW_BUDGET_DEFAULT: usize = 10;
 
+/// `browser_concurrency`, rendered polls in flight at once (each is a tab with a renderer
+/// process of its own, 50–300 MB). At least 1; at most 16, about 4 GB of renderers.
+pub const BROWSER_CONCURRENCY_RANGE: RangeInclusive<usize> = 1..=16;
+
+/// `browser_timeout`, the longest a rendered page may take to load and show its items. The
+/// same range as `timeout`: a render holds a tab, a place among the polls in flight and its
+/// host's turn while it runs.
+pub const BROWSER_TIMEOUT_RANGE: RangeInclusive<Duration> =
+    Duration::from_secs(1)..=Duration::from_secs(600);
+
 /// The whole, validated configuration.
 #[derive(Debug)]
 pub struct Config {
@@ -80,6 +92,9 @@ pub struct Config {
     /// Where `pagefeed run` serves the feeds, status page, OPML and metrics over HTTP
     /// (default: no server).
     pub listen: Option<std::net::SocketAddr>,
+    /// `browser`, `browser_concurrency`, `browser_timeout`: how feeds with
+    /// `render = "browser"` are rendered.
+    pub browser: BrowserOptions,
     pub feeds: Vec<Arc<Feed>>,
 }
 
@@ -109,6 +124,9 @@ pub struct Feed {
     pub full: bool,
     /// `follow_budget`: item pages fetched per poll, at most.
     pub follow_budget: usize,
+    /// `render = "browser"`: the page is loaded in the browser and its items waited for
+    /// (None: fetched over HTTP, the default).
+    pub render: Option<Render>,
     pub items: Items,
 }
 
@@ -193,6 +211,7 @@ impl Config {
             connect_timeout: self.timeout.min(Duration::from_secs(10)),
             read_timeout: self.timeout,
             total_timeout: self.timeout,
+            browser: self.browser.clone(),
             ..crate::fetch::FetchOptions::default()
         }
     }
@@ -280,6 +299,9 @@ const TOP_KEYS: &[&str] = &[
     "host_delay",
     "timeout",
     "listen",
+    "browser",
+    "browser_concurrency",
+    "browser_timeout",
     "feed",
 ];
 const FEED_KEYS: &[&str] = &[
@@ -295,6 +317,7 @@ const FEED_KEYS: &[&str] = &[
     "max_items",
     "page_url",
     "render",
+    "block_media",
     "follow",
     "content",
     "follow_budget",
@@ -413,6 +436,23 @@ impl Doc<'_> {
                     None
                 }
             });
+        let browser = BrowserOptions {
+            // A name alone ("chromium") is looked for on PATH; a path is relative to the
+            // config's folder.
+            executable: top.string(self, "browser").map(|(s, _)| {
+                if s.contains('/') {
+                    folder.join(s)
+                } else {
+                    PathBuf::from(s)
+                }
+            }),
+            concurrency: top
+                .count(self, "browser_concurrency", BROWSER_CONCURRENCY_RANGE)
+                .unwrap_or(1),
+            load_timeout: top
+                .duration(self, "browser_timeout", BROWSER_TIMEOUT_RANGE)
+                .unwrap_or(Duration::from_secs(30)),
+        };
         let defaults = Defaults {
             interval: top
                 .duration(self, "interval", INTERVAL_RANGE)
@@ -434,6 +474,7 @@ impl Doc<'_> {
             timezone: defaults.timezone,
             languages: defaults.languages.clone(),
             listen,
+            browser,
             feeds,
         }
     }
@@ -545,7 +586,7 @@ impl Doc<'_> {
         let title = sec.string(self, "title").map(|(s, _)| s);
         let robots = sec.boolean(self, "robots").unwrap_or(true);
         let private_network = sec.boolean(self, "private_network").unwrap_or(false);
-        sec.only_default(self);
+        let rendered = sec.render(self, source.as_ref());
         let (follow, full) = sec.follow(self);
         let follow_budget = sec
             .count(self, "follow_budget", FOLLOW_BUDGET_RANGE)
@@ -634,6 +675,10 @@ impl Doc<'_> {
             follow,
             full,
             follow_budget,
+            render: rendered.map(|block_media| Render {
+                items: items.as_ref().map(|i| i.select.to_css_string()),
+                block_media,
+            }),
             items: items?,
         })
     }
@@ -738,20 +783,46 @@ impl<'t, 'i> Section<'t, 'i> {
         }
     }
 
-    /// The feed key whose default is all this pagefeed does: `render = "http"` is accepted as
-    /// written; any other value is an error that says so, rather than a feed that silently
-    /// does less than its config asks.
-    fn only_default(&self, doc: &mut Doc<'_>) {
-        if let Some((value, span)) = self.string(doc, "render")
-            && value != "http"
+    /// `render` ("http", the default, or "browser") and `block_media` (default true, for
+    /// "browser" only): Some(block_media) for a rendered feed.
+    fn render(&self, doc: &mut Doc<'_>, source: Option<&Source>) -> Option<bool> {
+        let block_media = self.boolean(doc, "block_media");
+        let browser = match self.string(doc, "render") {
+            None => false,
+            Some((value, _)) if value == "http" => false,
+            Some((value, span)) if value == "browser" => {
+                if let Some(Source::File(_)) = source {
+                    self.fail(
+                        doc,
+                        span,
+                        "render",
+                        "\"browser\" needs an http(s) url: the browser reads no files".into(),
+                    );
+                }
+                true
+            }
+            Some((value, span)) => {
+                self.fail(
+                    doc,
+                    span,
+                    "render",
+                    format!("{value:?} is not a way to render: use \"http\" or \"browser\""),
+                );
+                false
+            }
+        };
+        if !browser
+            && block_media.is_some()
+            && let Some(v) = self.get("block_media")
         {
-            let message = if value == "browser" {
-                "\"browser\" is not available: this pagefeed fetches pages over HTTP only (render = \"http\")".to_string()
-            } else {
-                format!("{value:?} is not a way to render: use \"http\"")
-            };
-            self.fail(doc, span, "render", message);
+            self.fail(
+                doc,
+                v.span(),
+                "block_media",
+                "applies only to render = \"browser\"".into(),
+            );
         }
+        browser.then_some(block_media.unwrap_or(true))
     }
 
     /// `follow` and `content`: whether the feed reads each new item's own page, and whether
@@ -1694,7 +1765,7 @@ date = "span"
         let errs = errors(&feed("render = \"browser\""));
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert!(
-            errs[0].contains(":4: feed \"a\": render: \"browser\" is not available"),
+            errs[0].contains(":4: feed \"a\": render: \"browser\" needs an http(s) url"),
             "{errs:?}"
         );
         assert!(errors(&feed("render = \"js\""))[0].contains("not a way to render"));
@@ -1745,6 +1816,108 @@ date = "span"
 
     fn feed_text(extra: &str) -> String {
         format!("[[feed]]\nid = \"a\"\nurl = \"a.html\"\n{extra}\n[feed.items]\nselect = \"li\"\n")
+    }
+
+    #[test]
+    fn a_rendered_feed_waits_for_its_item_selector_and_blocks_media_by_default() {
+        let text = |top: &str, extra: &str| {
+            format!(
+                "{top}\n[[feed]]\nid = \"a\"\nurl = \"http://127.0.0.1:1/\"\n{extra}\n[feed.items]\nselect = \"ul.news>li:nth-child(2n) a[href^='/x']\"\n"
+            )
+        };
+        let config = parse(
+            &text("", "render = \"browser\""),
+            Path::new("/c/p.toml"),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let render = config.feeds[0].render.as_ref().expect("rendered");
+        // The selector as CSS the browser reads: the same elements.
+        assert_eq!(
+            render.items.as_deref(),
+            Some("ul.news > li:nth-child(2n) a[href^=\"/x\"]")
+        );
+        assert!(render.block_media);
+        assert_eq!(config.browser.concurrency, 1);
+        assert_eq!(config.browser.load_timeout, Duration::from_secs(30));
+        assert_eq!(config.browser.executable, None);
+        let config = parse(
+            &text(
+                "browser = \"bin/chromium\"\nbrowser_concurrency = 16\nbrowser_timeout = \"10m\"",
+                "render = \"browser\"\nblock_media = false",
+            ),
+            Path::new("/c/p.toml"),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !config.feeds[0]
+                .render
+                .as_ref()
+                .expect("rendered")
+                .block_media
+        );
+        assert_eq!(config.browser.concurrency, 16);
+        assert_eq!(config.browser.load_timeout, Duration::from_secs(600));
+        assert_eq!(
+            config.browser.executable.as_deref(),
+            Some(Path::new("/c/bin/chromium"))
+        );
+        let named = parse(
+            &text("browser = \"chromium-browser\"", "render = \"browser\""),
+            Path::new("/c/p.toml"),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            named.browser.executable.as_deref(),
+            Some(Path::new("chromium-browser"))
+        );
+        assert_eq!(
+            config.fetch_options().browser.load_timeout,
+            Duration::from_secs(600)
+        );
+        let http =
+            parse(&text("", ""), Path::new("/c/p.toml"), None).unwrap_or_else(|e| panic!("{e}"));
+        assert!(http.feeds[0].render.is_none());
+        for (top, extra, says) in [
+            (
+                "browser_concurrency = 17",
+                "",
+                ":1: browser_concurrency: 17 is out of range: between 1 and 16",
+            ),
+            (
+                "browser_concurrency = 0",
+                "",
+                "0 is out of range: between 1 and 16",
+            ),
+            (
+                "browser_timeout = \"11m\"",
+                "",
+                "browser_timeout: \"11m\" is out of range: between 1s and 10m",
+            ),
+            (
+                "browser_timeout = \"500ms\"",
+                "",
+                "is out of range: between 1s and 10m",
+            ),
+            (
+                "",
+                "block_media = false",
+                "feed \"a\": block_media: applies only to render = \"browser\"",
+            ),
+            (
+                "",
+                "render = \"browser\"\nblock_media = 1",
+                "block_media: must be true or false",
+            ),
+        ] {
+            let errs = errors(&text(top, extra));
+            assert!(
+                errs.len() == 1 && errs[0].contains(says),
+                "{top} {extra}: {errs:?}"
+            );
+        }
     }
 
     #[test]

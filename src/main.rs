@@ -99,6 +99,10 @@ enum Command {
         /// The moment the page counts as fetched (RFC 3339) [default: the response's Date, else the clock].
         #[arg(long, value_name = "TIME", value_parser = parse_time)]
         now: Option<DateTime<Utc>>,
+        /// Load the page in the browser first, for a page that builds its list with
+        /// JavaScript; the block says render = "browser".
+        #[arg(long)]
+        render: bool,
     },
     /// Show every feed's health (last poll, result, failures, next poll) from the state.
     Status {
@@ -151,6 +155,7 @@ fn main() -> ExitCode {
             id,
             add,
             now,
+            render,
         } => {
             let options = pagefeed::suggest::Options {
                 url,
@@ -159,6 +164,7 @@ fn main() -> ExitCode {
                 id,
                 add,
                 now,
+                render,
             };
             // The fetch settings of the config where one is named, else the defaults.
             match cli.config {
@@ -260,7 +266,7 @@ async fn check_fetch(c: Config) -> u8 {
         }
         println!();
         let page = match fetcher
-            .fetch_feed(&feed.source, None, feed.private_network)
+            .fetch_as(&feed.source, feed.private_network, feed.render.as_ref())
             .await
         {
             Ok(Fetched::Page(p)) => p,
@@ -394,7 +400,7 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
         Err(code) => return code,
     };
     let page = match fetcher
-        .fetch_feed(&feed.source, None, feed.private_network)
+        .fetch_as(&feed.source, feed.private_network, feed.render.as_ref())
         .await
     {
         Ok(Fetched::Page(p)) => p,

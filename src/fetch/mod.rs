@@ -3,6 +3,7 @@
 //! a browser does. Errors are one line a user can act on, each naming the URL or path.
 //! [`politeness`] (with [`robots`]) is how every command that polls asks for a feed's page.
 
+pub mod browser;
 mod decode;
 pub mod guard;
 pub mod politeness;
@@ -45,6 +46,8 @@ pub struct FetchOptions {
     pub max_body: u64,
     /// Most redirects followed (default 5).
     pub max_redirects: usize,
+    /// How pages of feeds with `render = "browser"` are rendered.
+    pub browser: browser::BrowserOptions,
 }
 
 impl Default for FetchOptions {
@@ -56,6 +59,7 @@ impl Default for FetchOptions {
             total_timeout: Duration::from_secs(60),
             max_body: 10 * 1024 * 1024,
             max_redirects: 5,
+            browser: browser::BrowserOptions::default(),
         }
     }
 }
@@ -159,6 +163,10 @@ pub enum FetchError {
     },
     #[error("feed url {value:?}: {reason}")]
     BadSource { value: String, reason: String },
+    /// The page could not be rendered: no browser, a browser that failed or crashed, a page
+    /// that did not load or showed no item in time.
+    #[error("{url}: browser: {reason}")]
+    Browser { url: String, reason: String },
     /// The HTTP client could not be built (e.g. a user agent that is not a valid header).
     #[error("cannot set up HTTP: {reason}")]
     Setup { reason: String },
@@ -235,8 +243,12 @@ fn check_html(bytes: &[u8], content_type: Option<&str>, origin: &str) -> Result<
 /// made when the first request of that reach needs it.
 #[derive(Clone, Debug)]
 pub struct Fetcher {
-    clients: Arc<Mutex<HashMap<Reach, reqwest::Client>>>,
+    /// By reach, and whether the client follows redirects (a rendering browser follows them
+    /// itself).
+    clients: Arc<Mutex<HashMap<(Reach, bool), reqwest::Client>>>,
     options: FetchOptions,
+    /// The browser for `render = "browser"`, started by the first render.
+    browser: Arc<browser::Browser>,
 }
 
 impl Fetcher {
@@ -249,22 +261,68 @@ impl Fetcher {
         })?;
         Ok(Fetcher {
             clients: Arc::new(Mutex::new(HashMap::new())),
+            browser: browser::Browser::shared(options.browser.clone()),
             options,
         })
     }
 
     /// The client for fetches of this reach.
     fn client(&self, reach: Reach) -> Result<reqwest::Client, FetchError> {
+        self.client_of(reach, true)
+    }
+
+    /// The client for the requests of a page rendered for a feed of this reach: it follows
+    /// no redirect (the browser does, asking for each target in turn).
+    fn page_client(&self, reach: Reach) -> Result<reqwest::Client, FetchError> {
+        self.client_of(reach, false)
+    }
+
+    fn client_of(&self, reach: Reach, redirects: bool) -> Result<reqwest::Client, FetchError> {
         let mut clients = self
             .clients
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Some(client) = clients.get(&reach) {
+        if let Some(client) = clients.get(&(reach, redirects)) {
             return Ok(client.clone());
         }
-        let client = build_client(&self.options, reach)?;
-        clients.insert(reach, client.clone());
+        let client = build_client(&self.options, reach, redirects)?;
+        clients.insert((reach, redirects), client.clone());
         Ok(client)
+    }
+
+    /// A feed's page as `check --fetch` and `preview` have it, unconditionally: rendered in
+    /// the browser where the feed says `render = "browser"`, else fetched.
+    pub async fn fetch_as(
+        &self,
+        source: &Source,
+        private_network: bool,
+        render: Option<&browser::Render>,
+    ) -> Result<Fetched, FetchError> {
+        match render {
+            Some(render) => self.render_feed(source, private_network, render).await,
+            None => self.fetch_feed(source, None, private_network).await,
+        }
+    }
+
+    /// Render a feed's page in the browser (`render = "browser"`): an http(s) page loaded,
+    /// its script run, its items waited for (see [`browser`]). A file is read as ever.
+    pub async fn render_feed(
+        &self,
+        source: &Source,
+        private_network: bool,
+        render: &browser::Render,
+    ) -> Result<Fetched, FetchError> {
+        let url = match source {
+            Source::Http(url) => url,
+            Source::File(_) => return self.fetch_feed(source, None, private_network).await,
+        };
+        let reach = Reach::of_feed(url, private_network);
+        let outcome = self.browser.render(self, url, reach, render).await;
+        match &outcome {
+            Ok(page) => tracing::debug!(url = %page.url, bytes = page.bytes, "rendered"),
+            Err(error) => tracing::debug!(%error, "render failed"),
+        }
+        outcome.map(|page| Fetched::Page(Box::new(page)))
     }
 
     /// The client for requests made for a feed at `url` (its robots.txt, say): the same reach,
@@ -508,7 +566,11 @@ fn tls_provider() {
 
 /// A client for fetches of `reach`: its redirects and, short of `Reach::Any`, its DNS answers
 /// checked by the guard.
-fn build_client(options: &FetchOptions, reach: Reach) -> Result<reqwest::Client, FetchError> {
+fn build_client(
+    options: &FetchOptions,
+    reach: Reach,
+    redirects: bool,
+) -> Result<reqwest::Client, FetchError> {
     tls_provider();
     let mut headers = HeaderMap::new();
     headers.insert(header::ACCEPT, HeaderValue::from_static(ACCEPT));
@@ -526,6 +588,9 @@ fn build_client(options: &FetchOptions, reach: Reach) -> Result<reqwest::Client,
             .redirect(guard::redirect_policy(reach, options.max_redirects))
             .dns_resolver(Arc::new(guard::Resolver(reach))),
     };
+    if !redirects {
+        builder = builder.redirect(reqwest::redirect::Policy::none());
+    }
     // Tests only ever talk to 127.0.0.1, whatever proxy the environment names.
     if cfg!(test) {
         builder = builder.no_proxy();

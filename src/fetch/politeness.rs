@@ -4,6 +4,7 @@
 //! `once`; robots.txt is asked through the same gate, so it counts as a request to the host.
 //! [`fetch_page`] is the whole sequence for one feed's page.
 
+use super::browser::Render;
 use super::robots::Robots;
 use super::{FetchError, Fetched, Fetcher, Source, Validators};
 use crate::wait::later;
@@ -130,6 +131,8 @@ pub struct Request<'a> {
     pub private_network: bool,
     /// Validators from the last good poll, for a conditional request.
     pub conditional: Option<&'a Validators>,
+    /// Render the page in the browser (the feed's `render = "browser"`); never conditional.
+    pub render: Option<&'a Render>,
 }
 
 /// Why a polite fetch brought no page.
@@ -189,6 +192,7 @@ pub async fn fetch_admitted(
         robots,
         private_network,
         conditional,
+        render,
     } = request;
     let Admission { turn, slot } = admission;
     let fetched = match (source, turn) {
@@ -219,9 +223,16 @@ pub async fn fetch_admitted(
                 }
             }
             turn.wait().await;
-            let fetched = fetcher
-                .fetch_feed(source, conditional, private_network)
-                .await;
+            // A rendered page holds the host's turn while it loads: its own requests go to
+            // the host too.
+            let fetched = match render {
+                Some(render) => fetcher.render_feed(source, private_network, render).await,
+                None => {
+                    fetcher
+                        .fetch_feed(source, conditional, private_network)
+                        .await
+                }
+            };
             turn.done();
             fetched
         }

@@ -107,6 +107,7 @@ impl PollError {
                 F::Transfer { .. } => "broken transfer".into(),
                 F::TooManyRedirects { .. } => "too many redirects".into(),
                 F::Io { .. } => "cannot read the file".into(),
+                F::Browser { .. } => "browser".into(),
                 _ => "fetch failed".into(),
             },
             PollError::Extract { .. } => "no items".into(),
@@ -641,6 +642,7 @@ pub async fn poll_feed(
         robots: feed.robots,
         private_network: feed.private_network,
         conditional,
+        render: feed.render.as_ref(),
     };
     let (_slot, fetched) = politeness::fetch_admitted(fetcher, polite, admission, request).await?;
     let page = match fetched {

@@ -65,6 +65,9 @@ pub struct Options {
     pub add: Option<PathBuf>,
     /// The moment the page counts as fetched [default: the response's Date, else the clock].
     pub now: Option<DateTime<Utc>>,
+    /// `--render`: load the page in the browser first (a page that builds its list with
+    /// JavaScript); the block proposed then says `render = "browser"`.
+    pub render: bool,
 }
 
 /// One item as the feed would publish it.
@@ -490,6 +493,8 @@ pub struct Block {
     pub language: Option<Language>,
     pub select: String,
     pub fields: Proposal,
+    /// The page was rendered in the browser: the feed says `render = "browser"`.
+    pub rendered: bool,
 }
 
 impl Block {
@@ -501,6 +506,7 @@ impl Block {
             language: c.language,
             select: c.select.clone(),
             fields: c.fields.clone(),
+            rendered: false,
         }
     }
 
@@ -532,6 +538,9 @@ impl Block {
         if let Some(l) = self.language {
             out.push_str(&format!("language = {}\n", quote(l.code())));
         }
+        if self.rendered {
+            out.push_str("render = \"browser\"\n");
+        }
         out.push_str("\n[feed.items]\n");
         for (key, value) in self.item_fields() {
             out.push_str(&format!("{key} = {}\n", quote(value)));
@@ -553,6 +562,9 @@ impl Block {
         }
         if let Some(l) = self.language {
             feed.insert("language".into(), l.code().into());
+        }
+        if self.rendered {
+            feed.insert("render".into(), "browser".into());
         }
         feed.insert("items".into(), items.into());
         feed.into()
@@ -588,7 +600,24 @@ pub async fn run(options: Options, fetch: FetchOptions) -> u8 {
             return 1;
         }
     };
-    let page = match fetcher.fetch(&source, None).await {
+    let fetched = match (&source, options.render) {
+        (Source::Http(_), true) => {
+            // Every list the page builds: nothing to wait for but the network falling idle.
+            let render = crate::fetch::browser::Render {
+                items: None,
+                block_media: true,
+            };
+            fetcher.render_feed(&source, false, &render).await
+        }
+        (Source::File(_), true) => {
+            eprintln!(
+                "pagefeed: {source}: --render needs an http(s) URL: the browser reads no files"
+            );
+            return 2;
+        }
+        (_, false) => fetcher.fetch(&source, None).await,
+    };
+    let page = match fetched {
         Ok(Fetched::Page(p)) => p,
         Ok(Fetched::NotModified) => {
             eprintln!("pagefeed: {source}: the source answered 304 to an unconditional request");
@@ -634,7 +663,10 @@ pub async fn run(options: Options, fetch: FetchOptions) -> u8 {
     let blocks: Vec<Block> = analysis
         .candidates
         .iter()
-        .map(|c| Block::new(&id, &source, &analysis, c))
+        .map(|c| Block {
+            rendered: options.render,
+            ..Block::new(&id, &source, &analysis, c)
+        })
         .collect();
     let chosen = &blocks[options.pick - 1];
     let printed = if options.json {
@@ -768,12 +800,25 @@ mod tests {
                 link: Some("h2 a".into()),
                 ..Proposal::default()
             },
+            rendered: false,
         };
         let config = config::parse(&block.toml(), Path::new("/tmp/p.toml"), None).expect("valid");
         assert_eq!(
             config.feeds[0].title.as_deref(),
             Some("A \"quoted\" title\\")
         );
+        assert!(config.feeds[0].render.is_none());
         assert_eq!(block.json()["items"]["link"], "h2 a");
+        // A block from a rendered page renders its feed, with the same selector.
+        let rendered = Block {
+            rendered: true,
+            ..block
+        };
+        let config =
+            config::parse(&rendered.toml(), Path::new("/tmp/p.toml"), None).expect("valid");
+        let render = config.feeds[0].render.as_ref().expect("rendered");
+        assert_eq!(render.items.as_deref(), Some("ul.news > li"));
+        assert!(render.block_media);
+        assert_eq!(rendered.json()["render"], "browser");
     }
 }

@@ -1,0 +1,620 @@
+//! `render = "browser"` end to end: pages on 127.0.0.1 that build their items with
+//! JavaScript, rendered by Debian's chromium (which `.ci/run` installs) under the real
+//! binary. What a rendered poll publishes, what it refuses (pop-ups, `file:` navigations,
+//! addresses outside the feed's reach), how it fails (no browser, a page that never settles,
+//! no item), and that no browser process outlives pagefeed.
+
+mod common;
+
+use common::daemon::{Daemon, wait_for};
+use common::*;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+/// Items as the pages below build them: a link, a title and a relative date.
+const ITEMS_JSON: &str = r#"[{"t":"Eerste bericht","d":"5 minutes ago","h":"/news/1"},{"t":"Tweede bericht","d":"1 hour ago","h":"/news/2"}]"#;
+
+/// A script that writes `ITEMS` (a JavaScript array like ITEMS_JSON) into `ul#news`.
+const INSERT: &str = r#"function insert(items) {
+  const ul = document.getElementById('news');
+  for (const i of items) {
+    const li = document.createElement('li');
+    const a = document.createElement('a');
+    a.href = i.h; a.textContent = i.t;
+    const s = document.createElement('span'); s.className = 'when'; s.textContent = i.d;
+    li.append(a, ' ', s); ul.append(li);
+  }
+}"#;
+
+fn page(body_script: &str) -> String {
+    format!(
+        "<!doctype html><html><head><title>Nieuws</title></head><body><h1>Nieuws</h1><ul id=\"news\"></ul><script>{INSERT}\n{body_script}</script></body></html>"
+    )
+}
+
+/// Items inserted by the page's own script once it has loaded.
+fn inline_page() -> String {
+    page(&format!(
+        "window.addEventListener('load', () => insert({ITEMS_JSON}));"
+    ))
+}
+
+/// Items fetched as JSON from the same server.
+fn fetch_page() -> String {
+    page("fetch('/items.json').then(r => r.json()).then(insert);")
+}
+
+/// Items inserted 1.5 s after the load, with the network idle meanwhile.
+fn delayed_page() -> String {
+    page(&format!(
+        "window.addEventListener('load', () => setTimeout(() => insert({ITEMS_JSON}), 1500));"
+    ))
+}
+
+/// The routes the tests serve; a `Response` for anything else is a 404.
+fn site(extra: fn(&str) -> Option<Response>) -> Server {
+    Server::start(move |req| {
+        let path = req.path.as_str();
+        if let Some(r) = extra(path) {
+            return r;
+        }
+        match path {
+            "/inline" => Response::html(inline_page()),
+            "/fetch" => Response::html(fetch_page()),
+            "/delayed" => Response::html(delayed_page()),
+            "/items.json" => Response::html(ITEMS_JSON).header("Content-Type", "application/json"),
+            _ => Response::status(404),
+        }
+    })
+}
+
+fn feed(id: &str, url: &str, extra: &str) -> String {
+    format!(
+        "\n[[feed]]\nid = \"{id}\"\nurl = \"{url}\"\n{extra}\n[feed.items]\nselect = \"ul#news > li\"\ntitle = \"a\"\nlink = \"a\"\ndate = \"span.when\"\n"
+    )
+}
+
+const TOP: &str = "output_dir = \"feeds\"\nstate_dir = \"state\"\nhost_delay = \"0s\"\nlanguage = \"en\"\ntimezone = \"Europe/Amsterdam\"\n";
+
+/// Run pagefeed with `args` in `ws`, its temporary folder (where the browser's profile
+/// goes) inside the workspace, and `env` set.
+fn run(ws: &Workspace, args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pagefeed"));
+    command
+        .args(args)
+        .arg("-c")
+        .arg(ws.path("pagefeed.toml"))
+        .env_remove("PAGEFEED_CONFIG")
+        .env_remove("STATE_DIRECTORY")
+        .env_remove("JOURNAL_STREAM")
+        .env("PAGEFEED_LOG", "info")
+        .env("TMPDIR", ws.path("tmp"));
+    std::fs::create_dir_all(ws.path("tmp")).expect("tmp");
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().expect("run pagefeed");
+    keep_for_conformance(ws.dir.path());
+    out
+}
+
+/// The processes whose command line or environment names `folder`: the browser's, by its
+/// profile folder, and every process it started, which inherit its TMPDIR (inside it).
+fn processes_under(folder: &Path) -> Vec<String> {
+    let needle = folder.display().to_string();
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.bytes().all(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+        let environ = String::from_utf8_lossy(&environ);
+        let tmpdir = environ.split('\0').any(|v| {
+            v.starts_with("TMPDIR=") && v.contains(&needle) && v.contains("pagefeed-browser-")
+        });
+        if cmdline.contains(&needle) || tmpdir {
+            found.push(format!("{name}: {cmdline}"));
+        }
+    }
+    found
+}
+
+/// Pages whose items a script builds — inline after the load, from JSON, after 1.5 s — are
+/// published with their times when rendered ("5 minutes ago" read against --now); fetched
+/// over HTTP the same pages show no item, and the poll says so. No browser is left running.
+#[test]
+fn script_built_items_are_published_when_rendered() {
+    let server = site(|_| None);
+    let ws = Workspace::new();
+    let feeds: String = ["inline", "fetch", "delayed"]
+        .iter()
+        .map(|id| feed(id, &server.url(&format!("/{id}")), "render = \"browser\""))
+        .collect();
+    ws.config(&format!("{TOP}{feeds}"));
+    let started = Instant::now();
+    let out = run(&ws, &["once", "--now", "2026-03-04T13:30:00+01:00"], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    for id in ["inline", "fetch", "delayed"] {
+        let rss = ws.read(&format!("feeds/{id}.rss"));
+        assert!(rss.contains("<title>Eerste bericht</title>"), "{id}: {rss}");
+        assert!(
+            rss.contains(&server.url("/news/1")),
+            "links resolve against the page: {rss}"
+        );
+        // 5 minutes before 12:30 UTC: the middle of (12:24, 12:25].
+        assert!(
+            rss.contains("<pubDate>Wed, 4 Mar 2026 12:24:30 +0000</pubDate>"),
+            "{id}: {rss}"
+        );
+        assert!(
+            rss.contains("<pubDate>Wed, 4 Mar 2026 11:30:00 +0000</pubDate>"),
+            "{id}: {rss}"
+        );
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(
+        processes_under(&ws.path("tmp")).is_empty(),
+        "a browser outlived once: {:?}",
+        processes_under(&ws.path("tmp"))
+    );
+    assert!(
+        std::fs::read_dir(ws.path("tmp"))
+            .expect("tmp")
+            .next()
+            .is_none(),
+        "the browser's profile folder is removed"
+    );
+
+    // Over HTTP the same pages hold no item: the feeds fail and keep their files.
+    let before = ws.read("feeds/inline.rss");
+    let plain: String = ["inline", "fetch", "delayed"]
+        .iter()
+        .map(|id| feed(id, &server.url(&format!("/{id}")), ""))
+        .collect();
+    ws.config(&format!("{TOP}{plain}"));
+    let out = run(&ws, &["once", "--now", "2026-03-04T13:40:00+01:00"], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    for id in ["inline", "fetch", "delayed"] {
+        let line = format!(
+            "feed \"{id}\": {}: the item selector matched nothing",
+            server.url(&format!("/{id}"))
+        );
+        assert!(err.contains(&line), "{line} in {err}");
+    }
+    assert_eq!(ws.read("feeds/inline.rss"), before);
+}
+
+/// A page whose script keeps a request hanging is bounded by browser_timeout: with its
+/// items in place it is taken, without them the poll fails within the bound, naming the
+/// selector, the timeout and the script's exception.
+#[test]
+fn a_page_that_never_settles_is_bounded_by_the_timeout() {
+    let server = site(|path| match path {
+        "/busy" => Some(Response::html(page(&format!(
+            "insert({ITEMS_JSON}); setInterval(() => fetch('/slow?' + Math.random()), 300);"
+        )))),
+        "/spin" => Some(Response::html(
+            "<html><body><ul id=news><li>never seen</li></ul><script>while (true) {}</script></body></html>",
+        )),
+        "/huge" => Some(Response::html(page(&format!(
+            "insert({ITEMS_JSON}); document.body.append('x'.repeat(11 * 1024 * 1024));"
+        )))),
+        "/hanging" => Some(Response::html(
+            "<html><body><ul id=news></ul><script>null.boom();</script><img src=/slow-image><script src=/slow></script></body></html>",
+        )),
+        p if p.starts_with("/slow") => {
+            let mut r = Response::html("");
+            r.delay = Duration::from_secs(20);
+            Some(r)
+        }
+        _ => None,
+    });
+    let ws = Workspace::new();
+    let busy = feed("busy", &server.url("/busy"), "render = \"browser\"");
+    let hanging = feed(
+        "hanging",
+        &server.url("/hanging"),
+        "render = \"browser\"\nblock_media = false",
+    );
+    let huge = feed("huge", &server.url("/huge"), "render = \"browser\"");
+    let spin = feed("spin", &server.url("/spin"), "render = \"browser\"");
+    ws.config(&format!(
+        "{TOP}browser_timeout = \"8s\"\n{busy}{hanging}{huge}{spin}"
+    ));
+    let started = Instant::now();
+    let out = run(&ws, &["once", "--now", "2026-03-04T13:30:00+01:00"], &[]);
+    let took = started.elapsed();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        ws.path("feeds/busy.rss").exists() && ws.read("feeds/busy.rss").contains("Eerste bericht"),
+        "{err}"
+    );
+    let line = format!(
+        "feed \"hanging\": {}: browser: no element matched the item selector \"ul#news > li\" within 8s (browser_timeout); 2 request(s) still loading; the page's script threw: TypeError: Cannot read properties of null (reading 'boom')",
+        server.url("/hanging")
+    );
+    assert!(err.contains(&line), "{line}\nin\n{err}");
+    assert!(!ws.path("feeds/hanging.rss").exists());
+    // A rendered DOM past the body cap is refused as a page would be.
+    let line = format!(
+        "feed \"huge\": {}: body larger than 10 MiB",
+        server.url("/huge")
+    );
+    assert!(err.contains(&line), "{line}\nin\n{err}");
+    // A script that never yields: the page cannot be read, and the poll says so in time.
+    let line = format!("feed \"spin\": {}: browser: ", server.url("/spin"));
+    let spun = err.lines().find(|l| l.contains(&line)).unwrap_or_default();
+    assert!(
+        spun.ends_with(
+            "browser: the page's script kept it too busy to be read within 8s (browser_timeout)"
+        ),
+        "{err}"
+    );
+    assert!(!ws.path("feeds/spin.rss").exists());
+    // Four renders one after the other, each within its 8 s (and a few seconds to read or
+    // close a busy page), and the browser's start.
+    assert!(took < Duration::from_secs(60), "{took:?}");
+}
+
+/// Pop-ups (window.open, target=_blank) open nothing, and file: URLs — a location change,
+/// a link click, an iframe — load nothing: the page stays, its items are published, and
+/// nothing of /etc/passwd appears.
+#[test]
+fn pop_ups_and_file_urls_are_refused() {
+    let server = site(|path| match path {
+        "/tricks" => Some(Response::html(page(&format!(
+            r#"const w = window.open('/popup'); insert({ITEMS_JSON});
+            const ul = document.getElementById('news');
+            const li = document.createElement('li');
+            li.innerHTML = '<a href="/news/3">popup ' + (w === null ? 'refused' : 'opened') + '</a>';
+            ul.append(li);
+            const f = document.createElement('iframe'); f.src = 'file:///etc/passwd'; document.body.append(f);
+            const blank = document.createElement('a'); blank.href = '/popup'; blank.target = '_blank'; document.body.append(blank); blank.click();
+            const file = document.createElement('a'); file.href = 'file:///etc/passwd'; document.body.append(file); file.click();
+            Notification.requestPermission().then(p => insert([{{t: 'notifications ' + p, d: '1 hour ago', h: '/news/4'}}]));
+            setTimeout(() => {{ location.href = 'file:///etc/passwd'; }}, 50);"#
+        )))),
+        "/leave" => Some(Response::html(
+            "<html><body><script>location.href = 'file:///etc/passwd';</script><ul id=news></ul></body></html>",
+        )),
+        _ => None,
+    });
+    let ws = Workspace::new();
+    let tricks = feed("tricks", &server.url("/tricks"), "render = \"browser\"");
+    let leave = feed("leave", &server.url("/leave"), "render = \"browser\"");
+    ws.config(&format!("{TOP}browser_timeout = \"5s\"\n{tricks}{leave}"));
+    let out = run(&ws, &["once", "--now", "2026-03-04T13:30:00+01:00"], &[]);
+    let err = stderr(&out);
+    let rss = ws.read("feeds/tricks.rss");
+    assert!(rss.contains("<title>popup refused</title>"), "{rss}");
+    assert!(rss.contains("<title>notifications denied</title>"), "{rss}");
+    assert!(rss.contains("Eerste bericht"), "{rss}");
+    assert!(!rss.contains("root:"), "{rss}");
+    assert!(!err.contains("root:"), "{err}");
+    assert!(
+        !server.requests().iter().any(|r| r.path == "/popup"),
+        "a pop-up was loaded"
+    );
+    // The page that tries to leave for a file stays where it is, without items.
+    assert!(
+        err.contains(&format!(
+            "feed \"leave\": {}: browser: no element matched the item selector",
+            server.url("/leave")
+        )),
+        "{err}"
+    );
+    assert!(!ws.path("feeds/leave.rss").exists());
+}
+
+/// A page on 127.0.0.1 may not reach a private address: its requests to 10.x and 192.168.x
+/// are refused by the guard before any connection is made (the address is in the URL), and
+/// the page sees them fail. Nothing outside 127.0.0.1 is contacted.
+#[test]
+fn requests_outside_the_feeds_reach_are_refused_by_the_guard() {
+    let server = site(|path| match path {
+        "/reach" => Some(Response::html(page(
+            r#"fetch('http://10.0.0.1/secret').then(() => 'reached', () => 'refused').then(r => {
+                 insert([{t: 'private ' + r, d: '5 minutes ago', h: '/news/9'}]);
+               });
+               const img = new Image(); img.src = 'http://192.168.1.1/x.png'; document.body.append(img);"#,
+        ))),
+        _ => None,
+    });
+    let ws = Workspace::new();
+    let reach = feed(
+        "reach",
+        &server.url("/reach"),
+        "render = \"browser\"\nblock_media = false",
+    );
+    ws.config(&format!("{TOP}{reach}"));
+    let out = run(
+        &ws,
+        &["once", "--now", "2026-03-04T13:30:00+01:00"],
+        &[("PAGEFEED_LOG", "debug")],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        ws.read("feeds/reach.rss")
+            .contains("<title>private refused</title>")
+    );
+    for target in ["http://10.0.0.1/secret", "http://192.168.1.1/x.png"] {
+        let refused = err.lines().any(|l| {
+            l.contains("refused a request of the page")
+                && l.contains(target)
+                && l.contains("a private address) from a loopback url")
+        });
+        assert!(refused, "{target} not refused by the guard:\n{err}");
+    }
+}
+
+/// A missing browser is one line naming the feed; the files stay as they were. A 404 page
+/// fails as it does over HTTP; robots.txt and the host gate apply before the render.
+#[test]
+fn failures_are_one_line_naming_the_feed() {
+    let server = site(|path| match path {
+        "/robots.txt" => Some(
+            Response::html("User-agent: *\nDisallow: /private\n")
+                .header("Content-Type", "text/plain"),
+        ),
+        _ => None,
+    });
+    let ws = Workspace::new();
+    let url = server.url("/inline");
+    ws.config(&format!(
+        "{TOP}browser = \"/nonexistent/chromium\"\n{}",
+        feed("js", &url, "render = \"browser\"")
+    ));
+    let out = run(&ws, &["once"], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    let line = format!(
+        "feed \"js\": {url}: browser: no browser at /nonexistent/chromium (the config's browser): install chromium or correct the path"
+    );
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains("feed \"js\"")).collect();
+    assert!(
+        lines.len() == 1 && lines[0].ends_with(&line),
+        "{line}\nin\n{err}"
+    );
+    assert!(!ws.path("feeds/js.rss").exists());
+
+    // A browser that exits as it starts.
+    ws.config(&format!(
+        "{TOP}browser = \"/bin/false\"\n{}",
+        feed("js", &url, "render = \"browser\"")
+    ));
+    let out = run(&ws, &["once"], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "feed \"js\": {url}: browser: the browser /bin/false exited as it started"
+        )),
+        "{err}"
+    );
+
+    // No browser on PATH: the error says what was looked for.
+    ws.config(&format!(
+        "{TOP}{}",
+        feed("js", &url, "render = \"browser\"")
+    ));
+    let out = run(&ws, &["once"], &[("PATH", "/nonexistent")]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("browser: no browser found: install chromium, or set browser = \"/path/to/chromium\" in the config (looked for chromium, chromium-browser, google-chrome, google-chrome-stable on PATH)"),
+        "{err}"
+    );
+
+    // A 404 is the same error as over HTTP; a disallowed page is never rendered.
+    let missing = server.url("/missing");
+    let private = server.url("/private");
+    ws.config(&format!(
+        "{TOP}{}{}",
+        feed("missing", &missing, "render = \"browser\""),
+        feed("private", &private, "render = \"browser\"")
+    ));
+    let out = run(&ws, &["once"], &[]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("feed \"missing\": {missing}: HTTP 404 Not Found")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "feed \"private\": {private}: disallowed by the site's robots.txt"
+        )),
+        "{err}"
+    );
+    assert!(!server.requests().iter().any(|r| r.path == "/private"));
+}
+
+/// `pagefeed run` with a rendered feed: one browser serves the polls, is started again when
+/// it dies, and ends with pagefeed at SIGTERM.
+#[test]
+fn the_browser_ends_with_the_daemon() {
+    let server = site(|path| match path {
+        // Items, and a download started by a click.
+        "/download" => Some(Response::html(page(
+            "fetch('/items.json').then(r => r.json()).then(insert).then(() => {
+               const a = document.createElement('a'); a.href = '/file.bin'; a.download = 'file.bin';
+               document.body.append(a); a.click();
+             });",
+        ))),
+        "/file.bin" => Some(
+            Response::html("DOWNLOADED-BYTES")
+                .header("Content-Type", "application/octet-stream")
+                .header("Content-Disposition", "attachment; filename=file.bin"),
+        ),
+        _ => None,
+    });
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{TOP}interval = \"1s\"\n{}",
+        feed("js", &server.url("/download"), "render = \"browser\"")
+    ));
+    std::fs::create_dir_all(ws.path("tmp")).expect("tmp");
+    let tmp = ws.path("tmp").display().to_string();
+    let daemon = Daemon::start(&ws, &[("TMPDIR", tmp.as_str())]);
+    let polls = |log: &str| log.matches("polled feed=js status=\"ok\"").count();
+    wait_for(Duration::from_secs(30), "two rendered polls", || {
+        polls(&daemon.log()) >= 2
+    });
+    assert!(ws.read("feeds/js.rss").contains("Eerste bericht"));
+    // The download was asked for, and denied: nothing of it is on disk.
+    assert!(server.requests().iter().any(|r| r.path == "/file.bin"));
+    let found = Command::new("grep")
+        .args(["-rl", "DOWNLOADED-BYTES"])
+        .arg(ws.path("tmp"))
+        .output()
+        .expect("grep");
+    assert!(
+        found.stdout.is_empty(),
+        "a download was saved: {}",
+        String::from_utf8_lossy(&found.stdout)
+    );
+    let browsers = |under: &[String]| -> Vec<String> {
+        under
+            .iter()
+            .filter(|p| p.contains("--remote-debugging-pipe") && !p.contains("--type="))
+            .cloned()
+            .collect()
+    };
+    let first = browsers(&processes_under(&ws.path("tmp")));
+    assert_eq!(first.len(), 1, "one browser for every poll: {first:?}");
+    // Killed, it is started again by the next poll.
+    let pid = first[0].split(':').next().unwrap_or_default().to_string();
+    let killed = Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let before = polls(&daemon.log());
+    wait_for(
+        Duration::from_secs(30),
+        "a poll after the browser died",
+        || polls(&daemon.log()) > before + 1,
+    );
+    let log = daemon.log();
+    assert!(
+        log.contains(&format!("the browser (pid {pid}) has died")),
+        "{log}"
+    );
+    let second = browsers(&processes_under(&ws.path("tmp")));
+    assert!(second.len() == 1 && second != first, "{second:?}");
+    // A reload that changes no browser setting keeps the browser.
+    daemon.signal("HUP");
+    let before = polls(&daemon.log());
+    wait_for(Duration::from_secs(30), "polls after the reload", || {
+        polls(&daemon.log()) > before + 1
+    });
+    assert_eq!(browsers(&processes_under(&ws.path("tmp"))), second);
+    let stopped = daemon.stop();
+    assert_eq!(stopped.code, 0, "{}", stopped.log);
+    wait_for(Duration::from_secs(5), "the browser to end", || {
+        processes_under(&ws.path("tmp")).is_empty()
+    });
+}
+
+/// `suggest --render` finds the list a script builds, and proposes a rendered feed that
+/// `check --fetch` renders; without --render the page has no list.
+#[test]
+fn suggest_render_finds_the_list_a_script_builds() {
+    let server = site(|path| match path {
+        "/many" => Some(Response::html(page(
+            r#"fetch('/items.json').then(r => r.json()).then(items => {
+                 const more = [];
+                 for (let n = 0; n < 6; n++) for (const i of items) more.push({t: i.t + ' ' + n, d: i.d, h: i.h + '-' + n});
+                 insert(more);
+               });"#,
+        ))),
+        _ => None,
+    });
+    let ws = Workspace::new();
+    std::fs::create_dir_all(ws.path("tmp")).expect("tmp");
+    let url = server.url("/many");
+    let suggest = |render: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pagefeed"));
+        command
+            .args(["suggest", &url, "--id", "many"])
+            .env("TMPDIR", ws.path("tmp"))
+            .env("PAGEFEED_LOG", "info");
+        if render {
+            command.arg("--render");
+        }
+        command.output().expect("suggest")
+    };
+    let plain = suggest(false);
+    assert_eq!(plain.status.code(), Some(1), "{}", stderr(&plain));
+    assert!(stderr(&plain).contains("no repeated blocks"));
+    let rendered = suggest(true);
+    let block = String::from_utf8_lossy(&rendered.stdout).into_owned();
+    assert_eq!(rendered.status.code(), Some(0), "{}", stderr(&rendered));
+    assert!(block.contains("render = \"browser\""), "{block}");
+    assert!(block.contains("select = \"#news > li\""), "{block}");
+    assert!(block.contains("Eerste bericht 0"), "samples: {block}");
+    // The block as a config: check --fetch renders it.
+    let config: String = block
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    ws.config(&format!("{TOP}\n{config}"));
+    let out = run(&ws, &["check", "--fetch"], &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", stderr(&out));
+    assert!(stdout.contains("feed \"many\": 12 item(s)"), "{stdout}");
+}
+
+/// The main document's `Date` less its `Age` is the moment the page counts as fetched, as
+/// over HTTP: "5 minutes ago" on a page dated 20 minutes back (10 of them in a cache) is
+/// published 30 minutes back.
+#[test]
+fn the_main_responses_date_is_the_fetch_moment() {
+    let server = Server::start(|req| match req.path.as_str() {
+        "/dated" => {
+            let date = chrono::Utc::now() - chrono::TimeDelta::minutes(20);
+            Response::html(inline_page())
+                .header(
+                    "Date",
+                    &date.format("%a, %d %b %Y %H:%M:%S GMT").to_string(),
+                )
+                .header("Age", "600")
+                .header("Content-Language", "en")
+        }
+        _ => Response::status(404),
+    });
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{TOP}{}",
+        feed("dated", &server.url("/dated"), "render = \"browser\"")
+    ));
+    let out = run(&ws, &["once"], &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let json: serde_json::Value =
+        serde_json::from_str(&ws.read("feeds/dated.json")).expect("JSON Feed");
+    let first = &json["items"][0];
+    assert_eq!(first["title"], "Eerste bericht");
+    let published =
+        chrono::DateTime::parse_from_rfc3339(first["date_published"].as_str().expect("a date"))
+            .expect("RFC 3339");
+    let back = chrono::Utc::now().signed_duration_since(published);
+    assert!(
+        back > chrono::TimeDelta::minutes(34) && back < chrono::TimeDelta::minutes(37),
+        "published {published}, {back} ago"
+    );
+}
