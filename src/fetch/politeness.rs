@@ -202,25 +202,10 @@ pub async fn fetch_admitted(
                 None => polite.turn(&host_key(url)).await,
             };
             if robots {
-                let rules = match polite.robots.cached(url, std::time::Instant::now()) {
-                    Some(rules) => rules,
-                    None => {
-                        let client = fetcher.client_for(url, private_network)?;
-                        turn.wait().await;
-                        let rules = polite
-                            .robots
-                            .fetch(&client, fetcher.total_timeout(), url)
-                            .await;
-                        turn.done();
-                        rules
-                    }
-                };
-                turn.set_crawl_delay(rules.crawl_delay());
-                if !rules.allowed(url) {
-                    return Err(PoliteError::Disallowed {
-                        url: url.to_string(),
-                    });
-                }
+                ask_robots(fetcher, polite, &mut turn, url, || {
+                    fetcher.client_for(url, private_network)
+                })
+                .await?;
             }
             turn.wait().await;
             // A rendered page holds the host's turn while it loads: its own requests go to
@@ -254,30 +239,48 @@ pub async fn fetch_linked(
 ) -> Result<super::Page, PoliteError> {
     let mut turn = polite.turn(&host_key(url)).await;
     if robots {
-        let rules = match polite.robots.cached(url, std::time::Instant::now()) {
-            Some(rules) => rules,
-            None => {
-                let client = fetcher.client_for_linked(feed_url, private_network)?;
-                turn.wait().await;
-                let rules = polite
-                    .robots
-                    .fetch(&client, fetcher.total_timeout(), url)
-                    .await;
-                turn.done();
-                rules
-            }
-        };
-        turn.set_crawl_delay(rules.crawl_delay());
-        if !rules.allowed(url) {
-            return Err(PoliteError::Disallowed {
-                url: url.to_string(),
-            });
-        }
+        ask_robots(fetcher, polite, &mut turn, url, || {
+            fetcher.client_for_linked(feed_url, private_network)
+        })
+        .await?;
     }
     turn.wait().await;
     let fetched = fetcher.fetch_linked(url, feed_url, private_network).await;
     turn.done();
     Ok(fetched?)
+}
+
+/// Ask the site's robots.txt whether `url` may be fetched: from the cache, else fetched
+/// through the host's `turn` with the client `client` gives (the feed's own, within its
+/// reach); the site's Crawl-delay is set on the turn.
+async fn ask_robots(
+    fetcher: &Fetcher,
+    polite: &Politeness,
+    turn: &mut Turn,
+    url: &Url,
+    client: impl FnOnce() -> Result<reqwest::Client, FetchError>,
+) -> Result<(), PoliteError> {
+    let rules = match polite.robots.cached(url, std::time::Instant::now()) {
+        Some(rules) => rules,
+        None => {
+            let client = client()?;
+            turn.wait().await;
+            let rules = polite
+                .robots
+                .fetch(&client, fetcher.total_timeout(), url)
+                .await;
+            turn.done();
+            rules
+        }
+    };
+    turn.set_crawl_delay(rules.crawl_delay());
+    if rules.allowed(url) {
+        Ok(())
+    } else {
+        Err(PoliteError::Disallowed {
+            url: url.to_string(),
+        })
+    }
 }
 
 /// The key of a host's politeness gate: host and port.
