@@ -268,6 +268,10 @@ pub struct Health {
     /// Selector health: items and items with a link at the last good poll.
     pub good_items: Option<u64>,
     pub good_links: Option<u64>,
+    /// Item pages of a following feed: waiting to be read, read, given up.
+    pub pages_due: u64,
+    pub pages_read: u64,
+    pub pages_given_up: u64,
 }
 
 pub struct Store {
@@ -1253,7 +1257,10 @@ impl<'a> Poll<'a> {
             .tx
             .prepare_cached(
                 "SELECT id, title, page, last_poll, result, items, new_items, took_ms, failures,
-                        last_error, last_error_at, last_success, next_poll, good_items, good_links
+                        last_error, last_error_at, last_success, next_poll, good_items, good_links,
+                        (SELECT count(*) FROM followed WHERE feed = id AND status = 'due'),
+                        (SELECT count(*) FROM followed WHERE feed = id AND status = 'read'),
+                        (SELECT count(*) FROM followed WHERE feed = id AND status = 'given up')
                  FROM feed ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
@@ -1277,6 +1284,9 @@ impl<'a> Poll<'a> {
                     next_poll: opt_time(r.get(12)?),
                     good_items: count(r.get(13)?),
                     good_links: count(r.get(14)?),
+                    pages_due: count(r.get(15)?).unwrap_or(0),
+                    pages_read: count(r.get(16)?).unwrap_or(0),
+                    pages_given_up: count(r.get(17)?).unwrap_or(0),
                 })
             })
             .map_err(|e| self.err(e))?;

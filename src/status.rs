@@ -84,6 +84,11 @@ impl FeedStatus {
             "interval_seconds": self.feed.interval.as_secs_f64(),
             "good_items": h.good_items,
             "good_links": h.good_links,
+            "item_pages": self.feed.follow.then(|| serde_json::json!({
+                "due": h.pages_due,
+                "read": h.pages_read,
+                "given_up": h.pages_given_up,
+            })),
         })
     }
 }
@@ -190,6 +195,16 @@ pub fn table(list: &[FeedStatus], now: DateTime<Utc>) -> String {
             .collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
+    }
+    for s in list.iter().filter(|s| s.feed.follow) {
+        let h = s.health.clone().unwrap_or_default();
+        out.push_str(&format!(
+            "\n{}: item pages {} read, {} waiting, {} given up\n",
+            s.id(),
+            h.pages_read,
+            h.pages_due,
+            h.pages_given_up
+        ));
     }
     for s in list.iter().filter(|s| s.failing()) {
         if let Some(h) = &s.health

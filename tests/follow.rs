@@ -324,6 +324,22 @@ fn item_pages_give_times_authors_images_and_content() {
         rss_item(&ws, "/p/slow").is_none(),
         "the slow item waits for its page"
     );
+    // `status` counts the item pages: seven read, the 404 given up, the slow one waiting.
+    let out = ws.run(&["status", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("status JSON");
+    assert_eq!(
+        status[0]["item_pages"],
+        serde_json::json!({"due": 1, "read": 7, "given_up": 1}),
+        "{status}"
+    );
+    let out = ws.run(&["status"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("f: item pages 7 read, 1 waiting, 1 given up"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     // The summary stays the list's.
     assert!(jsonld.contains("Teaser of /p/jsonld."), "{jsonld}");
 
