@@ -425,21 +425,22 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
     };
     // A feed that follows its items: the due item pages are fetched and read as a poll
     // would (the budget, the hosts' turns, robots.txt), and nothing is written.
-    let following = if feed.follow {
+    let (extracted, following) = if feed.follow {
         match preview_follow(&c, &feed, &fetcher, &page, now, given).await {
-            Ok(f) => Some(f),
+            Ok((extracted, f)) => (Some(extracted), Some(f)),
             Err(e) => {
                 eprintln!("feed {id:?}: {e}");
                 return 1;
             }
         }
     } else {
-        None
+        (None, None)
     };
     let outcome = match poll::process_following(
         &feed,
         c.base_url.as_ref(),
         &page,
+        extracted,
         now,
         previous,
         following,
@@ -636,7 +637,8 @@ fn print_item_page(row: &pagefeed::follow::Followed, tz: chrono_tz::Tz) {
 }
 
 /// The item pages a preview of a following feed reads: the due ones of the page, chosen
-/// against the state as it is (read, never written), fetched politely.
+/// against the state as it is (read, never written), fetched politely; with the page's items
+/// as extracted for that.
 async fn preview_follow(
     c: &Config,
     feed: &pagefeed::config::Feed,
@@ -644,25 +646,16 @@ async fn preview_follow(
     page: &pagefeed::fetch::Page,
     now: DateTime<Utc>,
     given: Option<DateTime<Utc>>,
-) -> Result<poll::Following, String> {
+) -> Result<(pagefeed::extract::Extracted, poll::Following), String> {
     use pagefeed::follow;
     let rows =
         pagefeed::state::Store::peek_followed(&c.state_dir, &feed.id).map_err(|e| e.to_string())?;
     let known_items =
         pagefeed::state::Store::peek(&c.state_dir, &feed.id).map_err(|e| e.to_string())?;
     let extracted = poll::extract_page(feed, page).map_err(|e| e.to_string())?;
-    let candidates = follow::candidates(&extracted.items, feed.max_items);
     let known = known_items.iter().map(|i| i.record.guid.as_str()).collect();
     let by_guid = rows.iter().map(|r| (r.guid.clone(), r.clone())).collect();
-    let interval = chrono::TimeDelta::from_std(feed.interval).unwrap_or(chrono::TimeDelta::MAX);
-    let due = follow::due(
-        &candidates,
-        &known,
-        &by_guid,
-        now,
-        interval,
-        feed.follow_budget,
-    );
+    let due = follow::due_on_page(&extracted.items, feed, &known, &by_guid, now);
     let polite = Politeness::new(c.concurrency, c.host_delay, Robots::new(&c.user_agent));
     let fetched = follow::fetch::fetch_due(
         fetcher,
@@ -674,7 +667,7 @@ async fn preview_follow(
         follow::fetch::bound(fetcher),
     )
     .await;
-    Ok(poll::Following { rows, fetched })
+    Ok((extracted, poll::Following { rows, fetched }))
 }
 
 /// How `date` reads a text: the zone, languages and rounding.

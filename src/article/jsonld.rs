@@ -15,7 +15,7 @@
 //! nesting deeper than 128. A block that is not JSON, or whose fields have shapes schema.org
 //! does not give them, is skipped (or the field is) with a note, never a failure.
 
-use super::Found;
+use super::{DATE_PROPERTIES, Found};
 use scraper::{Html, Selector};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -177,16 +177,8 @@ fn fields(article: &Object, ids: &HashMap<&str, &Object>, notes: &mut Vec<String
             "json-ld: {key} has a shape schema.org does not give it; ignored"
         ))
     };
-    for (key, modified) in [
-        ("datePublished", false),
-        ("dateCreated", false),
-        ("dateModified", true),
-    ] {
-        let list = if modified {
-            &mut found.modified
-        } else {
-            &mut found.published
-        };
+    for (key, modified) in DATE_PROPERTIES {
+        let list = found.dates(modified);
         match article.get(key) {
             Some(Value::String(s)) => list.push((key.to_string(), s.clone())),
             Some(_) => wrong(key),
@@ -258,38 +250,47 @@ fn fields(article: &Object, ids: &HashMap<&str, &Object>, notes: &mut Vec<String
 /// Author names: a string, a `Person`/`Organization` (or a reference to one) with a `name`,
 /// or an array of those.
 fn names(value: &Value, ids: &HashMap<&str, &Object>, out: &mut Vec<String>, depth: usize) {
-    if out.len() >= super::MAX_RAW || depth > 2 {
-        return;
-    }
-    match value {
-        Value::String(s) => out.push(s.clone()),
-        Value::Array(items) => {
-            for item in items.iter().take(super::MAX_RAW) {
-                names(item, ids, out, depth + 1);
-            }
-        }
-        Value::Object(_) => {
-            if let Some(name) = resolve(value, ids).and_then(|o| o.get("name")) {
-                match name {
-                    Value::String(s) => out.push(s.clone()),
-                    Value::Array(parts) => out.extend(
-                        parts
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .take(super::MAX_RAW)
-                            .map(str::to_string),
-                    ),
-                    _ => {}
-                }
-            }
-        }
-        _ => {}
-    }
+    strings(
+        value,
+        ids,
+        out,
+        depth,
+        &|person, out| match person.get("name") {
+            Some(Value::String(s)) => out.push(s.clone()),
+            Some(Value::Array(parts)) => out.extend(
+                parts
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .take(super::MAX_RAW)
+                    .map(str::to_string),
+            ),
+            _ => {}
+        },
+    );
 }
 
 /// Image URLs: a string, an `ImageObject` (or a reference to one) with `url` or
 /// `contentUrl`, or an array of those.
 fn images(value: &Value, ids: &HashMap<&str, &Object>, out: &mut Vec<String>, depth: usize) {
+    strings(value, ids, out, depth, &|image, out| {
+        for key in ["url", "contentUrl"] {
+            if let Some(s) = image.get(key).and_then(Value::as_str) {
+                out.push(s.to_string());
+            }
+        }
+    });
+}
+
+/// The strings a property holds: a string itself, what `of_object` takes from an object (or
+/// the object a reference names), and the same for each element of an array, two levels
+/// deep at most and [`super::MAX_RAW`] in all.
+fn strings(
+    value: &Value,
+    ids: &HashMap<&str, &Object>,
+    out: &mut Vec<String>,
+    depth: usize,
+    of_object: &dyn Fn(&Object, &mut Vec<String>),
+) {
     if out.len() >= super::MAX_RAW || depth > 2 {
         return;
     }
@@ -297,16 +298,12 @@ fn images(value: &Value, ids: &HashMap<&str, &Object>, out: &mut Vec<String>, de
         Value::String(s) => out.push(s.clone()),
         Value::Array(items) => {
             for item in items.iter().take(super::MAX_RAW) {
-                images(item, ids, out, depth + 1);
+                strings(item, ids, out, depth + 1, of_object);
             }
         }
         Value::Object(_) => {
-            if let Some(image) = resolve(value, ids) {
-                for key in ["url", "contentUrl"] {
-                    if let Some(s) = image.get(key).and_then(Value::as_str) {
-                        out.push(s.to_string());
-                    }
-                }
+            if let Some(object) = resolve(value, ids) {
+                of_object(object, out);
             }
         }
         _ => {}

@@ -3,7 +3,7 @@
 //! the article, and the other meta elements sites and their analytics put dates, authors and
 //! images in (`<meta name="date">`, Dublin Core, Parse.ly, Sailthru, Twitter cards, ...).
 
-use super::{Found, MAX_RAW};
+use super::{DATE_PROPERTIES, Found, MAX_RAW};
 use scraper::{ElementRef, Html, Selector};
 use std::sync::LazyLock;
 
@@ -184,16 +184,8 @@ pub fn microdata(doc: &Html) -> Found {
     props.sort_by_key(|&(rank, i, _)| (rank, i));
     let with = |name: &'static str| props.iter().filter(move |(_, _, p)| has_prop(*p, name));
     let mut found = Found::default();
-    for (name, modified) in [
-        ("datePublished", false),
-        ("dateCreated", false),
-        ("dateModified", true),
-    ] {
-        let list = if modified {
-            &mut found.modified
-        } else {
-            &mut found.published
-        };
+    for (name, modified) in DATE_PROPERTIES {
+        let list = found.dates(modified);
         for (_, _, p) in with(name).take(MAX_RAW) {
             if let Some(v) = item_value(*p) {
                 list.push((name.to_string(), v));

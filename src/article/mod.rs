@@ -172,6 +172,25 @@ struct Found {
     title: Option<String>,
 }
 
+/// schema.org's date properties of an article, JSON-LD's and microdata's alike: name, and
+/// whether it is the modification (else the publication).
+const DATE_PROPERTIES: [(&str, bool); 3] = [
+    ("datePublished", false),
+    ("dateCreated", false),
+    ("dateModified", true),
+];
+
+impl Found {
+    /// The publication or (`modified`) the modification times found, as (source, text).
+    fn dates(&mut self, modified: bool) -> &mut Vec<(String, String)> {
+        if modified {
+            &mut self.modified
+        } else {
+            &mut self.published
+        }
+    }
+}
+
 /// Read an item page (its decoded text and the URL it was finally fetched from).
 pub fn read(html: &str, url: &Url, options: &Options) -> Result<Article, ArticleError> {
     let doc = parse::document(html)?;

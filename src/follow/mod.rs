@@ -24,6 +24,7 @@
 
 pub mod fetch;
 
+use crate::config::Feed;
 use crate::dates::{Interval, Reading};
 use crate::extract::Item;
 use crate::poll::Seen;
@@ -252,6 +253,31 @@ pub fn due(
         .take(budget)
         .cloned()
         .collect()
+}
+
+/// The items of a page whose own pages a poll of `feed` fetches: its [`candidates`], then
+/// those [`due`].
+pub fn due_on_page(
+    items: &[Item],
+    feed: &Feed,
+    known: &HashSet<&str>,
+    rows: &HashMap<String, Followed>,
+    now: DateTime<Utc>,
+) -> Vec<Candidate> {
+    let candidates = candidates(items, feed.max_items);
+    due(
+        &candidates,
+        known,
+        rows,
+        now,
+        interval(feed),
+        feed.follow_budget,
+    )
+}
+
+/// The feed's poll interval, which retries are counted in.
+pub fn interval(feed: &Feed) -> TimeDelta {
+    TimeDelta::from_std(feed.interval).unwrap_or(TimeDelta::MAX)
 }
 
 /// How long a page that failed for the `tries`-th time waits: 1, 2, 4… intervals.

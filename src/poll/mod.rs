@@ -15,7 +15,7 @@ pub use pipeline::{
 };
 
 use crate::config::{Config, Feed};
-use crate::extract::ExtractError;
+use crate::extract::{ExtractError, Extracted};
 use crate::fetch::politeness::{self, PoliteError, Politeness};
 use crate::fetch::{FetchError, Fetched, Fetcher, Page, Validators};
 use crate::follow::{self, Candidate, Fetch, Followed};
@@ -268,16 +268,17 @@ fn work(
     page: &Page,
     now: DateTime<Utc>,
     before: Before,
-    fetched: &[(Candidate, Fetch)],
+    pages: &ItemPages,
 ) -> Result<Worked, PollError> {
     let following = before.followed.map(|rows| Following {
         rows,
-        fetched: fetched.to_vec(),
+        fetched: pages.fetched.clone(),
     });
     let outcome = process_following(
         feed,
         places.base_url.as_ref(),
         page,
+        pages.extracted.clone(),
         now,
         before.items,
         following,
@@ -327,7 +328,16 @@ pub fn publish_page(
     page: &Page,
     now: DateTime<Utc>,
 ) -> Result<Report, PollError> {
-    publish(places, feed, page, now, &[], &mut || {})
+    publish(places, feed, page, now, &ItemPages::default(), &mut || {})
+}
+
+/// What a poll of a feed that follows its items brings besides its page: the page's items as
+/// extracted to choose the due item pages (so the page is not extracted again), and what
+/// fetching those pages gave.
+#[derive(Debug, Default)]
+pub struct ItemPages {
+    pub extracted: Option<Extracted>,
+    pub fetched: Vec<(Candidate, Fetch)>,
 }
 
 /// [`publish_page`] with the item pages this poll fetched (a feed that follows its items):
@@ -337,9 +347,9 @@ pub fn publish_followed(
     feed: &Feed,
     page: &Page,
     now: DateTime<Utc>,
-    fetched: &[(Candidate, Fetch)],
+    pages: &ItemPages,
 ) -> Result<Report, PollError> {
-    publish(places, feed, page, now, fetched, &mut || {})
+    publish(places, feed, page, now, pages, &mut || {})
 }
 
 /// [`publish_page`], with `meanwhile` run between the work outside the lock and the write
@@ -349,7 +359,7 @@ fn publish(
     feed: &Feed,
     page: &Page,
     now: DateTime<Utc>,
-    fetched: &[(Candidate, Fetch)],
+    pages: &ItemPages,
     meanwhile: &mut dyn FnMut(),
 ) -> Result<Report, PollError> {
     let started = Instant::now();
@@ -359,12 +369,12 @@ fn publish(
         if tries == TRIES_OUTSIDE_THE_LOCK {
             let tx = store.begin()?;
             let before = Before::read(&tx, feed)?;
-            let worked = work(places, feed, page, now, before, fetched)?;
+            let worked = work(places, feed, page, now, before, pages)?;
             break (tx, worked);
         }
         tries += 1;
         let before = Before::read(&store.read()?, feed)?;
-        let worked = work(places, feed, page, now, before, fetched)?;
+        let worked = work(places, feed, page, now, before, pages)?;
         meanwhile();
         let tx = store.begin()?;
         if tx.generation(&feed.id)? == worked.generation {
@@ -666,21 +676,21 @@ pub async fn poll_feed(
     let clock = clock + chrono::TimeDelta::from_std(started.elapsed()).unwrap_or_default();
     let given = now;
     let now = fetch_moment(given, &page, clock);
-    let (page, fetched) = if feed.follow {
+    let (page, pages) = if feed.follow {
         follow_items(&places, &feed, fetcher, polite, *page, now, given, clock).await?
     } else {
-        (*page, Vec::new())
+        (*page, ItemPages::default())
     };
     // Parsing and the database are blocking work: keep them off the async threads.
     let mut report =
-        blocking(move || publish_followed(&places, &feed, &page, now, &fetched)).await??;
+        blocking(move || publish_followed(&places, &feed, &page, now, &pages)).await??;
     report.took = started.elapsed();
     Ok(report)
 }
 
 /// For a feed that follows its items: choose the due items of the page (see
 /// [`follow::due`]) and fetch and read their pages, within the budget and the bound of time.
-/// Returns the page with the fetches.
+/// Returns the page with its items as extracted and the fetches.
 #[allow(clippy::too_many_arguments)]
 async fn follow_items(
     places: &Places,
@@ -691,16 +701,20 @@ async fn follow_items(
     now: DateTime<Utc>,
     given: Option<DateTime<Utc>>,
     clock: DateTime<Utc>,
-) -> Result<(Page, Vec<(Candidate, Fetch)>), PollError> {
+) -> Result<(Page, ItemPages), PollError> {
     let (state_dir, chosen_for) = (places.state_dir.clone(), feed.clone());
-    let (page, due) = blocking(move || {
-        let due = choose_due(&state_dir, &chosen_for, &page, now);
-        (page, due)
+    let (page, chosen) = blocking(move || {
+        let chosen = choose_due(&state_dir, &chosen_for, &page, now);
+        (page, chosen)
     })
     .await?;
-    let due = due?;
+    let (extracted, due) = chosen?;
     if due.is_empty() {
-        return Ok((page, Vec::new()));
+        let pages = ItemPages {
+            extracted: Some(extracted),
+            fetched: Vec::new(),
+        };
+        return Ok((page, pages));
     }
     let started = Instant::now();
     let fetched = follow::fetch::fetch_due(
@@ -725,7 +739,11 @@ async fn follow_items(
         took_ms = started.elapsed().as_millis() as u64,
         "item pages"
     );
-    Ok((page, fetched))
+    let pages = ItemPages {
+        extracted: Some(extracted),
+        fetched,
+    };
+    Ok((page, pages))
 }
 
 /// The items of `page` whose own pages this poll fetches (blocking: it parses the page and
@@ -735,9 +753,8 @@ fn choose_due(
     feed: &Feed,
     page: &Page,
     now: DateTime<Utc>,
-) -> Result<Vec<Candidate>, PollError> {
+) -> Result<(Extracted, Vec<Candidate>), PollError> {
     let extracted = extract_page(feed, page)?;
-    let candidates = follow::candidates(&extracted.items, feed.max_items);
     let mut store = Store::open(state_dir)?;
     let tx = store.read()?;
     let known = tx.guids(&feed.id)?;
@@ -747,15 +764,8 @@ fn choose_due(
         .map(|r| (r.guid.clone(), r))
         .collect();
     let known = known.iter().map(String::as_str).collect();
-    let interval = chrono::TimeDelta::from_std(feed.interval).unwrap_or(chrono::TimeDelta::MAX);
-    Ok(follow::due(
-        &candidates,
-        &known,
-        &rows,
-        now,
-        interval,
-        feed.follow_budget,
-    ))
+    let due = follow::due_on_page(&extracted.items, feed, &known, &rows, now);
+    Ok((extracted, due))
 }
 
 /// How many out-of-order items a poll names one by one; more are summed up in one line.
@@ -854,14 +864,21 @@ mod tests {
         publish_page(&places, &feed, &page(&["a", "b"]), t).unwrap_or_else(|e| panic!("{e}"));
         let mut others = 0;
         let later = t + chrono::TimeDelta::minutes(10);
-        publish(&places, &feed, &page(&["a", "b"]), later, &[], &mut || {
-            if others == 0 {
-                let meanwhile = t + chrono::TimeDelta::minutes(5);
-                publish_page(&places, &feed, &page(&["c", "a", "b"]), meanwhile)
-                    .unwrap_or_else(|e| panic!("{e}"));
-            }
-            others += 1;
-        })
+        publish(
+            &places,
+            &feed,
+            &page(&["a", "b"]),
+            later,
+            &ItemPages::default(),
+            &mut || {
+                if others == 0 {
+                    let meanwhile = t + chrono::TimeDelta::minutes(5);
+                    publish_page(&places, &feed, &page(&["c", "a", "b"]), meanwhile)
+                        .unwrap_or_else(|e| panic!("{e}"));
+                }
+                others += 1;
+            },
+        )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(others, 2, "worked on twice");
         let held = Store::peek(&places.state_dir, "f").unwrap_or_else(|e| panic!("{e}"));
@@ -887,13 +904,20 @@ mod tests {
         let feed = feed("https://s.example/list");
         let t = DateTime::from_timestamp(2_000_000_000, 0).unwrap_or_else(|| panic!("time"));
         let mut others = 0;
-        publish(&places, &feed, &page(&["a"]), t, &[], &mut || {
-            others += 1;
-            let mut store = Store::open(&places.state_dir).unwrap_or_else(|e| panic!("{e}"));
-            let tx = store.begin().unwrap_or_else(|e| panic!("{e}"));
-            tx.bump_generation("f").unwrap_or_else(|e| panic!("{e}"));
-            tx.commit().unwrap_or_else(|e| panic!("{e}"));
-        })
+        publish(
+            &places,
+            &feed,
+            &page(&["a"]),
+            t,
+            &ItemPages::default(),
+            &mut || {
+                others += 1;
+                let mut store = Store::open(&places.state_dir).unwrap_or_else(|e| panic!("{e}"));
+                let tx = store.begin().unwrap_or_else(|e| panic!("{e}"));
+                tx.bump_generation("f").unwrap_or_else(|e| panic!("{e}"));
+                tx.commit().unwrap_or_else(|e| panic!("{e}"));
+            },
+        )
         .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(others, TRIES_OUTSIDE_THE_LOCK);
         let held = Store::peek(&places.state_dir, "f").unwrap_or_else(|e| panic!("{e}"));

@@ -163,19 +163,24 @@ pub fn process(
     now: DateTime<Utc>,
     previous: Vec<StoredItem>,
 ) -> Result<Outcome, PollError> {
-    process_following(feed, base_url, page, now, previous, None)
+    process_following(feed, base_url, page, None, now, previous, None)
 }
 
-/// [`process`] for a feed that follows its items, with what [`Following`] brings.
+/// [`process`] for a feed that follows its items, with what [`Following`] brings, and with
+/// the page's items where they were extracted already (to choose the due item pages).
 pub fn process_following(
     feed: &Feed,
     base_url: Option<&Url>,
     page: &Page,
+    extracted: Option<extract::Extracted>,
     now: DateTime<Utc>,
     mut previous: Vec<StoredItem>,
     following: Option<Following>,
 ) -> Result<Outcome, PollError> {
-    let extracted = extract_page(feed, page)?;
+    let extracted = match extracted {
+        Some(e) => e,
+        None => extract_page(feed, page)?,
+    };
     let page_link = match &feed.page_url {
         Some(u) => u.clone(),
         None if page.from_file => extracted.base.clone(),
@@ -193,8 +198,7 @@ pub fn process_following(
     if let Some(f) = following {
         let before: HashMap<String, Followed> =
             f.rows.iter().map(|r| (r.guid.clone(), r.clone())).collect();
-        let interval = chrono::TimeDelta::from_std(feed.interval).unwrap_or(chrono::TimeDelta::MAX);
-        let mut s = follow::Step::new(f.rows, f.fetched, now, interval, feed.full);
+        let mut s = follow::Step::new(f.rows, f.fetched, now, follow::interval(feed), feed.full);
         seen = s.prepare(seen, &mut previous, feed.max_items, now);
         step = Some((s, before));
     }
