@@ -23,7 +23,7 @@ Serves a page whose items a script inserts on 127.0.0.1, runs `pagefeed once` wi
 render = "browser" inside, and checks the outcome: with the drop-in the feed is written;
 with --unit-only the poll fails with the browser's one-line error (the unit alone does not let
 Chromium's sandbox start); with --keep-mdwe (the drop-in, but MemoryDenyWriteExecute=yes) it
-fails within browser_timeout naming V8's failure. Needs root (for the namespaces) and Debian's
+fails within browser_timeout (V8 cannot reserve its code range). Needs root (for the namespaces) and Debian's
 python3-seccomp.
 
     scripts/unit-sandbox.py [--unit-only | --keep-mdwe] [PAGEFEED]   (default: target/debug/pagefeed)
@@ -250,8 +250,15 @@ def check(mode, pagefeed):
         ok = run.returncode == 1 and not written and 'feed "unit": ' in log and "browser: the browser" in log
         what = "the unit alone: Chromium's sandbox cannot start, and the poll says so"
     elif mode == "--keep-mdwe":
-        ok = run.returncode == 1 and not written and "browser_timeout 5s): V8 process OOM" in log
-        what = "the drop-in without MemoryDenyWriteExecute=no: V8 cannot start, the poll says so within browser_timeout"
+        # The browser's last words are whatever reached its standard error first: V8's
+        # "process OOM" most runs, another renderer's complaint in some. What must hold is
+        # that the poll fails within browser_timeout, with one line, and writes nothing.
+        ok = (
+            run.returncode == 1
+            and not written
+            and "the browser stopped answering while it rendered the page (browser_timeout 5s)" in log
+        )
+        what = "the drop-in without MemoryDenyWriteExecute=no: the browser cannot render, the poll says so within browser_timeout"
     else:
         ok = run.returncode == 0 and written
         what = "the unit with the browser drop-in: the rendered feed is written"
