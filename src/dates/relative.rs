@@ -17,7 +17,7 @@ pub const JUST_NOW_SECONDS: i64 = 5 * 60;
 
 /// What a qualifier before an age says about it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Qualifier {
+pub enum Qualifier {
     /// No qualifier: the site's rounding.
     Exact,
     /// "About N": the site's rounding, one unit wider on either side.
@@ -170,9 +170,10 @@ pub fn just_now(ctx: &Context) -> Result<Reading, Fail> {
     })
 }
 
-/// The reading of an age of `n` units, in the context's rounding ("5 минут назад").
-pub fn count(n: u64, unit: Unit, ctx: &Context) -> Result<Reading, Fail> {
-    reading(&[Amount::Count(n, unit)], Qualifier::Exact, ctx)
+/// The reading of an age of `n` units, in the context's rounding ("5 минут назад"), or as
+/// a qualifier says ("около 2 часов назад").
+pub fn count(n: u64, unit: Unit, qualifier: Qualifier, ctx: &Context) -> Result<Reading, Fail> {
+    reading(&[Amount::Count(n, unit)], qualifier, ctx)
 }
 
 /// A "just now" phrase anywhere in a text without numbers ("now - 1 hour" is not just now).
@@ -245,7 +246,7 @@ fn unit_at(toks: &[Tok], lex: &Lex, j: usize, after_digits: bool) -> Option<(Uni
 }
 
 /// A qualifier phrase at token `i`: what it says and its length.
-fn qualifier_at(toks: &[Tok], lex: &Lex, i: usize) -> Option<(Qualifier, usize)> {
+pub fn qualifier_at(toks: &[Tok], lex: &Lex, i: usize) -> Option<(Qualifier, usize)> {
     [
         (&lex.less, Qualifier::Less),
         (&lex.almost, Qualifier::Almost),
