@@ -62,6 +62,18 @@ impl FeedStatus {
         }
     }
 
+    /// A following feed's item pages in words: "12 read, 3 waiting, 1 given up"; `None` for a
+    /// feed that does not follow its items.
+    pub fn item_pages(&self) -> Option<String> {
+        self.feed.follow.then(|| {
+            let h = self.health.clone().unwrap_or_default();
+            format!(
+                "{} read, {} waiting, {} given up",
+                h.pages_read, h.pages_due, h.pages_given_up
+            )
+        })
+    }
+
     /// The JSON object of `status --json`.
     pub fn json(&self) -> serde_json::Value {
         let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339());
@@ -196,15 +208,10 @@ pub fn table(list: &[FeedStatus], now: DateTime<Utc>) -> String {
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
-    for s in list.iter().filter(|s| s.feed.follow) {
-        let h = s.health.clone().unwrap_or_default();
-        out.push_str(&format!(
-            "\n{}: item pages {} read, {} waiting, {} given up\n",
-            s.id(),
-            h.pages_read,
-            h.pages_due,
-            h.pages_given_up
-        ));
+    for s in list {
+        if let Some(pages) = s.item_pages() {
+            out.push_str(&format!("\n{}: item pages {pages}\n", s.id()));
+        }
     }
     for s in list.iter().filter(|s| s.failing()) {
         if let Some(h) = &s.health

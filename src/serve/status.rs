@@ -57,6 +57,7 @@ struct FeedCard {
     last_error: Option<String>,
     last_error_at: Option<String>,
     selectors: String,
+    item_pages: Option<String>,
     interval: String,
 }
 
@@ -101,6 +102,7 @@ pub fn status_page(
                 last_error: h.last_error.clone(),
                 last_error_at: h.last_error_at.map(|t| in_zone(t, tz)),
                 selectors: s.selectors(),
+                item_pages: s.item_pages(),
                 interval: humantime::format_duration(s.feed.interval).to_string(),
             }
         })
@@ -207,8 +209,14 @@ mod tests {
     const HOSTILE: &str = "<script>alert(1)</script><img src=x onerror=alert(2)> \"q\" & 'a'";
 
     fn feed() -> std::sync::Arc<Feed> {
-        let text = "timezone = \"Europe/Amsterdam\"\n[[feed]]\nid = \"buitenland\"\nurl = \"http://h.example/\"\n[feed.items]\nselect = \"li\"\n";
-        crate::config::parse(text, std::path::Path::new("/tmp/p.toml"), None)
+        feed_with("")
+    }
+
+    fn feed_with(keys: &str) -> std::sync::Arc<Feed> {
+        let text = format!(
+            "timezone = \"Europe/Amsterdam\"\n[[feed]]\nid = \"buitenland\"\nurl = \"http://h.example/\"\n{keys}[feed.items]\nselect = \"li\"\n"
+        );
+        crate::config::parse(&text, std::path::Path::new("/tmp/p.toml"), None)
             .expect("config")
             .feeds[0]
             .clone()
@@ -263,6 +271,34 @@ mod tests {
         assert!(!html.contains("&amp;quot;"), "escaped once");
         let never = status_page(&env, &[status(None)], now).expect("renders");
         assert!(never.contains("never polled"), "{never}");
+    }
+
+    #[test]
+    fn a_following_feed_shows_its_item_pages() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 3, 4, 12, 30, 0)
+            .single()
+            .expect("time");
+        let h = Health {
+            id: "buitenland".into(),
+            last_poll: Some(now),
+            pages_read: 12,
+            pages_due: 3,
+            pages_given_up: 1,
+            ..Health::default()
+        };
+        let env = templates();
+        let plain = status_page(&env, &[status(Some(h.clone()))], now).expect("renders");
+        assert!(!plain.contains("Item pages"), "{plain}");
+        let following = FeedStatus {
+            feed: feed_with("follow = true\n"),
+            ..status(Some(h))
+        };
+        let html = status_page(&env, &[following], now).expect("renders");
+        assert!(
+            html.contains("<dt>Item pages</dt><dd>12 read, 3 waiting, 1 given up</dd>"),
+            "{html}"
+        );
     }
 
     #[test]
