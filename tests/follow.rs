@@ -461,6 +461,59 @@ fn a_failing_page_is_retried_with_backoff_and_given_up_after_three_tries() {
     assert_eq!(tag(&ok, "pubDate"), Some("Wed, 4 Mar 2026 10:00:00 +0000"));
 }
 
+/// A 429 with Retry-After ends the poll's fetches from that host (the other due pages wait
+/// for the next poll, untried), and the page itself is tried again when the server's wait is
+/// over, not at the next poll.
+#[test]
+fn a_host_that_asks_to_slow_down_gets_no_more_item_requests_until_it_said() {
+    let site = Site::default();
+    let server = site.serve();
+    site.set(
+        "/list",
+        Response::html(list(&[("/p/a", None), ("/p/b", None), ("/p/c", None)])),
+    );
+    site.set("/p/a", Response::status(429).header("Retry-After", "3600"));
+    let dated = |t: &str| {
+        page(
+            &format!(r#"<meta property="article:published_time" content="{t}">"#),
+            "",
+        )
+    };
+    site.set("/p/b", dated("2026-03-04T11:00:00Z"));
+    site.set("/p/c", dated("2026-03-04T10:00:00Z"));
+    let ws = Workspace::new();
+    ws.config(&config(&server.url("/list"), "follow = true"));
+    let item_requests = |site: &Site| -> Vec<String> {
+        site.take()
+            .into_iter()
+            .map(|(p, _)| p)
+            .filter(|p| p.starts_with("/p/"))
+            .collect()
+    };
+    once(&ws, &at(0));
+    assert_eq!(
+        item_requests(&site),
+        ["/p/a"],
+        "the 429 stops the poll's item pages"
+    );
+    once(&ws, &at(10));
+    assert_eq!(
+        item_requests(&site),
+        ["/p/b", "/p/c"],
+        "the next poll fetches the others, not the page whose server asked for an hour"
+    );
+    site.set("/p/a", dated("2026-03-04T11:30:00Z"));
+    for minutes in [20, 30, 40] {
+        once(&ws, &at(minutes));
+        assert!(item_requests(&site).is_empty(), "at +{minutes} min");
+    }
+    // An hour on (less the half interval of slack a poll is allowed): read.
+    once(&ws, &at(60));
+    assert_eq!(item_requests(&site), ["/p/a"]);
+    let a = rss_item(&ws, "/p/a").expect("published once read");
+    assert_eq!(tag(&a, "pubDate"), Some("Wed, 4 Mar 2026 11:30:00 +0000"));
+}
+
 /// A list of `n` undated items whose pages each give their time: polled with `once` until
 /// every item is published. Returns, per poll, the items published and the item pages
 /// fetched, and the time each `once` took.

@@ -31,8 +31,7 @@ use tokio::time::Instant;
 
 /// The most a failing feed's wait grows to, in intervals.
 pub const BACKOFF_CAP: u32 = 6;
-/// The longest Retry-After that is honoured; a longer one is cut to this.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
+pub use crate::fetch::MAX_RETRY_AFTER;
 /// The most jitter added to a poll.
 pub const MAX_JITTER: Duration = Duration::from_secs(30);
 /// The most a first poll (at start, or of a feed a reload adds or changes) is put off:

@@ -30,6 +30,10 @@ pub use source::Source;
 use decode::{acceptable_type, essence, sniff_binary};
 use guard::{Reach, Refused};
 
+/// The longest Retry-After that is honoured (for a list and for item pages); a longer one is
+/// cut to this: a header is evidence of the server's state, not an order to stop for ever.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
+
 const ACCEPT: &str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8";
 
 /// How pages are fetched.

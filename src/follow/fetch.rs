@@ -9,6 +9,7 @@ use crate::config::Feed;
 use crate::fetch::politeness::{self, PoliteError, Politeness};
 use crate::fetch::{FetchError, Fetcher, Page, Source};
 use chrono::{DateTime, Utc};
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 /// How long all item fetches of one poll may take: twice one request's whole timeout.
@@ -56,7 +57,19 @@ pub async fn fetch_due(
         Source::File(_) => None,
     };
     let mut out = Vec::with_capacity(due.len());
+    // Hosts that answered 429 or 503 in this poll: asked to slow down, they get no more.
+    let mut slowed: HashSet<(String, Option<u16>)> = HashSet::new();
+    let host = |u: &url::Url| {
+        (
+            u.host_str().unwrap_or_default().to_string(),
+            u.port_or_known_default(),
+        )
+    };
     for c in due {
+        if slowed.contains(&host(&c.link)) {
+            tracing::debug!(feed = %feed.id, url = %c.link, "the host asked to slow down in this poll: the item page waits");
+            continue;
+        }
         let Some(left) = bound
             .checked_sub(started.elapsed())
             .filter(|l| !l.is_zero())
@@ -89,12 +102,27 @@ pub async fn fetch_due(
                     bound.as_secs()
                 ),
                 retry: true,
+                retry_after: None,
             },
-            Ok(Err(e)) => Fetch::Failed {
-                at: at(started),
-                retry: may_pass(&e),
-                error: e.to_string(),
-            },
+            Ok(Err(e)) => {
+                let status = match &e {
+                    PoliteError::Fetch(f) => f.status(),
+                    PoliteError::Disallowed { .. } => None,
+                };
+                let retry_after = match &e {
+                    PoliteError::Fetch(f) => f.retry_after(),
+                    PoliteError::Disallowed { .. } => None,
+                };
+                if matches!(status, Some(429 | 503)) {
+                    slowed.insert(host(&c.link));
+                }
+                Fetch::Failed {
+                    at: at(started),
+                    retry: may_pass(&e),
+                    error: e.to_string(),
+                    retry_after,
+                }
+            }
             Ok(Ok(page)) => {
                 let now = moment(given, &page, at(started));
                 read(feed, page, now).await
@@ -125,11 +153,13 @@ async fn read(feed: &Feed, page: Page, now: DateTime<Utc>) -> Fetch {
             at: now,
             error: format!("{url}: {e}"),
             retry: false,
+            retry_after: None,
         },
         Err(e) => Fetch::Failed {
             at: now,
             error: format!("{url}: the reading was interrupted ({e})"),
             retry: true,
+            retry_after: None,
         },
     }
 }

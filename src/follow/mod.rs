@@ -15,8 +15,10 @@
 //! - A page read is *read* for good: it is never fetched again. A page that cannot be had
 //!   for a reason that will not pass (404, 410, another 4xx but 429, robots.txt, not HTML,
 //!   an address outside the feed's reach) is *given up* at once; one that may come back (5xx,
-//!   429, a timeout, a network error) is tried again after 1 then 2 intervals, and given up
-//!   after [`TRIES`] tries.
+//!   429, a timeout, a network error) is tried again after 1 then 2 intervals, or after the
+//!   server's Retry-After where that is longer (at most [`MAX_RETRY_AFTER`]), and given up
+//!   after [`TRIES`] tries. A 429 or 503 ends the poll's fetches from that host: its other
+//!   due pages wait for the next poll, untried.
 //! - A new item without a date on the list whose page is still due is *held*: not published
 //!   until its page is read (then it has the page's time) or given up (then it is published
 //!   at the moment it was first listed, pinned to (epoch, first listed]).
@@ -27,6 +29,7 @@ pub mod fetch;
 use crate::config::Feed;
 use crate::dates::{Interval, Reading};
 use crate::extract::Item;
+use crate::fetch::MAX_RETRY_AFTER;
 use crate::poll::Seen;
 use crate::state::StoredItem;
 use crate::timeline::Record;
@@ -191,6 +194,8 @@ pub enum Fetch {
         error: String,
         /// Whether it may pass (a 5xx, 429, timeout, network error).
         retry: bool,
+        /// How long the server asked to be left alone (Retry-After of a 429 or 503).
+        retry_after: Option<std::time::Duration>,
     },
 }
 
@@ -285,6 +290,20 @@ pub fn backoff(tries: u32, interval: TimeDelta) -> TimeDelta {
     interval * 2i32.saturating_pow(tries.saturating_sub(1).min(16))
 }
 
+/// How long a page that failed for the `tries`-th time waits: its [`backoff`], or the
+/// server's Retry-After where that is longer (at most [`MAX_RETRY_AFTER`]).
+pub fn wait(
+    tries: u32,
+    interval: TimeDelta,
+    retry_after: Option<std::time::Duration>,
+) -> TimeDelta {
+    let asked = retry_after
+        .map(|r| r.min(MAX_RETRY_AFTER))
+        .and_then(|r| TimeDelta::from_std(r).ok())
+        .unwrap_or_default();
+    backoff(tries, interval).max(asked)
+}
+
 /// A new row for a candidate first listed at `now`.
 fn fresh(guid: &str, link: &Url, now: DateTime<Utc>) -> Followed {
     Followed {
@@ -326,11 +345,16 @@ pub fn record(
                 row.error = None;
                 row.listed = None;
             }
-            Fetch::Failed { at, error, retry } => {
+            Fetch::Failed {
+                at,
+                error,
+                retry,
+                retry_after,
+            } => {
                 row.fetched_at = Some(at);
                 row.tries = row.tries.saturating_add(1);
                 if retry && row.tries < TRIES {
-                    row.next_try = Some(at + backoff(row.tries, interval));
+                    row.next_try = Some(at + wait(row.tries, interval, retry_after));
                 } else {
                     row.status = Status::GivenUp;
                     row.next_try = None;

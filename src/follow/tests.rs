@@ -145,6 +145,28 @@ fn backoff_doubles_each_try() {
 }
 
 #[test]
+fn a_retry_after_longer_than_the_backoff_is_waited_out_up_to_a_day() {
+    let now = t(12, 0, 0);
+    let mut rows = HashMap::new();
+    let fail = |retry_after: u64| Fetch::Failed {
+        at: now,
+        error: "HTTP 429".into(),
+        retry: true,
+        retry_after: Some(std::time::Duration::from_secs(retry_after)),
+    };
+    // Shorter than the backoff: the backoff.
+    record(&mut rows, vec![(cand("a"), fail(60))], now, HOUR);
+    assert_eq!(rows["a"].next_try, Some(now + HOUR));
+    // Longer: the server's wait.
+    record(&mut rows, vec![(cand("b"), fail(3 * 3600))], now, HOUR);
+    assert_eq!(rows["b"].next_try, Some(now + HOUR * 3));
+    // A week: a day at most.
+    record(&mut rows, vec![(cand("c"), fail(7 * 86_400))], now, HOUR);
+    assert_eq!(rows["c"].next_try, Some(now + TimeDelta::days(1)));
+    assert_eq!(wait(1, HOUR, None), HOUR);
+}
+
+#[test]
 fn failures_that_may_pass_are_tried_three_times_the_others_once() {
     let now = t(12, 0, 0);
     let mut rows = HashMap::new();
@@ -152,6 +174,7 @@ fn failures_that_may_pass_are_tried_three_times_the_others_once() {
         at,
         error: "HTTP 500".into(),
         retry,
+        retry_after: None,
     };
     let logs = record(&mut rows, vec![(cand("a"), fail(true, now))], now, HOUR);
     assert!(logs.is_empty());
@@ -286,6 +309,7 @@ fn new_undated_items_are_held_until_their_page_is_read_or_given_up() {
         at: later,
         error: "HTTP 404".into(),
         retry: false,
+        retry_after: None,
     };
     let mut step = Step::new(rows, vec![(cand("b"), fail)], later, HOUR, false);
     let mut previous = vec![stored("a", t(9, 15, 30)), stored("c", t(11, 0, 30))];

@@ -289,15 +289,19 @@ fn work(
         .iter()
         .filter(|i| i.record.last_seen == now)
         .collect();
+    // Items held back until their own page is read are the page's too, each with a link
+    // (it is being followed) and a title: a list whose items all wait is not a broken page.
+    let held = outcome.follow.as_ref().map_or(0, |f| f.held);
     let good = GoodPoll {
-        items: on_page.len(),
-        links: on_page.iter().filter(|i| i.link.is_some()).count(),
+        items: on_page.len() + held,
+        links: on_page.iter().filter(|i| i.link.is_some()).count() + held,
     };
     // A title that fell back (a configured selector that missed) is no title.
-    let titled = on_page
-        .iter()
-        .filter(|i| !i.title.trim().is_empty() && !outcome.untitled.contains(&i.record.guid))
-        .count();
+    let titled = held
+        + on_page
+            .iter()
+            .filter(|i| !i.title.trim().is_empty() && !outcome.untitled.contains(&i.record.guid))
+            .count();
     let health = check_health(good.items, titled, good.links, before.last_good);
     Ok(Worked {
         generation: before.generation,
