@@ -4,8 +4,10 @@
 //! Read as sites write it, not as the JSON-LD standard would expand it: a block is an
 //! object, an array of objects or an object with `@graph`; `@type` is a string or an array
 //! (`"NewsArticle"`, `"schema:NewsArticle"`, `"https://schema.org/NewsArticle"`); the article
-//! is the first object of a type ending in `Article` or `Posting` (`NewsArticle`,
-//! `BlogPosting`, `ReportageNewsArticle`, `LiveBlogPosting`, ...), else the first web page
+//! is the object of a type ending in `Article` or `Posting` (`NewsArticle`, `BlogPosting`,
+//! `ReportageNewsArticle`, `LiveBlogPosting`, ...) whose `url`, `@id` or `mainEntityOfPage`
+//! names this page (its address or `<link rel="canonical">`; a page that also describes its
+//! related articles lists them too), else the first such object, else the first web page
 //! (`WebPage`, `ItemPage`, ...) that has a publication date. References by `@id` (Yoast's
 //! `"author": {"@id": ".../#/schema/person/..."}`) resolve to the object with that `@id`
 //! in any block of the page, one step deep.
@@ -20,6 +22,7 @@ use scraper::{Html, Selector};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::sync::LazyLock;
+use url::Url;
 
 /// The most JSON-LD blocks read on a page.
 pub const MAX_BLOCKS: usize = 32;
@@ -35,8 +38,9 @@ static SCRIPT: LazyLock<Option<Selector>> = LazyLock::new(|| Selector::parse("sc
 
 type Object = Map<String, Value>;
 
-/// What the page's JSON-LD says about its article.
-pub fn read(doc: &Html, notes: &mut Vec<String>) -> Found {
+/// What the page's JSON-LD says about its article. `page`: the addresses that name the page
+/// (where it was fetched from, its canonical link), absolute.
+pub fn read(doc: &Html, page: &[Url], notes: &mut Vec<String>) -> Found {
     let Some(script) = SCRIPT.as_ref() else {
         return Found::default();
     };
@@ -87,9 +91,15 @@ pub fn read(doc: &Html, notes: &mut Vec<String>) -> Found {
         .filter(|o| o.len() > 1)
         .filter_map(|o| Some((o.get("@id")?.as_str()?, *o)))
         .collect();
-    let article = nodes
+    let articles: Vec<&&Object> = nodes
         .iter()
-        .find(|o| types(o).any(|t| t.ends_with("Article") || t.ends_with("Posting")))
+        .filter(|o| types(o).any(|t| t.ends_with("Article") || t.ends_with("Posting")))
+        .collect();
+    let article = articles
+        .iter()
+        .find(|o| names_page(o, &ids, page))
+        .or(articles.first())
+        .copied()
         .or_else(|| {
             nodes
                 .iter()
@@ -99,6 +109,38 @@ pub fn read(doc: &Html, notes: &mut Vec<String>) -> Found {
         Some(article) => fields(article, &ids, notes),
         None => Found::default(),
     }
+}
+
+/// Whether an article object names `page` as its own: its `url`, its `@id` or its
+/// `mainEntityOfPage` (a string, or an object with `@id` or `url`) is one of the page's
+/// addresses, fragment and a final slash aside.
+fn names_page(article: &Object, ids: &HashMap<&str, &Object>, page: &[Url]) -> bool {
+    let mut named: Vec<&str> = ["url", "@id"]
+        .iter()
+        .filter_map(|k| article.get(*k)?.as_str())
+        .collect();
+    match article.get("mainEntityOfPage") {
+        Some(Value::String(s)) => named.push(s),
+        Some(value @ Value::Object(_)) => {
+            if let Some(p) = resolve(value, ids) {
+                named.extend(["url", "@id"].iter().filter_map(|k| p.get(*k)?.as_str()));
+            }
+        }
+        _ => {}
+    }
+    let key = |u: &Url| {
+        let mut u = u.clone();
+        u.set_fragment(None);
+        u.as_str().trim_end_matches('/').to_string()
+    };
+    let Some(first) = page.first() else {
+        return false;
+    };
+    let keys: Vec<String> = page.iter().map(key).collect();
+    named
+        .iter()
+        .filter_map(|n| first.join(n.trim()).ok())
+        .any(|u| keys.contains(&key(&u)))
 }
 
 /// A block's JSON. Sites break JSON in two common ways that cost nothing to forgive: raw line
@@ -315,9 +357,56 @@ mod tests {
     use super::*;
 
     fn found(html: &str) -> (Found, Vec<String>) {
+        found_at(html, &[])
+    }
+
+    fn found_at(html: &str, page: &[&str]) -> (Found, Vec<String>) {
+        let page: Vec<Url> = page.iter().map(|p| Url::parse(p).expect("url")).collect();
         let doc = Html::parse_document(html);
         let mut notes = Vec::new();
-        (read(&doc, &mut notes), notes)
+        (read(&doc, &page, &mut notes), notes)
+    }
+
+    #[test]
+    fn the_article_that_names_this_page_wins_over_related_ones() {
+        let related = r#"{"@type":"NewsArticle","url":"https://n.example/other","datePublished":"2026-03-01T08:00:00Z"}"#;
+        let own = r#"{"@type":"NewsArticle","mainEntityOfPage":{"@id":"https://n.example/a/1/"},"datePublished":"2026-03-04T09:00:00Z"}"#;
+        let html = format!("{}{}", block(related), block(own));
+        let date = |page: &[&str]| found_at(&html, page).0.published;
+        // Fetched from its own address, fragment and final slash aside.
+        assert_eq!(
+            date(&["https://n.example/a/1#top"]),
+            [(
+                "datePublished".to_string(),
+                "2026-03-04T09:00:00Z".to_string()
+            )]
+        );
+        // Fetched elsewhere, with a canonical link naming it.
+        assert_eq!(
+            date(&["https://m.n.example/a/1?amp=1", "https://n.example/a/1"]),
+            [(
+                "datePublished".to_string(),
+                "2026-03-04T09:00:00Z".to_string()
+            )]
+        );
+        // Neither names the page: the first, as before.
+        assert_eq!(
+            date(&["https://n.example/b"]),
+            [(
+                "datePublished".to_string(),
+                "2026-03-01T08:00:00Z".to_string()
+            )]
+        );
+        // An @id relative to the page.
+        let relative = r#"{"@type":"BlogPosting","@id":"/a/1#article","datePublished":"2026-03-04T10:00:00Z"}"#;
+        let html = format!("{}{}", block(related), block(relative));
+        assert_eq!(
+            found_at(&html, &["https://n.example/a/1"]).0.published,
+            [(
+                "datePublished".to_string(),
+                "2026-03-04T10:00:00Z".to_string()
+            )]
+        );
     }
 
     fn block(json: &str) -> String {

@@ -196,8 +196,16 @@ pub fn read(html: &str, url: &Url, options: &Options) -> Result<Article, Article
     let doc = parse::document(html)?;
     let base = base_url(&doc, url);
     let mut notes = Vec::new();
+    // The addresses that name this page, for JSON-LD that describes several articles.
+    let addresses: Vec<Url> = std::iter::once(url.clone())
+        .chain(
+            meta::canonical_link(&doc)
+                .iter()
+                .filter_map(|(_, href)| base.join(href.trim()).ok()),
+        )
+        .collect();
     let sources = [
-        (Origin::JsonLd, jsonld::read(&doc, &mut notes)),
+        (Origin::JsonLd, jsonld::read(&doc, &addresses, &mut notes)),
         (Origin::OpenGraph, meta::opengraph(&doc)),
         (Origin::Microdata, meta::microdata(&doc)),
         (Origin::Time, meta::time(&doc)),
