@@ -196,3 +196,39 @@ fn every_news_phrasing_reads_as_expected() {
         all.join("\n")
     );
 }
+/// Languages whose news sites' phrasings are in the tables, each with at least this many
+/// rows: every language the issue of world languages names, and the big ones of each region.
+const NEWS_LANGUAGES: [&str; 45] = [
+    "ru", "uk", "be", "pl", "cs", "sk", "hr", "sr", "bs", "bg", "sl", "lt", "lv", "tr", "az", "uz",
+    "ar", "he", "fa", "ur", "hi", "bn", "ka", "zh", "ja", "ko", "th", "vi", "id", "ms", "fil",
+    "sw", "el", "sv", "da", "nb", "fi", "et", "hu", "ro", "ca", "af", "no", "nn", "is",
+];
+const NEWS_ROWS: usize = 8;
+
+#[test]
+fn the_big_languages_have_news_phrasings() {
+    let rows: Vec<Row> = WORLD_TABLES.iter().flat_map(|(_, t)| rows_of(t)).collect();
+    let count = |code: &str| {
+        rows.iter()
+            .filter(|r| r.lang == code || (code == "fil" && r.lang == "tl"))
+            .count()
+    };
+    let short: Vec<String> = NEWS_LANGUAGES
+        .iter()
+        .filter(|c| count(c) < NEWS_ROWS)
+        .map(|c| format!("{c}: {}", count(c)))
+        .collect();
+    assert!(
+        short.is_empty(),
+        "fewer than {NEWS_ROWS} news rows: {short:?}"
+    );
+    // Each row names a language the reader has.
+    for r in &rows {
+        assert!(
+            r.lang.is_empty() || Language::from_code(r.lang).is_some(),
+            "line {}: {}",
+            r.line,
+            r.lang
+        );
+    }
+}
