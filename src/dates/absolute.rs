@@ -33,6 +33,20 @@ pub struct Found {
     pub tokens: Range<usize>,
 }
 
+/// Whether every number of the text lies in one of `used` (the date's tokens, its clock's): a
+/// number a reading does not use is a date it did not read ("03日14:05" is no Sunday at
+/// 14:05, "3 มี.ค. 25" no 3 March of this year), so such a text is not read.
+fn all_numbers_used(toks: &[Tok], used: &[Range<usize>]) -> bool {
+    toks.iter()
+        .enumerate()
+        .all(|(k, t)| !t.is_num() || used.iter().any(|r| r.contains(&k)))
+}
+
+/// The tokens of a clock, if any (an empty range otherwise).
+fn clock_tokens(clock: Option<&Clock>) -> Range<usize> {
+    clock.map_or(0..0, |c| c.tokens.clone())
+}
+
 fn read_on(date: NaiveDate, clock: Option<&Clock>, ctx: &Context) -> Result<Option<Reading>, Fail> {
     Ok(zone::on_date(
         ctx.timezone,
@@ -61,6 +75,9 @@ pub fn day_word(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading
         .checked_sub_days(Days::new(back))
         .ok_or(NO_SUCH_DATE)?;
     let clock = clock::find(toks, lex, true, pos..pos + len);
+    if !all_numbers_used(toks, &[clock_tokens(clock.as_ref())]) {
+        return Ok(None);
+    }
     read_on(date, clock.as_ref(), ctx)
 }
 
@@ -173,6 +190,9 @@ pub fn finish(
     found: Found,
 ) -> Result<Option<Reading>, Fail> {
     let clock = clock::find(toks, lex, true, found.tokens.clone());
+    if !all_numbers_used(toks, &[found.tokens.clone(), clock_tokens(clock.as_ref())]) {
+        return Ok(None);
+    }
     let date = match found.year {
         Some(year) if !YEARS.contains(&year) => return Err(Fail::OutOfRange(super::OUTSIDE_YEARS)),
         Some(year) => NaiveDate::from_ymd_opt(year, found.month, found.day).ok_or(NO_SUCH_DATE)?,
@@ -292,7 +312,7 @@ pub fn weekday(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>
         .sum::<usize>()
         > 3;
     let clock = clock::find(toks, lex, true, pos..pos + len);
-    if !full && clock.is_none() {
+    if (!full && clock.is_none()) || !all_numbers_used(toks, &[clock_tokens(clock.as_ref())]) {
         return Ok(None);
     }
     let today = today(ctx);
@@ -321,6 +341,9 @@ pub fn clock_alone(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Read
     let Some(clock) = clock::find(toks, lex, false, 0..0) else {
         return Ok(None);
     };
+    if !all_numbers_used(toks, std::slice::from_ref(&clock.tokens)) {
+        return Ok(None);
+    }
     let mut date = today(ctx);
     if ahead(ctx, date, Some(&clock)) {
         date = date.pred_opt().ok_or(NO_SUCH_DATE)?;

@@ -3,6 +3,7 @@
 
 use super::text::{Kind, Lex, Tok};
 use chrono::NaiveTime;
+use std::ops::Not;
 use std::ops::Range;
 
 /// A clock time found in a text, with the tokens it took.
@@ -67,6 +68,9 @@ pub fn at(toks: &[Tok], lex: &Lex, i: usize, loose: bool) -> Option<Clock> {
     let mut hour = u32::try_from(first.value()?).ok()?;
     let (mut minute, mut second) = (0, None);
     let mut j = i + 1;
+    // After a dot the minutes touch it: "3. 14" is a day with its dot and another number.
+    // After a colon a space may come between ("১৪: ০৫", as Bengali sites write it).
+    let minutes_at = |k: usize| two_digits(toks, k).filter(|_| toks[k].spaced.not());
     let form = if glued_sep(toks, j, ':') && two_digits(toks, j + 1).is_some() {
         minute = two_digits(toks, j + 1)?;
         j += 2;
@@ -75,7 +79,7 @@ pub fn at(toks: &[Tok], lex: &Lex, i: usize, loose: bool) -> Option<Clock> {
             j += 2;
         }
         Form::Colon
-    } else if glued_sep(toks, j, '.') && two_digits(toks, j + 1).is_some() {
+    } else if glued_sep(toks, j, '.') && minutes_at(j + 1).is_some() {
         minute = two_digits(toks, j + 1)?;
         j += 2;
         Form::Dot

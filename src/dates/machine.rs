@@ -9,6 +9,7 @@
 use super::{Context, Fail, INSTANT_MARGIN, Interval, Reading, not_ahead, zone};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use regex::{Captures, Regex};
+use std::ops::Range;
 use std::sync::LazyLock;
 
 // ASCII classes on purpose: Unicode `\d`, `\s` and `\b` make these patterns cost more to
@@ -31,12 +32,13 @@ const MONTHS: [&str; 12] = [
     "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
 ];
 
-/// Read a machine-written time, if the text holds one. A time with its own UTC offset (Unix
-/// time, ISO 8601 with an offset, RFC 2822) may lie at most [`INSTANT_MARGIN`] after `now`.
-pub fn read(text: &str, ctx: &Context) -> Result<Option<Reading>, Fail> {
+/// Read a machine-written time, if the text holds one: the reading and the bytes of the text
+/// it took. A time with its own UTC offset (Unix time, ISO 8601 with an offset, RFC 2822) may
+/// lie at most [`INSTANT_MARGIN`] after `now`.
+pub fn read(text: &str, ctx: &Context) -> Result<Option<(Reading, Range<usize>)>, Fail> {
     let exact = |reading: Reading| not_ahead(reading, ctx.now, INSTANT_MARGIN, "1 hour");
     if let Some(r) = unix(text)? {
-        return exact(r).map(Some);
+        return exact(r).map(|r| Some((r, 0..text.len())));
     }
     // The patterns are compiled at first use, which costs more than reading a small page's
     // dates: texts that cannot match ("18 minuten geleden") do not get that far.
@@ -46,17 +48,19 @@ pub fn read(text: &str, ctx: &Context) -> Result<Option<Reading>, Fail> {
         None
     };
     if let Some(caps) = iso_caps {
+        let span = caps.get(0).map_or(0..text.len(), |m| m.range());
         let reading = iso(&caps, ctx)?;
         return match caps.get(8) {
-            Some(_) => exact(reading).map(Some),
-            None => Ok(Some(reading)),
+            Some(_) => exact(reading).map(|r| Some((r, span))),
+            None => Ok(Some((reading, span))),
         };
     }
     if !may_be_rfc2822(text) {
         return Ok(None);
     }
     if let Some(caps) = RFC2822.as_ref().and_then(|re| re.captures(text)) {
-        return exact(rfc2822(&caps)?).map(Some);
+        let span = caps.get(0).map_or(0..text.len(), |m| m.range());
+        return exact(rfc2822(&caps)?).map(|r| Some((r, span)));
     }
     Ok(None)
 }

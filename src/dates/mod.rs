@@ -27,9 +27,16 @@
 //! - A text is read whole or not at all: every word must be one of the language's table
 //!   (date words, or fillers such as "Published", "Bijgewerkt:", "am"), and every number of
 //!   a relative age must belong to it ("5 min read", "3 days ago, 5 min ago" are refused).
-//!   A text that names an update and the publication ("vor 5 Minuten aktualisiert,
-//!   ursprünglich vor 3 Tagen") is read at the publication; one that names an update and
-//!   holds another date without saying what it is, is refused.
+//!   Every number of a date must be used by its reading too: "03日14:05" is no Sunday at
+//!   14:05, "4 March 14:05 25" no 4 March. A machine-written time (ISO 8601, RFC 2822, Unix)
+//!   is read with only separators or a language's words around it ("Published:
+//!   2026-03-04T10:00:00Z"), never beside unknown words or other numbers. A text that names
+//!   an update and the publication ("vor 5 Minuten aktualisiert, ursprünglich vor 3 Tagen")
+//!   is read at the publication; one that names an update and holds one other date is read
+//!   at that date, which the words leave as the publication ("4. března 2026 14:05,
+//!   aktualizováno 15:10", "12:08 04.03.2026 (обновлено: 12:31)"); an update's part ends at
+//!   its brackets or comma, and between two dates a label names the one after it. Two dates
+//!   without a label between them ("3 days ago, 5 min ago") are refused.
 //! - "Just now" ("zojuist", "gerade eben", "à l'instant", ...) is the 5 minutes before the
 //!   fetch: `(now - 5 min, now]`, point `now`.
 //! - A day word, a date or a weekday alone is the whole day in the zone, its end clamped to
@@ -417,8 +424,26 @@ fn future_rank(reading: &Reading, now: DateTime<Utc>) -> u8 {
 /// first language that reads the text wins; when none reads it but one rejects it (a future
 /// or absurd age), that rejection is the answer.
 fn read_any(text: &str, languages: &[Language], ctx: &Context) -> Result<Reading, Option<Fail>> {
-    if let Some(reading) = machine::read(text, ctx).map_err(Some)? {
-        return Ok(reading);
+    // A machine-written time, alone or with only words of a language around it ("Published:
+    // 2026-03-04T10:00:00Z"); one beside other numbers or unknown words is no machine time
+    // ("狗狗 2026-03-03 14:05", "2026-03-04 (3 days ago)"): the languages read it or refuse it.
+    if let Some((reading, span)) = machine::read(text, ctx).map_err(Some)? {
+        let rest = text::tokens(&format!(
+            "{} {}",
+            text.get(..span.start).unwrap_or_default(),
+            text.get(span.end..).unwrap_or_default()
+        ));
+        let words_known = || {
+            languages
+                .iter()
+                .filter_map(|l| l.lex())
+                .any(|lex| accounted(&rest, lex))
+        };
+        if !rest.iter().any(Tok::is_num)
+            && (rest.iter().all(|t| t.kind != text::Kind::Word) || words_known())
+        {
+            return Ok(reading);
+        }
     }
     let toks = text::tokens(text);
     // Each language reads the part of the text its words pick, if it knows every word.
@@ -503,49 +528,22 @@ fn labels(toks: &[Tok], lex: &Lex) -> Vec<(usize, usize, Label)> {
 }
 
 /// The tokens to read. A text that names an update ("Updated 5 min ago") and its
-/// publication ("published 3 days ago") is read at the publication; one that names an update
-/// and holds another date without saying what that is is refused (None). The part a word
-/// names runs from it to the next such word where the text starts with one ("Published …,
-/// updated …"), else it is the comma-separated clause that holds the word ("vor 5 Minuten
-/// aktualisiert, ursprünglich vor 3 Tagen").
+/// publication ("published 3 days ago") is read at the publication. A text that names an
+/// update and holds one other date is read at that date: the words say which date is the
+/// update, so the other is the publication ("4. března 2026 14:05, aktualizováno 15:10",
+/// "12:08 04.03.2026 (обновлено: 12:31 04.03.2026)"). Where that other date is not all on one
+/// side of the update, the text is refused (None).
+///
+/// The part a word names: from it to the next such word where the text starts with one
+/// ("Published …, updated …"); else the brackets it is in ("(updated 15:20)"), else the
+/// comma-separated clause that holds it ("vor 5 Minuten aktualisiert, ursprünglich vor 3
+/// Tagen"); where that clause holds a date on both sides of the word, the word and what
+/// follows it ("3.3.2026 14:05 Päivitetty 4.3.2026 9:12": labels come before their dates).
 fn part<'t>(toks: &'t [Tok], lex: &Lex) -> Option<&'t [Tok]> {
     let labels = labels(toks, lex);
     if !labels.iter().any(|l| l.2 == Label::Updated) {
         return Some(toks);
     }
-    let prefixed = labels.first().is_some_and(|l| l.0 == 0);
-    let commas: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].is_sep(',')).collect();
-    let around = |at: usize| -> std::ops::Range<usize> {
-        let by_label = || {
-            let end = labels
-                .iter()
-                .map(|l| l.0)
-                .find(|&p| p > at)
-                .unwrap_or(toks.len());
-            at..end
-        };
-        if prefixed {
-            return by_label();
-        }
-        let start = commas.iter().rev().find(|&&c| c < at).map_or(0, |c| c + 1);
-        let end = commas
-            .iter()
-            .find(|&&c| c > at)
-            .copied()
-            .unwrap_or(toks.len());
-        let clause = start..end;
-        // A clause holding both words: by label after all.
-        if labels.iter().filter(|l| clause.contains(&l.0)).count() > 1 {
-            by_label()
-        } else {
-            clause
-        }
-    };
-    if let Some(&(at, _, _)) = labels.iter().find(|l| l.2 == Label::Published) {
-        return toks.get(around(at));
-    }
-    let (at, _, _) = labels[0];
-    let update = around(at);
     let dated = |i: usize| {
         toks[i].is_num()
             || lex.days.at(toks, i).is_some()
@@ -555,8 +553,90 @@ fn part<'t>(toks: &'t [Tok], lex: &Lex) -> Option<&'t [Tok]> {
             || lex.vague.at(toks, i).is_some()
             || lex.spans.at(toks, i).is_some()
     };
-    let other_date = (0..toks.len()).any(|i| !update.contains(&i) && dated(i));
-    (!other_date).then_some(toks)
+    let prefixed = labels.first().is_some_and(|l| l.0 == 0);
+    let around = |at: usize| -> std::ops::Range<usize> {
+        let by_label = |from: usize| {
+            let end = labels
+                .iter()
+                .map(|l| l.0)
+                .find(|&p| p > at)
+                .unwrap_or(toks.len());
+            from..end
+        };
+        if prefixed {
+            return by_label(at);
+        }
+        let clause = bracketed(toks, at).unwrap_or_else(|| {
+            let commas: Vec<usize> = (0..toks.len()).filter(|&i| toks[i].is_sep(',')).collect();
+            let start = commas.iter().rev().find(|&&c| c < at).map_or(0, |c| c + 1);
+            let end = commas
+                .iter()
+                .find(|&&c| c > at)
+                .copied()
+                .unwrap_or(toks.len());
+            start..end
+        });
+        // A clause holding two words, or a date on both sides of this one: by label.
+        let words = labels.iter().filter(|l| clause.contains(&l.0)).count();
+        let before = (clause.start..at).any(dated);
+        let after = (at..clause.end).any(dated);
+        if words > 1 || (before && after) {
+            by_label(at).start..by_label(at).end.min(clause.end)
+        } else {
+            clause
+        }
+    };
+    if let Some(&(at, _, _)) = labels.iter().find(|l| l.2 == Label::Published) {
+        return toks.get(around(at));
+    }
+    let (at, _, _) = labels[0];
+    let update = around(at);
+    // The update's part with the brackets or the comma around it.
+    let mut whole = update.clone();
+    if whole.start > 0 && is_opening(&toks[whole.start - 1]) {
+        whole.start -= 1;
+    }
+    if toks
+        .get(whole.end)
+        .is_some_and(|t| is_closing(t) || t.is_sep(','))
+    {
+        whole.end += 1;
+    }
+    if whole.start > 0 && toks[whole.start - 1].is_sep(',') {
+        whole.start -= 1;
+    }
+    let before = (0..whole.start).any(dated);
+    let after = (whole.end..toks.len()).any(dated);
+    match (before, after) {
+        // The update is the only date: read it.
+        (false, false) => Some(toks),
+        (true, false) => toks.get(..whole.start),
+        (false, true) => toks.get(whole.end..),
+        (true, true) => None,
+    }
+}
+
+/// An opening bracket (the tokens write every kind as "(").
+fn is_opening(t: &Tok) -> bool {
+    t.is_sep('(')
+}
+
+/// A closing bracket (every kind is ")").
+fn is_closing(t: &Tok) -> bool {
+    t.is_sep(')')
+}
+
+/// The tokens inside the brackets around token `at`, if it is in brackets.
+fn bracketed(toks: &[Tok], at: usize) -> Option<std::ops::Range<usize>> {
+    let open = (0..at)
+        .rev()
+        .take_while(|&i| !is_closing(&toks[i]))
+        .find(|&i| is_opening(&toks[i]))?;
+    let close = (at..toks.len())
+        .take_while(|&i| !is_opening(&toks[i]))
+        .find(|&i| is_closing(&toks[i]))
+        .unwrap_or(toks.len());
+    Some(open + 1..close)
 }
 
 /// The reading, when it lies within the years dates may name.

@@ -156,8 +156,14 @@ fn optional_mark(c: char, after: Option<char>) -> bool {
 
 /// A Latin letter with diacritics that `fold` does not list, without them ("ş", "ř", "ł",
 /// "ạ"): its canonical decomposition's letters, or the letter itself where there is none.
+///
+/// Greek letters lose theirs too, and the final sigma is a sigma: sites write Greek dates in
+/// capitals, which carry no accents ("ΠΡΙΝ 2 ΩΡΕΣ" is "πριν 2 ώρες").
 fn latin_base(c: char) -> Option<String> {
-    if !matches!(u32::from(c), 0x00C0..=0x024F | 0x1E00..=0x1EFF) {
+    if !matches!(
+        u32::from(c),
+        0x00C0..=0x024F | 0x1E00..=0x1EFF | 0x0370..=0x03FF | 0x1F00..=0x1FFF
+    ) {
         return None;
     }
     let special = match c {
@@ -165,6 +171,7 @@ fn latin_base(c: char) -> Option<String> {
         'đ' => Some("d"),
         'ħ' => Some("h"),
         'ŧ' => Some("t"),
+        'ς' => Some("σ"),
         _ => None,
     };
     if let Some(s) = special {
@@ -196,7 +203,7 @@ fn is_mark(c: char) -> bool {
 
 /// Split a text into normalised tokens.
 ///
-/// Latin letters lose their diacritics; other scripts keep their marks (a virama, a Thai
+/// Latin and Greek letters lose their diacritics; other scripts keep their marks (a virama, a Thai
 /// tone mark) except the optional Arabic and Hebrew vowel points. Digits of every script are
 /// read as ASCII digits, the Arabic comma as a comma; direction marks are ignored.
 pub fn tokens(text: &str) -> Vec<Tok> {
@@ -245,6 +252,9 @@ pub fn tokens(text: &str) -> Vec<Tok> {
             ':' | '.' | '/' | ',' | '+' => b.push_sep(raw),
             '\u{60c}' | '\u{ff0c}' | '\u{3001}' => b.push_sep(','),
             '\u{ff1a}' => b.push_sep(':'),
+            // Brackets bound what a label names: "14:05 (updated 15:20)".
+            '(' | '[' | '\u{ff08}' | '\u{3010}' | '\u{ff3b}' => b.push_sep('('),
+            ')' | ']' | '\u{ff09}' | '\u{3011}' | '\u{ff3d}' => b.push_sep(')'),
             '\u{ff0f}' => b.push_sep('/'),
             _ => b.space(),
         }

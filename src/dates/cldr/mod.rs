@@ -267,6 +267,7 @@ pub fn compile(data: &Data) -> Lex {
     let (mut published, mut updated, mut fillers) = (Vec::new(), Vec::new(), Vec::new());
     let (mut less, mut almost, mut approx, mut over) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut ordinals = Vec::new();
     let mut dates = Vec::new();
     let mut prefixes: HashSet<(&str, &str)> = HashSet::new();
     let mut order = Order::DayMonth;
@@ -334,6 +335,7 @@ pub fn compile(data: &Data) -> Lex {
             ("almost", [word]) => almost.push(*word),
             ("about", [word]) => approx.push(*word),
             ("over", [word]) => over.push(*word),
+            ("ordinal", [word]) => ordinals.push(*word),
             ("at", [word]) => clock_before.push(*word),
             ("date", [pattern]) => {
                 let (elems, prefix, suffix) = date_pattern(pattern);
@@ -412,6 +414,7 @@ pub fn compile(data: &Data) -> Lex {
         .chain(&almost)
         .chain(&approx)
         .chain(&over)
+        .chain(&ordinals)
         .chain(days.iter().map(|(w, _)| w))
         .chain(vague.iter().map(|(w, _)| w))
         .chain(months.iter().map(|(w, _)| w))
@@ -465,7 +468,7 @@ pub fn compile(data: &Data) -> Lex {
         clock_before: list(&clock_before),
         clock_after: list(&clock_after),
         date_fillers: fillers,
-        ordinals: Lexicon::new([]),
+        ordinals: list(&ordinals),
         order,
         ages,
         fixed_ages: Lexicon::from_tokens(fixed),
@@ -577,6 +580,10 @@ fn date_at(
     i: usize,
 ) -> Option<(u32, u32, Option<i32>, usize)> {
     let named = elems.iter().any(|e| matches!(e, DateElem::MonthName));
+    // Not from the middle of another number: the "05" of "14:05 / 04.03.2026" is no day.
+    if continues_number(toks, i) {
+        return None;
+    }
     let (mut day, mut month, mut year) = (None, None, None);
     let mut k = i;
     let last = elems.len().saturating_sub(1);
@@ -630,8 +637,10 @@ fn date_at(
             }
         }
     }
-    // A pattern matched in full: the next token is no part of a longer number.
-    if toks.get(k).is_some_and(|t| t.is_num() && !t.spaced) {
+    // A pattern matched in full: the next token is no part of a longer number (a pattern
+    // that ends in a word, "{d}日", may have a clock glued after it: "3日14:05").
+    let ends_in_number = k > i && toks[k - 1].is_num();
+    if ends_in_number && toks.get(k).is_some_and(|t| t.is_num() && !t.spaced) {
         return None;
     }
     Some((day?, month?, year, k))
