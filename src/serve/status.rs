@@ -231,12 +231,15 @@ mod tests {
         }
     }
 
+    fn half_past_noon() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 4, 12, 30, 0)
+            .single()
+            .expect("time")
+    }
+
     #[test]
     fn the_status_page_shows_health_and_subscribe_links_as_text() {
-        let now = Utc
-            .with_ymd_and_hms(2026, 3, 4, 12, 30, 0)
-            .single()
-            .expect("time");
+        let now = half_past_noon();
         let h = Health {
             id: "buitenland".into(),
             last_poll: Some(now - chrono::Duration::seconds(120)),
@@ -275,10 +278,7 @@ mod tests {
 
     #[test]
     fn a_following_feed_shows_its_item_pages() {
-        let now = Utc
-            .with_ymd_and_hms(2026, 3, 4, 12, 30, 0)
-            .single()
-            .expect("time");
+        let now = half_past_noon();
         let h = Health {
             id: "buitenland".into(),
             last_poll: Some(now),
