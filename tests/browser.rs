@@ -618,3 +618,64 @@ fn the_main_responses_date_is_the_fetch_moment() {
         "published {published}, {back} ago"
     );
 }
+
+/// Cookies the page's responses set, and those its script sets, go with its later requests
+/// (to the hosts and paths they are for), as in a browser: a list behind a consent cookie
+/// renders. Each render starts without cookies.
+#[test]
+fn cookies_a_page_sets_go_with_its_later_requests() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static PAGE_GOT_COOKIES: AtomicBool = AtomicBool::new(false);
+    let server = Server::start(|req| {
+        let cookie = req.headers.get("cookie").cloned().unwrap_or_default();
+        match req.path.as_str() {
+            "/consent" => {
+                if !cookie.is_empty() {
+                    PAGE_GOT_COOKIES.store(true, Ordering::SeqCst);
+                }
+                Response::html(page(
+                "document.cookie = 'seen=1; path=/'; fetch('/other').then(() => fetch('/items.json')).then(r => r.json()).then(insert);",
+            ))
+                .header("Set-Cookie", "consent=yes; Path=/; HttpOnly")
+            }
+            // A cookie for another path, and one for another site: neither is sent.
+            "/other" => Response::html("")
+                .also_header("Set-Cookie", "other=1; Path=/elsewhere")
+                .also_header("Set-Cookie", "foreign=1; Domain=example.com; Path=/"),
+            "/items.json" => {
+                let has = |c: &str| cookie.split("; ").any(|p| p == c);
+                if has("consent=yes")
+                    && has("seen=1")
+                    && !cookie.contains("other=1")
+                    && !cookie.contains("foreign=1")
+                {
+                    Response::html(ITEMS_JSON).header("Content-Type", "application/json")
+                } else {
+                    // What came instead, as an item: the feed shows it.
+                    let got = serde_json::json!([{"t": format!("cookie: {cookie}"), "d": "5 minutes ago", "h": "/news/x"}]);
+                    Response::html(got.to_string()).header("Content-Type", "application/json")
+                }
+            }
+            _ => Response::status(404),
+        }
+    });
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{TOP}{}",
+        feed("consent", &server.url("/consent"), "render = \"browser\"")
+    ));
+    for poll in 0..2 {
+        let out = run(&ws, &["once", "--now", "2026-03-04T13:30:00+01:00"], &[]);
+        assert_eq!(out.status.code(), Some(0), "poll {poll}: {}", stderr(&out));
+        let rss = ws.read("feeds/consent.rss");
+        assert!(
+            rss.contains("Eerste bericht"),
+            "poll {poll}: {rss}\n{}",
+            stderr(&out)
+        );
+    }
+    assert!(
+        !PAGE_GOT_COOKIES.load(Ordering::SeqCst),
+        "a render starts without the cookies of the last"
+    );
+}

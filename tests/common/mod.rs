@@ -59,6 +59,12 @@ impl Response {
         }
     }
 
+    /// One more header of a name that may repeat (`Set-Cookie`).
+    pub fn also_header(mut self, name: &str, value: &str) -> Response {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Response {
         self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
         self.headers.push((name.into(), value.into()));

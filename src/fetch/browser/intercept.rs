@@ -304,6 +304,94 @@ fn handed_on(name: &HeaderName) -> bool {
     )
 }
 
+/// The most bytes of cookies sent with one request (browsers cap a cookie at 4 kB and a
+/// request's header at a few tens of kB; a page that sets more is not sent all of them).
+const MAX_COOKIE_BYTES: usize = 16 * 1024;
+
+/// The `Cookie` header the browser context would send with a request to `url`: the cookies
+/// that match its host, path and scheme, as the browser chooses them.
+async fn cookies_for(connection: &Connection, session: &str, url: &Url) -> Option<HeaderValue> {
+    let answer = connection
+        .call(
+            Some(session),
+            "Network.getCookies",
+            json!({ "urls": [url.as_str()] }),
+        )
+        .await
+        .ok()?;
+    let mut header = String::new();
+    for cookie in answer.get("cookies")?.as_array()? {
+        let (Some(name), Some(value)) = (
+            cookie.get("name").and_then(Value::as_str),
+            cookie.get("value").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let pair = format!("{name}={value}");
+        if header.len() + pair.len() + 2 > MAX_COOKIE_BYTES {
+            break;
+        }
+        if !header.is_empty() {
+            header.push_str("; ");
+        }
+        header.push_str(&pair);
+    }
+    (!header.is_empty())
+        .then(|| HeaderValue::from_str(&header).ok())
+        .flatten()
+}
+
+/// Set (or, expired, delete) the cookie of one `Set-Cookie` line of a response to `url` in
+/// the render's browser context. A cookie for another site (a `Domain` that `url`'s host is
+/// not within) or that cannot be parsed is dropped, as a browser drops it.
+async fn set_cookie(connection: &Connection, session: &str, url: &Url, line: &str) {
+    let Ok(cookie) = cookie::Cookie::parse(line) else {
+        tracing::debug!(%url, "a cookie the page set could not be read");
+        return;
+    };
+    let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+    let domain = cookie
+        .domain()
+        .map(|d| d.trim_start_matches('.').to_ascii_lowercase());
+    if let Some(d) = &domain
+        && host != *d
+        && !host.ends_with(&format!(".{d}"))
+    {
+        tracing::debug!(%url, domain = %d, "a cookie for another site was dropped");
+        return;
+    }
+    let expired = cookie
+        .max_age()
+        .is_some_and(|age| age.is_zero() || age.is_negative())
+        || cookie
+            .expires_datetime()
+            .is_some_and(|t| t.unix_timestamp() <= chrono::Utc::now().timestamp());
+    let mut params = json!({
+        "name": cookie.name(),
+        "url": url.as_str(),
+    });
+    if let Some(d) = &domain {
+        params["domain"] = json!(d);
+    }
+    if let Some(path) = cookie.path() {
+        params["path"] = json!(path);
+    }
+    let method = if expired {
+        "Network.deleteCookies"
+    } else {
+        params["value"] = json!(cookie.value());
+        params["secure"] = json!(cookie.secure().unwrap_or(false));
+        params["httpOnly"] = json!(cookie.http_only().unwrap_or(false));
+        if let Some(same_site) = cookie.same_site() {
+            params["sameSite"] = json!(same_site.to_string());
+        }
+        "Network.setCookie"
+    };
+    if let Err(e) = connection.call(Some(session), method, params).await {
+        tracing::debug!(%url, "the browser did not take a cookie: {e}");
+    }
+}
+
 /// Answer one paused request: refuse it, or fetch it and hand the browser the response.
 async fn answer(
     connection: &Connection,
@@ -332,6 +420,11 @@ async fn answer(
         paused.main = false;
         paused.later = true;
     }
+    // The browser keeps the render's cookies, but a paused request shows only those its
+    // scripts set: all that match are asked for and sent on.
+    if let Some(cookie) = cookies_for(connection, session, &paused.url).await {
+        paused.headers.insert(reqwest::header::COOKIE, cookie);
+    }
     let outcome = fetch(&paused, rules, watch).await;
     {
         let mut watch = lock(watch);
@@ -340,6 +433,13 @@ async fn answer(
     }
     match outcome {
         Ok((status, headers, body)) => {
+            // The browser does not take cookies from a response it is handed: they are
+            // set in the render's context, for the pages it requests next.
+            for line in headers.get_all(reqwest::header::SET_COOKIE) {
+                if let Ok(line) = line.to_str() {
+                    set_cookie(connection, session, &paused.url, line).await;
+                }
+            }
             let list: Vec<Value> = headers
                 .iter()
                 .filter(|(name, _)| handed_on(name))
