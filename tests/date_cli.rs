@@ -231,3 +231,49 @@ fn qualifiers_spans_and_two_dates_read_as_the_words_say() {
         assert!(String::from_utf8_lossy(&out.stderr).contains(text));
     }
 }
+
+#[test]
+fn solar_hijri_and_buddhist_era_dates_in_their_zones() {
+    let now = ["--now", "2026-03-04T13:30:00Z"];
+    for (text, lang, zone, earliest, latest) in [
+        (
+            "چهارشنبه ۱۳ اسفند ۱۴۰۴ - ۱۴:۰۵",
+            "fa",
+            "Asia/Tehran",
+            "2026-03-04T14:04:59+03:30",
+            "2026-03-04T14:05:59+03:30",
+        ),
+        (
+            "۱۴۰۴/۱۲/۱۲",
+            "fa",
+            "Asia/Tehran",
+            "2026-03-02T23:59:59+03:30",
+            "2026-03-03T23:59:59+03:30",
+        ),
+        (
+            "3 มี.ค. 68",
+            "th",
+            "Asia/Bangkok",
+            "2025-03-02T23:59:59+07:00",
+            "2025-03-03T23:59:59+07:00",
+        ),
+        (
+            "3 มีนาคม 2569 - 14:05 น.",
+            "th",
+            "Asia/Bangkok",
+            "2026-03-03T14:04:59+07:00",
+            "2026-03-03T14:05:59+07:00",
+        ),
+    ] {
+        let mut args = vec![text, "--language", lang, "--timezone", zone];
+        args.extend(now);
+        let (e, l, _) = json(&args);
+        assert_eq!((e.as_str(), l.as_str()), (earliest, latest), "{text}");
+    }
+    // A Solar Hijri year with a Gregorian month is refused, not misread.
+    let mut args = vec!["۱۳ مارس ۱۴۰۴", "--language", "fa"];
+    args.extend(now);
+    let out = date(&args);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1970 to 2200"));
+}

@@ -2,11 +2,16 @@
 """Generate the date reader's CLDR tables and their test rows.
 
 Usage:
-    cd /tmp && npm pack cldr-dates-full@48.2.0 cldr-core@48.2.0
+    cd /tmp && npm pack cldr-dates-full@48.2.0 cldr-core@48.2.0 cldr-cal-persian-full@46.1.0
     tar xzf cldr-dates-full-48.2.0.tgz --wildcards 'package/main/*/dateFields.json' \
         'package/main/*/ca-gregorian.json' package/package.json
-    tar xzf cldr-core-48.2.0.tgz package/supplemental/plurals.json
-    python3 scripts/cldr/generate.py /tmp/package
+    tar xzf cldr-core-48.2.0.tgz package/supplemental/plurals.json \
+        package/supplemental/calendarPreferenceData.json \
+        package/supplemental/likelySubtags.json package/supplemental/calendarData.json
+    mkdir persian && tar xzf cldr-cal-persian-full-46.1.0.tgz -C persian
+    python3 scripts/cldr/generate.py /tmp/package /tmp/persian/package
+
+(cldr-cal-persian-full is published up to 46.1.0 only; its month names are those of 48.)
 
 Writes src/dates/cldr/data.tsv (the words and patterns of every language CLDR has relative
 times for, except the hand-written ones) and src/dates/cldr/tests.tsv (test rows rendered
@@ -43,6 +48,10 @@ FIRST = (
 UNITS = ["second", "minute", "hour", "day", "week", "month", "year"]
 WIDTHS = ["", "-short", "-narrow"]
 SIGNS = ("+", "-", "\u2212")
+
+# Variants whose Solar Hijri month names a language's sites also use: the Dari names of
+# Afghanistan ("حمل", "جدی") beside the Iranian ones ("فروردین", "دی").
+PERSIAN_VARIANTS = {"fa": ["fa-AF"]}
 
 NOW = datetime(2026, 3, 4, 13, 30, tzinfo=timezone.utc)
 # A Friday eight days before NOW, for dates with month and weekday names.
@@ -138,8 +147,31 @@ def date_pattern(pattern, greg):
     return text.replace("\t", " ")
 
 
-def render(pattern, when, greg, hour12_ok=True):
-    """A CLDR pattern rendered for `when` with ASCII digits; None for fields not handled."""
+def persian_days_before(year):
+    """Days from 1 Farvardin 1 to 1 Farvardin of `year`, by the 33-year rule (exact for
+    1178..1501; see src/dates/calendar.rs)."""
+    return 365 * (year - 1) + (8 * year + 21) // 33
+
+
+def to_persian(when):
+    """A Gregorian date as a Solar Hijri (year, month, day)."""
+    nowruz_1404 = datetime(2025, 3, 21, tzinfo=timezone.utc)
+    year = when.year - 621
+    def nowruz(y):
+        return nowruz_1404 + timedelta(days=persian_days_before(y) - persian_days_before(1404))
+    if nowruz(year) > when:
+        year -= 1
+    day_of_year = (when - nowruz(year)).days
+    if day_of_year < 186:
+        return year, day_of_year // 31 + 1, day_of_year % 31 + 1
+    return year, (day_of_year - 186) // 30 + 7, (day_of_year - 186) % 30 + 1
+
+
+def render(pattern, when, greg, hour12_ok=True, ymd=None, offset=0):
+    """A CLDR pattern rendered for `when` with ASCII digits; None for fields not handled.
+    `ymd` gives the year, month and day in another calendar (whose data `greg` then is);
+    `offset` is added to the year (an era's)."""
+    year, month, day = ymd or (when.year + offset, when.month, when.day)
     out = []
     for kind, text in tokens(clean(pattern)):
         if kind == "lit":
@@ -147,18 +179,18 @@ def render(pattern, when, greg, hour12_ok=True):
             continue
         c, n = text[0], len(text)
         if c == "d":
-            out.append(f"{when.day:0{n}d}")
+            out.append(f"{day:0{n}d}")
         elif c in "ML":
             ctx = "format" if c == "M" else "stand-alone"
             if n <= 2:
-                out.append(f"{when.month:0{n}d}")
+                out.append(f"{month:0{n}d}")
             else:
                 width = {3: "abbreviated", 4: "wide"}.get(n)
                 if width is None:
                     return None
-                out.append(greg["months"][ctx][width][str(when.month)])
+                out.append(greg["months"][ctx][width][str(month)])
         elif c == "y":
-            out.append(f"{when.year % 100:02d}" if n == 2 else str(when.year))
+            out.append(f"{year % 100:02d}" if n == 2 else str(year))
         elif c in "Ec":
             ctx = "format" if c == "E" else "stand-alone"
             width = "wide" if n == 4 else "abbreviated"
@@ -241,6 +273,9 @@ class Lang:
         self.lines = []
         self.seen = set()
         self.tests = []
+        # The calendar the language's sites date by, when not the Gregorian one:
+        # ("persian", data of ca-persian) or ("era", offset).
+        self.calendar = None
 
     def add(self, *parts):
         parts = tuple(clean(p).replace("\t", " ") for p in parts)
@@ -248,6 +283,53 @@ class Lang:
             return
         self.seen.add(parts)
         self.lines.append("\t".join((self.code,) + parts))
+
+
+def preferred_calendar(code, supplemental):
+    """The calendar CLDR prefers in the language's likely territory ("persian" for fa,
+    "buddhist" for th), and the offset of its era to the Gregorian years."""
+    likely = supplemental["likelySubtags"].get(code, "")
+    territory = likely.split("-")[-1] if likely else "001"
+    prefs = supplemental["calendarPreferenceData"]
+    first = prefs.get(territory, prefs["001"])[0]
+    eras = supplemental["calendarData"].get(first, {}).get("eras", {})
+    start = eras.get("0", {}).get("_start")
+    offset = None
+    if start:
+        m = re.fullmatch(r"(-?\d+)-\d+-\d+", start)
+        offset = 1 - int(m.group(1)) if m else None
+    return first, offset
+
+
+def read_persian(lang, code, persian, greg, root_persian):
+    """Solar Hijri month names of a language whose sites date by that calendar: its own
+    (not the root's inherited Latin ones), less any that is also a Gregorian month name."""
+    gregorian_names = {clean(n) for c in ("format", "stand-alone") for w in ("wide", "abbreviated")
+                       for n in greg["months"][c][w].values()}
+    inherited = {clean(n) for c in ("format", "stand-alone") for w in ("wide", "abbreviated")
+                 for n in root_persian["months"][c][w].values()}
+    for ctx in ("format", "stand-alone"):
+        for width in ("wide", "abbreviated"):
+            for n, name in persian["months"][ctx][width].items():
+                name = clean(name)
+                if name in gregorian_names or name in inherited or re.match(r"\d", name):
+                    continue
+                lang.add("persian", n, name)
+
+
+def write_persian_tests(lang, persian):
+    """Rows of Solar Hijri dates in the language's patterns of that calendar; those with
+    month names only where the language has names of its own."""
+    named = any(line.split("\t")[1] == "persian" for line in lang.lines)
+    formats = persian["dateFormats"]
+    available = persian["dateTimeFormats"]["availableFormats"]
+    back = (NOW.replace(hour=0, minute=0) - DATE).days
+    for p in (formats["full"], formats["long"], formats["medium"], formats["short"], available.get("MMMd")):
+        if not p or (not named and re.search(r"MMM|LLL", p)):
+            continue
+        text = render(p, DATE, persian, ymd=to_persian(DATE))
+        if text:
+            lang.tests.append(day_row(lang.code, text, back))
 
 
 def read_locale(lang, fields, greg, plurals, primary):
@@ -378,9 +460,10 @@ def write_tests(lang, fields, greg, plurals):
     formats = greg["dateFormats"]
     available = greg["dateTimeFormats"]["availableFormats"]
     back = (NOW.replace(hour=0, minute=0) - DATE).days
+    offset = lang.calendar[1] if lang.calendar and lang.calendar[0] == "era" else 0
     for p in (formats["full"], formats["long"], formats["medium"], formats["short"], available.get("yMMMd"), available.get("MMMd")):
         if p:
-            text = render(p, DATE, greg)
+            text = render(p, DATE, greg, offset=offset)
             if text:
                 t.append(day_row(code, text, back))
 
@@ -393,6 +476,21 @@ def main():
         version = json.load(f)["version"]
     with open(os.path.join(root, "supplemental", "plurals.json"), encoding="utf-8") as f:
         plurals = json.load(f)["supplemental"]["plurals-type-cardinal"]
+    supplemental = {}
+    for name, key in (("calendarPreferenceData", "calendarPreferenceData"),
+                      ("likelySubtags", "likelySubtags"), ("calendarData", "calendarData")):
+        with open(os.path.join(root, "supplemental", name + ".json"), encoding="utf-8") as f:
+            supplemental[name] = json.load(f)["supplemental"][key]
+    persian_root = sys.argv[2] if len(sys.argv) > 2 else os.path.join(os.path.dirname(root), "persian", "package")
+
+    def load_persian(code):
+        path = os.path.join(persian_root, "main", code, "ca-persian.json")
+        if not os.path.exists(path):
+            return None
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)["main"][code]["dates"]["calendars"]["persian"]
+
+    root_persian = load_persian("und")
     codes = []
     for code in sorted(os.listdir(os.path.join(root, "main"))):
         if "-" in code or code == "und" or code in HAND_WRITTEN:
@@ -405,19 +503,40 @@ def main():
     langs = []
     for code in codes:
         lang = Lang(code)
+        preferred, offset = preferred_calendar(code, supplemental)
+        greg = load(root, code, "ca-gregorian.json")["calendars"]["gregorian"]
+        if preferred == "persian" and load_persian(code):
+            lang.calendar = ("persian", load_persian(code))
+        elif preferred != "gregorian" and offset:
+            lang.calendar = ("era", offset)
         for variant in [code] + MERGED.get(code, []):
             if not os.path.isdir(os.path.join(root, "main", variant)):
                 continue
             fields = load(root, variant, "dateFields.json")["fields"]
             greg = load(root, variant, "ca-gregorian.json")["calendars"]["gregorian"]
             read_locale(lang, fields, greg, plurals.get(code, {}), variant == code)
+        if lang.calendar and lang.calendar[0] == "persian":
+            lang.add("calendar", "persian")
+            for variant in [code] + PERSIAN_VARIANTS.get(code, []):
+                persian = load_persian(variant)
+                if persian:
+                    read_persian(lang, variant, persian, greg, root_persian)
+            for p in lang.calendar[1]["dateFormats"].values():
+                compiled = date_pattern(p, lang.calendar[1]) if isinstance(p, str) else None
+                if compiled:
+                    lang.add("date", compiled)
+            write_persian_tests(lang, lang.calendar[1])
+        elif lang.calendar:
+            lang.add("calendar", "era", str(lang.calendar[1]))
         langs.append(lang)
     header = [
         f"# CLDR {version} (npm cldr-dates-full {version}, cldr-core {version} plurals),",
         "# generated by scripts/cldr/generate.py; do not edit. One line per entry:",
         "# code, kind, values. Kinds: past/future unit n|count pattern, day back word,",
         "# last unit word, now word, month n name, weekday n name, am/pm word, ampm before,",
-        "# hour word, word word, at word, date pattern ({d} {M} {N} {y} {E}), order dm|md.",
+        "# hour word, word word, at word, date pattern ({d} {M} {N} {y} {E}), order dm|md,",
+        "# calendar persian (sites date by the Solar Hijri calendar), persian n name (its",
+        "# month names), calendar era offset (years may be of an era: Gregorian + offset).",
     ]
     with open(os.path.join(out_dir, "data.tsv"), "w", encoding="utf-8") as f:
         f.write("\n".join(header) + "\n")

@@ -6,7 +6,11 @@
 //! day must have begun by `now`, a day with a clock time may lie up to one day after `now`
 //! (clock skew, a zone set wrong), so "28 dec" seen on 2 January is last year's.
 //! A bare clock time is today's, or yesterday's when today's lies more than an hour ahead.
+//! A date may be of another calendar than the Gregorian, by the language's data: a Solar
+//! Hijri month name or year-first number, a year of an era (see `calendar` and the module
+//! docs of the reader); [`finish`] converts it.
 
+use super::calendar::{self, PERSIAN_YEARS};
 use super::clock::{self, Clock, continues_number};
 use super::lang::Order;
 use super::text::{Kind, Lex, Tok};
@@ -25,11 +29,46 @@ const CLOCK_TOLERANCE: Duration = Duration::hours(1);
 
 const NO_SUCH_DATE: Fail = Fail::OutOfRange("there is no such date");
 
+/// Why a Solar Hijri date is rejected.
+const OUTSIDE_PERSIAN_YEARS: Fail =
+    Fail::OutOfRange("it lies outside the Solar Hijri years 1300 to 1500");
+
+/// A year as written: four digits (or more), or two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Year {
+    Full(i32),
+    Short(i32),
+}
+
+impl Year {
+    /// A number token as a year: four digits or two.
+    pub fn of(tok: &Tok) -> Option<Year> {
+        let v = i32::try_from(tok.value()?).ok()?;
+        match tok.digits() {
+            4 => Some(Year::Full(v)),
+            2 => Some(Year::Short(v)),
+            _ => None,
+        }
+    }
+}
+
+/// How a found date names its month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Month {
+    /// A Gregorian month name.
+    Name,
+    /// A Solar Hijri month name ("اسفند").
+    Persian,
+    /// A number; `year_first` when the year comes before it ("1404/12/13").
+    Number { year_first: bool },
+}
+
 /// A date found in the text (year still to be inferred when absent).
 pub struct Found {
     pub day: u32,
     pub month: u32,
-    pub year: Option<i32>,
+    pub named: Month,
+    pub year: Option<Year>,
     pub tokens: Range<usize>,
 }
 
@@ -107,35 +146,57 @@ fn skip_sep(toks: &[Tok], k: usize, seps: &str) -> usize {
     }
 }
 
-/// A four-digit year at or just after `k` (after a comma, "de", "del"): year and end.
-fn year_after(toks: &[Tok], lex: &Lex, k: usize) -> Option<(i32, usize)> {
+/// A four-digit year at or just after `k` (after a comma, "de", "del"), or a two-digit one
+/// in a language with an era ("3 มี.ค. 68"): year and end.
+fn year_after(toks: &[Tok], lex: &Lex, k: usize) -> Option<(Year, usize)> {
     let k = skip_sep(toks, k, ",.");
     let k = skip_fwd(&lex.date_fillers, toks, k);
     let tok = toks.get(k)?;
-    if tok.digits() != 4 || clock::at(toks, lex, k, true).is_some() {
+    let short = tok.digits() == 2 && lex.era.is_some();
+    if (tok.digits() != 4 && !short) || clock::at(toks, lex, k, true).is_some() {
+        return None;
+    }
+    // Two digits that are part of a longer number ("68.5", "14.05") are no year.
+    let glued_on = glued(toks, k + 1).is_some_and(|t| t.kind == Kind::Sep)
+        && glued(toks, k + 2).is_some_and(Tok::is_num);
+    if short && (glued_on || continues_number(toks, k)) {
         return None;
     }
     if toks.get(k + 1).is_some_and(|t| t.is_sep(':') && !t.spaced) {
         return None;
     }
-    Some((i32::try_from(tok.value()?).ok()?, k + 1))
+    Some((Year::of(tok)?, k + 1))
 }
 
-fn with_year(toks: &[Tok], lex: &Lex, day: u32, month: u32, start: usize, end: usize) -> Found {
+fn with_year(
+    toks: &[Tok],
+    lex: &Lex,
+    month: (u32, Month),
+    day: u32,
+    start: usize,
+    end: usize,
+) -> Found {
     let (year, end) = match year_after(toks, lex, end) {
         Some((year, end)) => (Some(year), end),
         None => (None, end),
     };
     Found {
         day,
-        month,
+        month: month.0,
+        named: month.1,
         year,
         tokens: start..end,
     }
 }
 
 /// Day before the month: "27 november", "27. November", "27 de noviembre", "1er mars".
-fn day_month(toks: &[Tok], lex: &Lex, pos: usize, month: u32, len: usize) -> Option<Found> {
+fn day_month(
+    toks: &[Tok],
+    lex: &Lex,
+    pos: usize,
+    month: (u32, Month),
+    len: usize,
+) -> Option<Found> {
     let mut k = skip_back(&lex.date_fillers, toks, pos);
     if k > 0 && toks[k - 1].is_sep('.') {
         k -= 1;
@@ -148,11 +209,17 @@ fn day_month(toks: &[Tok], lex: &Lex, pos: usize, month: u32, len: usize) -> Opt
         k -= olen;
     }
     let day = day_number(toks, lex, k.checked_sub(1)?)?;
-    Some(with_year(toks, lex, day, month, k - 1, pos + len))
+    Some(with_year(toks, lex, month, day, k - 1, pos + len))
 }
 
 /// Month before the day: "Nov 27, 2026", "November 27th".
-fn month_day(toks: &[Tok], lex: &Lex, pos: usize, month: u32, len: usize) -> Option<Found> {
+fn month_day(
+    toks: &[Tok],
+    lex: &Lex,
+    pos: usize,
+    month: (u32, Month),
+    len: usize,
+) -> Option<Found> {
     let k = skip_sep(toks, pos + len, ".");
     let k = skip_fwd(&lex.date_fillers, toks, k);
     let day = day_number(toks, lex, k)?;
@@ -160,13 +227,24 @@ fn month_day(toks: &[Tok], lex: &Lex, pos: usize, month: u32, len: usize) -> Opt
     if toks.get(end).is_some_and(|t| !t.spaced) {
         end = skip_fwd(&lex.ordinals, toks, end);
     }
-    Some(with_year(toks, lex, day, month, pos, end))
+    Some(with_year(toks, lex, month, day, pos, end))
+}
+
+/// The month name at token `i`, Gregorian or Solar Hijri: month, how named, length.
+pub fn month_at(toks: &[Tok], lex: &Lex, i: usize) -> Option<((u32, Month), usize)> {
+    match lex.months.at(toks, i) {
+        Some((m, len)) => Some(((m, Month::Name), len)),
+        None => lex
+            .persian_months
+            .at(toks, i)
+            .map(|(m, len)| ((m, Month::Persian), len)),
+    }
 }
 
 /// A date with a month name, and a clock time anywhere else in the text.
 pub fn month_date(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
-    let months: Vec<(usize, u32, usize)> = (0..toks.len())
-        .filter_map(|i| lex.months.at(toks, i).map(|(m, len)| (i, m, len)))
+    let months: Vec<(usize, (u32, Month), usize)> = (0..toks.len())
+        .filter_map(|i| month_at(toks, lex, i).map(|(m, len)| (i, m, len)))
         .collect();
     let found = months
         .iter()
@@ -182,7 +260,8 @@ pub fn month_date(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Readi
     }
 }
 
-/// Turn a found date into a reading: year checked or inferred, clock time added.
+/// Turn a found date into a reading: calendar chosen, year checked or inferred, clock time
+/// added.
 pub fn finish(
     toks: &[Tok],
     lex: &Lex,
@@ -193,18 +272,56 @@ pub fn finish(
     if !all_numbers_used(toks, &[found.tokens.clone(), clock_tokens(clock.as_ref())]) {
         return Ok(None);
     }
-    let date = match found.year {
-        Some(year) if !YEARS.contains(&year) => return Err(Fail::OutOfRange(super::OUTSIDE_YEARS)),
-        Some(year) => NaiveDate::from_ymd_opt(year, found.month, found.day).ok_or(NO_SUCH_DATE)?,
-        None => infer_year(ctx, found.month, found.day, clock.as_ref()).ok_or(NO_SUCH_DATE)?,
+    let (month, day) = (found.month, found.day);
+    let persian = match (found.named, found.year) {
+        (Month::Persian, _) => true,
+        (Month::Number { year_first: true }, Some(Year::Full(y))) => {
+            lex.persian && PERSIAN_YEARS.contains(&y)
+        }
+        _ => false,
+    };
+    let date = if persian {
+        match found.year {
+            Some(Year::Full(y)) if PERSIAN_YEARS.contains(&y) => {
+                calendar::from_persian(y, month, day).ok_or(NO_SUCH_DATE)?
+            }
+            Some(_) => return Err(OUTSIDE_PERSIAN_YEARS),
+            None => {
+                let this = calendar::persian_year(today(ctx)).ok_or(OUTSIDE_PERSIAN_YEARS)?;
+                infer_year(ctx, this, clock.as_ref(), |y| {
+                    calendar::from_persian(y, month, day)
+                })
+                .ok_or(NO_SUCH_DATE)?
+            }
+        }
+    } else {
+        let offset = lex.era.unwrap_or(0);
+        let year = found.year.map(|y| match y {
+            Year::Full(y) => calendar::era_year(y, offset, *YEARS.end()),
+            Year::Short(y) => calendar::short_year(y, offset),
+        });
+        match year {
+            Some(year) if !YEARS.contains(&year) => {
+                return Err(Fail::OutOfRange(super::OUTSIDE_YEARS));
+            }
+            Some(year) => NaiveDate::from_ymd_opt(year, month, day).ok_or(NO_SUCH_DATE)?,
+            None => infer_year(ctx, today(ctx).year(), clock.as_ref(), |y| {
+                NaiveDate::from_ymd_opt(y, month, day)
+            })
+            .ok_or(NO_SUCH_DATE)?,
+        }
     };
     read_on(date, clock.as_ref(), ctx)
 }
 
-/// The latest date with this month and day that does not lie after the fetch (see the
-/// module docs for the tolerance).
-fn infer_year(ctx: &Context, month: u32, day: u32, clock: Option<&Clock>) -> Option<NaiveDate> {
-    let this = today(ctx).year();
+/// The latest date of a month and day (`date_in` a year, `this` the year of today in that
+/// calendar) that does not lie after the fetch (see the module docs for the tolerance).
+fn infer_year(
+    ctx: &Context,
+    this: i32,
+    clock: Option<&Clock>,
+    date_in: impl Fn(i32) -> Option<NaiveDate>,
+) -> Option<NaiveDate> {
     let time = clock.map(|c| c.time);
     let limit = match time {
         Some(_) => ctx.now.checked_add_signed(YEARLESS_TOLERANCE)?,
@@ -212,23 +329,12 @@ fn infer_year(ctx: &Context, month: u32, day: u32, clock: Option<&Clock>) -> Opt
     };
     (this - 8..=this + 1)
         .rev()
-        .filter_map(|y| NaiveDate::from_ymd_opt(y, month, day))
+        .filter_map(date_in)
         .find(|d| start(ctx, *d, time).is_some_and(|t| t <= limit))
 }
 
 fn glued(toks: &[Tok], i: usize) -> Option<&Tok> {
     toks.get(i).filter(|t| !t.spaced)
-}
-
-/// A two-digit year as a full year: 70..=99 are 1900s, the rest 2000s.
-pub fn full_year(tok: &Tok) -> Option<i32> {
-    let v = i32::try_from(tok.value()?).ok()?;
-    match tok.digits() {
-        4 => Some(v),
-        2 if v >= 70 => Some(1900 + v),
-        2 => Some(2000 + v),
-        _ => None,
-    }
 }
 
 /// Day and month from the two leading numbers of a numeric date, in the language's order.
@@ -264,15 +370,22 @@ fn numeric_at(toks: &[Tok], lex: &Lex, i: usize) -> Option<Found> {
         if continues(i + 5) {
             return None;
         }
-        let (day, month, year) = if a.digits() == 4 {
-            (value(third)?, value(b)?, i32::try_from(a.value()?).ok()?)
+        // Two digits first and last in a language that puts the year first: which is the
+        // year is not known ("۰۴/۱۲/۱۳" may be 1404-12-13 or 4 December 2013).
+        if lex.year_first && a.digits() <= 2 && third.digits() <= 2 {
+            return None;
+        }
+        let year_first = a.digits() == 4;
+        let (day, month, year) = if year_first {
+            (value(third)?, value(b)?, Year::of(a)?)
         } else {
             let (day, month) = day_and_month(lex.order, value(a)?, value(b)?)?;
-            (day, month, full_year(third)?)
+            (day, month, Year::of(third)?)
         };
-        return (a.digits() <= 2 || a.digits() == 4).then_some(Found {
+        return (a.digits() <= 2 || year_first).then_some(Found {
             day,
             month,
+            named: Month::Number { year_first },
             year: Some(year),
             tokens: i..i + 5,
         });
@@ -287,6 +400,7 @@ fn numeric_at(toks: &[Tok], lex: &Lex, i: usize) -> Option<Found> {
     Some(Found {
         day,
         month,
+        named: Month::Number { year_first: false },
         year: None,
         tokens: i..i + 3,
     })

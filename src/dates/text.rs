@@ -362,6 +362,8 @@ pub struct Lex {
     pub just_now: Lexicon<()>,
     pub days: Lexicon<i32>,
     pub months: Lexicon<u32>,
+    /// Month names of the Solar Hijri calendar ("اسفند"), for languages whose sites date by it.
+    pub persian_months: Lexicon<u32>,
     pub weekdays: Lexicon<Weekday>,
     pub am: Lexicon<()>,
     pub pm: Lexicon<()>,
@@ -378,6 +380,15 @@ pub struct Lex {
     pub dates: Vec<Vec<DateElem>>,
     /// Whether a day period comes before the hour ("下午2:05", "오후 2:05").
     pub period_first: bool,
+    /// Whether the language's sites date by the Solar Hijri calendar: a numeric date with
+    /// the year first and a year in `calendar::PERSIAN_YEARS` is read in it.
+    pub persian: bool,
+    /// The offset of the era the language's years may be of (the Thai Buddhist era: 543):
+    /// four-digit years past 2200 and two-digit years are read in it.
+    pub era: Option<i32>,
+    /// Whether the language writes numeric dates with the year first ("1404/12/13",
+    /// "2026. 03. 04."): there "04/12/13" may be a year 04 or a day 04, and is not read.
+    pub year_first: bool,
 }
 
 /// A relative-time pattern: the tokens before and after the number.
@@ -426,6 +437,7 @@ impl Lex {
             just_now: words(t.just_now),
             days: pairs(t.days),
             months: pairs(t.months),
+            persian_months: Lexicon::new([]),
             weekdays: pairs(t.weekdays),
             am: words(t.am),
             pm: words(t.pm),
@@ -438,6 +450,9 @@ impl Lex {
             fixed_ages: Lexicon::new([]),
             dates: Vec::new(),
             period_first: false,
+            persian: false,
+            era: None,
+            year_first: false,
         }
     }
 }

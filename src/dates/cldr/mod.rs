@@ -8,7 +8,7 @@
 //! words news sites use that CLDR does not give ("منذ", "刚刚", "Опубликовано", "около"),
 //! written by hand in the same form, one file a region. Both are parsed at first use; a language's table is compiled when first read.
 
-use super::absolute;
+use super::absolute::{self, Found, Month, Year};
 use super::clock::{self, continues_number};
 use super::lang::{Order, Unit};
 use super::relative::{self, Qualifier};
@@ -260,6 +260,8 @@ pub fn compile(data: &Data) -> Lex {
     let mut aliases: Vec<(Vec<Tok>, Vec<Tok>)> = Vec::new();
     let (mut days, mut vague, mut just_now) = (Vec::new(), Vec::new(), Vec::new());
     let (mut months, mut weekdays) = (Vec::new(), Vec::new());
+    let mut persian_months = Vec::new();
+    let (mut persian, mut era) = (false, None);
     let (mut am, mut pm, mut clock_after, mut clock_before) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut date_fillers: Vec<Tok> = Vec::new();
@@ -318,6 +320,13 @@ pub fn compile(data: &Data) -> Lex {
                     months.push((*name, n));
                 }
             }
+            ("persian", [n, name]) => {
+                if let Ok(n) = n.parse::<u32>() {
+                    persian_months.push((*name, n));
+                }
+            }
+            ("calendar", ["persian"]) => persian = true,
+            ("calendar", ["era", offset]) => era = offset.parse::<i32>().ok(),
             ("weekday", [n, name]) => {
                 if let Some(wd) = weekday(n) {
                     weekdays.push((*name, wd));
@@ -387,10 +396,14 @@ pub fn compile(data: &Data) -> Lex {
     fixed.extend(extra_fixed);
     // The longest patterns first, so "{0} минут назад" wins over a shorter one inside it.
     ages.sort_by_key(|p| std::cmp::Reverse(p.before.len() + p.after.len()));
-    let prefixed: Vec<(String, u32)> = prefixes
-        .iter()
-        .flat_map(|(p, s)| months.iter().map(move |(m, n)| (format!("{p}{m}{s}"), *n)))
-        .collect();
+    let glue = |names: &[(&str, u32)]| -> Vec<(String, u32)> {
+        prefixes
+            .iter()
+            .flat_map(|(p, s)| names.iter().map(move |(m, n)| (format!("{p}{m}{s}"), *n)))
+            .collect()
+    };
+    let prefixed = glue(&months);
+    let persian_prefixed = glue(&persian_months);
     let mut words: HashSet<String> = HashSet::new();
     let mut add_words = |phrase: &str| {
         words.extend(
@@ -418,11 +431,15 @@ pub fn compile(data: &Data) -> Lex {
         .chain(days.iter().map(|(w, _)| w))
         .chain(vague.iter().map(|(w, _)| w))
         .chain(months.iter().map(|(w, _)| w))
+        .chain(persian_months.iter().map(|(w, _)| w))
         .chain(weekdays.iter().map(|(w, _)| w))
     {
         add_words(phrase);
     }
-    prefixed.iter().for_each(|(w, _)| add_words(w));
+    prefixed
+        .iter()
+        .chain(&persian_prefixed)
+        .for_each(|(w, _)| add_words(w));
     for (toks, _) in &fixed {
         words.extend(
             toks.iter()
@@ -436,6 +453,11 @@ pub fn compile(data: &Data) -> Lex {
     words.extend(date_fillers.iter().map(|t| t.text.clone()));
     let fillers = Lexicon::from_tokens(date_fillers.into_iter().map(|t| (vec![t], ())));
     let list = |l: &[&str]| Lexicon::new(l.iter().map(|w| (*w, ())));
+    // A numeric pattern that starts with the year ("{y}/{M}/{d}").
+    let year_first = dates.iter().any(|elems| {
+        matches!(elems.first(), Some(DateElem::Year | DateElem::ShortYear))
+            && !elems.iter().any(|e| matches!(e, DateElem::MonthName))
+    });
     Lex {
         units: Lexicon::new([]),
         numbers: Lexicon::new([]),
@@ -462,6 +484,12 @@ pub fn compile(data: &Data) -> Lex {
                 .copied()
                 .chain(prefixed.iter().map(|(m, n)| (m.as_str(), *n))),
         ),
+        persian_months: Lexicon::new(
+            persian_months
+                .iter()
+                .copied()
+                .chain(persian_prefixed.iter().map(|(m, n)| (m.as_str(), *n))),
+        ),
         weekdays: Lexicon::new(weekdays),
         am: list(&am),
         pm: list(&pm),
@@ -474,6 +502,9 @@ pub fn compile(data: &Data) -> Lex {
         fixed_ages: Lexicon::from_tokens(fixed),
         dates,
         period_first,
+        persian,
+        era,
+        year_first,
     }
 }
 
@@ -572,19 +603,15 @@ fn small(toks: &[Tok], k: usize, range: std::ops::RangeInclusive<u32>) -> Option
     range.contains(&v).then_some(v)
 }
 
-/// A date pattern matched at token `i`: day, month, year, end.
-fn date_at(
-    toks: &[Tok],
-    lex: &Lex,
-    elems: &[DateElem],
-    i: usize,
-) -> Option<(u32, u32, Option<i32>, usize)> {
+/// A date pattern matched at token `i`: the date found, its end in `tokens`.
+fn date_at(toks: &[Tok], lex: &Lex, elems: &[DateElem], i: usize) -> Option<Found> {
     let named = elems.iter().any(|e| matches!(e, DateElem::MonthName));
     // Not from the middle of another number: the "05" of "14:05 / 04.03.2026" is no day.
     if continues_number(toks, i) {
         return None;
     }
     let (mut day, mut month, mut year) = (None, None, None);
+    let mut how = Month::Number { year_first: false };
     let mut k = i;
     let last = elems.len().saturating_sub(1);
     for (n, elem) in elems.iter().enumerate() {
@@ -610,26 +637,40 @@ fn date_at(
             }
             DateElem::Month => {
                 month = Some(small(toks, k, 1..=12)?);
+                how = Month::Number {
+                    year_first: year.is_some(),
+                };
                 k += 1;
             }
             DateElem::MonthName => {
-                let (m, len) = lex.months.at(toks, k)?;
+                let ((m, named_in), len) = absolute::month_at(toks, lex, k)?;
                 month = Some(m);
+                how = named_in;
                 k += len;
             }
             DateElem::ShortYear => {
                 let t = toks.get(k).filter(|t| t.digits() == 2)?;
-                year = Some(absolute::full_year(t)?);
+                year = Some(Year::of(t)?);
                 k += 1;
             }
-            DateElem::Year => match toks.get(k).filter(|t| t.digits() == 4) {
-                Some(t) => {
-                    year = Some(i32::try_from(t.value()?).ok()?);
-                    k += 1;
+            DateElem::Year => {
+                // Four digits; two in a language with an era ("3 มี.ค. 68"), when they are
+                // not a clock time's hour.
+                let short = |t: &Tok| {
+                    t.digits() == 2
+                        && lex.era.is_some()
+                        && named
+                        && clock::at(toks, lex, k, true).is_none()
+                };
+                match toks.get(k).filter(|t| t.digits() == 4 || short(t)) {
+                    Some(t) => {
+                        year = Some(Year::of(t)?);
+                        k += 1;
+                    }
+                    None if named => {}
+                    None => return None,
                 }
-                None if named => {}
-                None => return None,
-            },
+            }
             DateElem::Weekday => {
                 if let Some((_, len)) = lex.weekdays.at(toks, k) {
                     k += len;
@@ -643,36 +684,31 @@ fn date_at(
     if ends_in_number && toks.get(k).is_some_and(|t| t.is_num() && !t.spaced) {
         return None;
     }
-    Some((day?, month?, year, k))
+    Some(Found {
+        day: day?,
+        month: month?,
+        named: how,
+        year,
+        tokens: i..k,
+    })
 }
 
 /// A date in one of the language's CLDR patterns ("5 марта 2026 г.", "2026年3月5日",
 /// "2026. március 5.", "27 בפברואר 2026"), with a clock time anywhere else in the text.
 pub fn date(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
-    let mut best: Option<(u32, u32, Option<i32>, usize, usize)> = None;
+    let mut best: Option<Found> = None;
+    let rank = |f: &Found| (f.tokens.len(), f.year.is_some());
     for elems in &lex.dates {
         for i in 0..toks.len() {
-            if let Some((d, m, y, end)) = date_at(toks, lex, elems, i) {
-                let better =
-                    best.is_none_or(|b| (end - i, y.is_some()) > (b.4 - b.3, b.2.is_some()));
-                if better {
-                    best = Some((d, m, y, i, end));
-                }
+            if let Some(found) = date_at(toks, lex, elems, i)
+                && best.as_ref().is_none_or(|b| rank(&found) > rank(b))
+            {
+                best = Some(found);
             }
         }
     }
     match best {
-        Some((day, month, year, start, end)) => absolute::finish(
-            toks,
-            lex,
-            ctx,
-            absolute::Found {
-                day,
-                month,
-                year,
-                tokens: start..end,
-            },
-        ),
+        Some(found) => absolute::finish(toks, lex, ctx, found),
         None => Ok(None),
     }
 }

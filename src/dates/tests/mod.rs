@@ -1,5 +1,6 @@
 //! Tests of the date reader: the phrasings table, DST, errors and properties.
 
+mod calendars;
 mod dst;
 mod errors;
 mod props;
