@@ -13,6 +13,7 @@ use super::clock::{self, continues_number};
 use super::lang::{Order, Unit};
 use super::relative::{self, Qualifier};
 use super::text::{AgePattern, DateElem, Kind, Lex, Lexicon, Tok, tokens};
+use super::zone::Zone;
 use super::{Context, Fail, Reading};
 use chrono::Weekday;
 use std::collections::{HashMap, HashSet};
@@ -639,7 +640,7 @@ fn date_at(
 
 /// A date in one of the language's CLDR patterns ("5 марта 2026 г.", "2026年3月5日",
 /// "2026. március 5.", "27 בפברואר 2026"), with a clock time anywhere else in the text.
-pub fn date(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
+pub fn date(toks: &[Tok], lex: &Lex, ctx: &Context, zone: Zone) -> Result<Option<Reading>, Fail> {
     let mut best: Option<(u32, u32, Option<i32>, usize, usize)> = None;
     for elems in &lex.dates {
         for i in 0..toks.len() {
@@ -657,6 +658,7 @@ pub fn date(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, F
             toks,
             lex,
             ctx,
+            zone,
             absolute::Found {
                 day,
                 month,
