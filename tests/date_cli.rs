@@ -277,3 +277,51 @@ fn solar_hijri_and_buddhist_era_dates_in_their_zones() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("1970 to 2200"));
 }
+
+/// A zone written after the clock time names the offset, whatever `--timezone` says; one that
+/// names no single offset, or follows no clock time, is refused, never dropped.
+#[test]
+fn a_zone_after_the_clock_names_the_offset() {
+    let at = [
+        "--timezone",
+        "Europe/Amsterdam",
+        "--now",
+        "2026-03-04T20:00:00Z",
+    ];
+    for (text, published) in [
+        ("4 March 2026 14:05 GMT+7", "2026-03-04T08:05:00+01:00"),
+        ("4 March 2026 14:05 (GMT+7)", "2026-03-04T08:05:00+01:00"),
+        ("4 March 2026, 2:05 PM EST", "2026-03-04T20:05:00+01:00"),
+        ("March 4, 2026 14:05 UTC", "2026-03-04T15:05:00+01:00"),
+        ("4 March 2026 14:05 CET", "2026-03-04T14:05:00+01:00"),
+        // 20:00 UTC is already 5 March at +07:00: "yesterday" there is 4 March.
+        ("gisteren 14:05 GMT+7", "2026-03-04T08:05:00+01:00"),
+        ("14:05 +0200", "2026-03-04T13:05:00+01:00"),
+    ] {
+        let mut args = vec![text];
+        args.extend(at);
+        let (_, _, p) = json(&args);
+        assert_eq!(p, published, "{text}");
+    }
+    let in_kolkata = [
+        "--timezone",
+        "Asia/Kolkata",
+        "--now",
+        "2026-03-04T20:00:00Z",
+    ];
+    let mut args = vec!["4 March 2026 14:05 IST"];
+    args.extend(in_kolkata);
+    assert_eq!(json(&args).2, "2026-03-04T14:05:00+05:30");
+    for text in [
+        "4 March 2026 14:05 GMT+27",
+        "4 March 2026 CET",
+        "4 March 2026 14:05 IST",
+        "4 March 2026 14:05 XYZ",
+    ] {
+        let mut args = vec![text];
+        args.extend(at);
+        let out = date(&args);
+        assert_eq!(out.status.code(), Some(1), "{text} is refused");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(text));
+    }
+}

@@ -14,7 +14,8 @@ use super::calendar::{self, PERSIAN_YEARS};
 use super::clock::{self, Clock, continues_number};
 use super::lang::Order;
 use super::text::{Kind, Lex, Tok};
-use super::{Context, Fail, Reading, zone};
+use super::zone::{self, Zone};
+use super::{Context, Fail, INSTANT_MARGIN, Reading, designator};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Utc};
 use std::ops::Range;
 
@@ -86,38 +87,63 @@ fn clock_tokens(clock: Option<&Clock>) -> Range<usize> {
     clock.map_or(0..0, |c| c.tokens.clone())
 }
 
-fn read_on(date: NaiveDate, clock: Option<&Clock>, ctx: &Context) -> Result<Option<Reading>, Fail> {
-    Ok(zone::on_date(
-        ctx.timezone,
-        date,
-        clock.map(Clock::parts),
-        ctx.now,
-    ))
+fn read_on(
+    date: NaiveDate,
+    clock: Option<&Clock>,
+    ctx: &Context,
+    zone: Zone,
+) -> Result<Option<Reading>, Fail> {
+    match zone::on_date(zone, date, clock.map(Clock::parts), ctx.now) {
+        Some(reading) => Ok(Some(reading)),
+        None => match zone {
+            Zone::Abbreviation(i, _) => Err(designator::unsettled(
+                i,
+                date.and_time(clock.map_or(NaiveTime::MIN, |c| c.time)),
+            )),
+            _ => Ok(None),
+        },
+    }
+}
+
+/// Why a date cannot be placed in time: it does not exist, or the text's zone abbreviation
+/// names no one offset then (on `date` in this year, at `time`).
+fn no_date(zone: Zone, date: Option<NaiveDate>, time: Option<NaiveTime>) -> Fail {
+    match (zone, date) {
+        (Zone::Abbreviation(i, _), Some(date)) => {
+            designator::unsettled(i, date.and_time(time.unwrap_or(NaiveTime::MIN)))
+        }
+        _ => NO_SUCH_DATE,
+    }
 }
 
 /// The first instant of a day, or of a clock time on it.
-fn start(ctx: &Context, date: NaiveDate, time: Option<NaiveTime>) -> Option<DateTime<Utc>> {
-    zone::resolve(ctx.timezone, date.and_time(time.unwrap_or(NaiveTime::MIN))).map(|(t, _)| t)
+fn start(zone: Zone, date: NaiveDate, time: Option<NaiveTime>) -> Option<DateTime<Utc>> {
+    zone::resolve(zone, date.and_time(time.unwrap_or(NaiveTime::MIN))).map(|(t, _)| t)
 }
 
-fn today(ctx: &Context) -> NaiveDate {
-    zone::local_date(ctx.timezone, ctx.now)
+fn today(ctx: &Context, zone: Zone) -> NaiveDate {
+    zone::local_date(zone, ctx.now)
 }
 
 /// "vandaag", "gisteren 14:05", "hier à 14h05", "ayer a las 14:05".
-pub fn day_word(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
+pub fn day_word(
+    toks: &[Tok],
+    lex: &Lex,
+    ctx: &Context,
+    zone: Zone,
+) -> Result<Option<Reading>, Fail> {
     let Some((pos, back, len)) = lex.days.find(toks) else {
         return Ok(None);
     };
     let back = u64::try_from(back).map_err(|_| Fail::Future)?;
-    let date = today(ctx)
+    let date = today(ctx, zone)
         .checked_sub_days(Days::new(back))
         .ok_or(NO_SUCH_DATE)?;
     let clock = clock::find(toks, lex, true, pos..pos + len);
     if !all_numbers_used(toks, &[clock_tokens(clock.as_ref())]) {
         return Ok(None);
     }
-    read_on(date, clock.as_ref(), ctx)
+    read_on(date, clock.as_ref(), ctx, zone)
 }
 
 /// A day of the month at token `i`: 1 to 31, one or two digits, not the hour of a clock.
@@ -242,7 +268,12 @@ pub fn month_at(toks: &[Tok], lex: &Lex, i: usize) -> Option<((u32, Month), usiz
 }
 
 /// A date with a month name, and a clock time anywhere else in the text.
-pub fn month_date(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
+pub fn month_date(
+    toks: &[Tok],
+    lex: &Lex,
+    ctx: &Context,
+    zone: Zone,
+) -> Result<Option<Reading>, Fail> {
     let months: Vec<(usize, (u32, Month), usize)> = (0..toks.len())
         .filter_map(|i| month_at(toks, lex, i).map(|(m, len)| (i, m, len)))
         .collect();
@@ -255,7 +286,7 @@ pub fn month_date(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Readi
                 .find_map(|&(pos, m, len)| month_day(toks, lex, pos, m, len))
         });
     match found {
-        Some(found) => finish(toks, lex, ctx, found),
+        Some(found) => finish(toks, lex, ctx, zone, found),
         None => Ok(None),
     }
 }
@@ -266,6 +297,7 @@ pub fn finish(
     toks: &[Tok],
     lex: &Lex,
     ctx: &Context,
+    zone: Zone,
     found: Found,
 ) -> Result<Option<Reading>, Fail> {
     let clock = clock::find(toks, lex, true, found.tokens.clone());
@@ -287,8 +319,8 @@ pub fn finish(
             }
             Some(_) => return Err(OUTSIDE_PERSIAN_YEARS),
             None => {
-                let this = calendar::persian_year(today(ctx)).ok_or(OUTSIDE_PERSIAN_YEARS)?;
-                infer_year(ctx, this, clock.as_ref(), |y| {
+                let this = calendar::persian_year(today(ctx, zone)).ok_or(OUTSIDE_PERSIAN_YEARS)?;
+                infer_year(ctx, zone, this, clock.as_ref(), |y| {
                     calendar::from_persian(y, month, day)
                 })
                 .ok_or(NO_SUCH_DATE)?
@@ -305,32 +337,42 @@ pub fn finish(
                 return Err(Fail::OutOfRange(super::OUTSIDE_YEARS));
             }
             Some(year) => NaiveDate::from_ymd_opt(year, month, day).ok_or(NO_SUCH_DATE)?,
-            None => infer_year(ctx, today(ctx).year(), clock.as_ref(), |y| {
+            None => infer_year(ctx, zone, today(ctx, zone).year(), clock.as_ref(), |y| {
                 NaiveDate::from_ymd_opt(y, month, day)
             })
-            .ok_or(NO_SUCH_DATE)?,
+            .ok_or_else(|| {
+                let date = NaiveDate::from_ymd_opt(today(ctx, zone).year(), month, day);
+                no_date(zone, date, clock.as_ref().map(|c| c.time))
+            })?,
         }
     };
-    read_on(date, clock.as_ref(), ctx)
+    read_on(date, clock.as_ref(), ctx, zone)
 }
 
 /// The latest date of a month and day (`date_in` a year, `this` the year of today in that
-/// calendar) that does not lie after the fetch (see the module docs for the tolerance).
+/// calendar) that does not lie after the fetch (see the module docs for the tolerance; a time
+/// in a zone the text names has the margin of an instant).
 fn infer_year(
     ctx: &Context,
+    zone: Zone,
     this: i32,
     clock: Option<&Clock>,
     date_in: impl Fn(i32) -> Option<NaiveDate>,
 ) -> Option<NaiveDate> {
     let time = clock.map(|c| c.time);
+    let tolerance = if zone.named_in_text() {
+        INSTANT_MARGIN
+    } else {
+        YEARLESS_TOLERANCE
+    };
     let limit = match time {
-        Some(_) => ctx.now.checked_add_signed(YEARLESS_TOLERANCE)?,
+        Some(_) => ctx.now.checked_add_signed(tolerance)?,
         None => ctx.now,
     };
     (this - 8..=this + 1)
         .rev()
         .filter_map(date_in)
-        .find(|d| start(ctx, *d, time).is_some_and(|t| t <= limit))
+        .find(|d| start(zone, *d, time).is_some_and(|t| t <= limit))
 }
 
 fn glued(toks: &[Tok], i: usize) -> Option<&Tok> {
@@ -407,16 +449,26 @@ fn numeric_at(toks: &[Tok], lex: &Lex, i: usize) -> Option<Found> {
 }
 
 /// "27-11-2026", "27.11.2026 09:15", "11/27/2026", "2026/11/27", "27/11", "27.11.".
-pub fn numeric(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
+pub fn numeric(
+    toks: &[Tok],
+    lex: &Lex,
+    ctx: &Context,
+    zone: Zone,
+) -> Result<Option<Reading>, Fail> {
     match (0..toks.len()).find_map(|i| numeric_at(toks, lex, i)) {
-        Some(found) => finish(toks, lex, ctx, found),
+        Some(found) => finish(toks, lex, ctx, zone, found),
         None => Ok(None),
     }
 }
 
 /// A weekday alone: the latest such day up to today ("zaterdag", "Fri 3:04 PM"). An
 /// abbreviated weekday needs a clock time with it.
-pub fn weekday(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
+pub fn weekday(
+    toks: &[Tok],
+    lex: &Lex,
+    ctx: &Context,
+    zone: Zone,
+) -> Result<Option<Reading>, Fail> {
     let Some((pos, wd, len)) = lex.weekdays.find(toks) else {
         return Ok(None);
     };
@@ -429,38 +481,43 @@ pub fn weekday(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>
     if (!full && clock.is_none()) || !all_numbers_used(toks, &[clock_tokens(clock.as_ref())]) {
         return Ok(None);
     }
-    let today = today(ctx);
+    let today = today(ctx, zone);
     let back = (7 + today.weekday().num_days_from_monday() - wd.num_days_from_monday()) % 7;
     let mut date = today
         .checked_sub_days(Days::new(u64::from(back)))
         .ok_or(NO_SUCH_DATE)?;
-    if back == 0 && ahead(ctx, date, clock.as_ref()) {
+    if back == 0 && ahead(ctx, zone, date, clock.as_ref()) {
         date = date.checked_sub_days(Days::new(7)).ok_or(NO_SUCH_DATE)?;
     }
-    read_on(date, clock.as_ref(), ctx)
+    read_on(date, clock.as_ref(), ctx, zone)
 }
 
 /// Whether a clock time on `date` lies more than the clock tolerance after now.
-fn ahead(ctx: &Context, date: NaiveDate, clock: Option<&Clock>) -> bool {
+fn ahead(ctx: &Context, zone: Zone, date: NaiveDate, clock: Option<&Clock>) -> bool {
     let Some(clock) = clock else { return false };
     let limit = ctx.now.checked_add_signed(CLOCK_TOLERANCE);
-    match (start(ctx, date, Some(clock.time)), limit) {
+    match (start(zone, date, Some(clock.time)), limit) {
         (Some(t), Some(limit)) => t > limit,
         _ => false,
     }
 }
 
 /// A clock time alone: "14:05", "om 09:12", "à 14h", "3:04 PM".
-pub fn clock_alone(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
+pub fn clock_alone(
+    toks: &[Tok],
+    lex: &Lex,
+    ctx: &Context,
+    zone: Zone,
+) -> Result<Option<Reading>, Fail> {
     let Some(clock) = clock::find(toks, lex, false, 0..0) else {
         return Ok(None);
     };
     if !all_numbers_used(toks, std::slice::from_ref(&clock.tokens)) {
         return Ok(None);
     }
-    let mut date = today(ctx);
-    if ahead(ctx, date, Some(&clock)) {
+    let mut date = today(ctx, zone);
+    if ahead(ctx, zone, date, Some(&clock)) {
         date = date.pred_opt().ok_or(NO_SUCH_DATE)?;
     }
-    read_on(date, Some(&clock), ctx)
+    read_on(date, Some(&clock), ctx, zone)
 }

@@ -1,5 +1,5 @@
 //! Clock times inside a token list: "14:05", "14:05:30", "3:04 PM", "14h05", "14.05 uur",
-//! "9 Uhr" after "um", "à 14h".
+//! "9 Uhr" after "um", "à 14h". A zone designator after one ("14:05 CET") is `designator`'s.
 
 use super::text::{Kind, Lex, Tok};
 use chrono::NaiveTime;
@@ -122,7 +122,9 @@ pub fn at(toks: &[Tok], lex: &Lex, i: usize, loose: bool) -> Option<Clock> {
     if !accepted || toks.get(j).is_some_and(|t| t.is_num() && !t.spaced) {
         return None;
     }
-    if twelve {
+    // "14:05 pm": a 24-hour clock with a redundant "pm" (as NDTV writes) is that hour.
+    let redundant_pm = pm.is_some() && (13..=23).contains(&hour);
+    if twelve && !redundant_pm {
         if !(1..=12).contains(&hour) {
             return None;
         }

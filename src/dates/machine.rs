@@ -3,10 +3,14 @@
 //!
 //! A time with seconds names that second, `(t-1s, t]` (fractions round up to the next whole
 //! second); without seconds it names the minute; an ISO date alone names the whole day in the
-//! zone. Without an offset, times are wall-clock times in the zone. A time with an offset
-//! lies at most an hour after the fetch (`INSTANT_MARGIN`).
+//! zone. Without an offset, times are wall-clock times in the zone, unless a zone designator
+//! follows ("2026-03-04 14:05 CET", "4 Mar 2026 14:05 GMT+7": see `designator`, whose
+//! reading RFC 2822's zone names also take). A time with an offset lies at most an hour after
+//! the fetch (`INSTANT_MARGIN`).
 
-use super::{Context, Fail, INSTANT_MARGIN, Interval, Reading, not_ahead, zone};
+use super::designator;
+use super::zone::{self, Zone};
+use super::{Context, Fail, INSTANT_MARGIN, Interval, Reading, not_ahead};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use regex::{Captures, Regex};
 use std::ops::Range;
@@ -16,14 +20,14 @@ use std::sync::LazyLock;
 // compile than a poll of a small page, and machine-written dates are ASCII.
 static ISO: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:^|[^0-9])([0-9]{4})-([0-9]{2})-([0-9]{2})(?:(?:t|[ \t\r\n]+)([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?[ \t\r\n]*(z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?(?:$|[^0-9])",
+        r"(?i)(?:^|[^0-9])([0-9]{4})-([0-9]{2})-([0-9]{2})(?:(?:t|[ \t\r\n]+)([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:[.,]([0-9]{1,9}))?)?[ \t\r\n]*(z(?-u:\b)|[+-][0-9]{2}(?::?[0-9]{2})?)?)?(?:$|[^0-9])",
     )
     .ok()
 });
 
 static RFC2822: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)([0-9]{1,2})[ \t\r\n]+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t\r\n]+([0-9]{4})[ \t\r\n]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?[ \t\r\n]*([+-][0-9]{4}|gmt|ut|utc|z|est|edt|cst|cdt|mst|mdt|pst|pdt)(?-u:\b)",
+        r"(?i)(?-u:\b)([0-9]{1,2})[ \t\r\n]+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[ \t\r\n]+([0-9]{4})[ \t\r\n]+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?[ \t\r\n]*([+-][0-9]{4}|[a-z]{1,5})(?-u:\b)",
     )
     .ok()
 });
@@ -49,20 +53,26 @@ pub fn read(text: &str, ctx: &Context) -> Result<Option<(Reading, Range<usize>)>
     };
     if let Some(caps) = iso_caps {
         let span = caps.get(0).map_or(0..text.len(), |m| m.range());
-        let reading = iso(&caps, ctx)?;
-        return match caps.get(8) {
-            Some(_) => exact(reading).map(|r| Some((r, span))),
-            None => Ok(Some((reading, span))),
+        let (reading, named) = iso(&caps, text, ctx)?;
+        return if named {
+            exact(reading).map(|r| Some((r, span)))
+        } else {
+            Ok(Some((reading, span)))
         };
     }
     if !may_be_rfc2822(text) {
         return Ok(None);
     }
-    if let Some(caps) = RFC2822.as_ref().and_then(|re| re.captures(text)) {
-        let span = caps.get(0).map_or(0..text.len(), |m| m.range());
-        return exact(rfc2822(&caps)?).map(|r| Some((r, span)));
+    match RFC2822.as_ref().and_then(|re| re.captures(text)) {
+        Some(caps) => {
+            let span = caps.get(0).map_or(0..text.len(), |m| m.range());
+            match rfc2822(&caps, text, ctx)? {
+                Some(reading) => exact(reading).map(|r| Some((r, span))),
+                None => Ok(None),
+            }
+        }
+        None => Ok(None),
     }
-    Ok(None)
 }
 
 /// Whether `text` holds `dddd-dd-dd` (ASCII digits), which every match of [`ISO`] does.
@@ -124,7 +134,26 @@ fn offset_seconds(text: &str) -> Option<i64> {
     (hours <= 23 && minutes <= 59).then_some(sign * (hours * 3600 + minutes * 60))
 }
 
-fn iso(caps: &Captures, ctx: &Context) -> Result<Reading, Fail> {
+/// The zone designator right after a match's last group ("2026-03-04 14:05 CET"): the zone
+/// it names, `None` when there is none.
+fn designated_after(
+    caps: &Captures,
+    text: &str,
+    last: usize,
+    ctx: &Context,
+) -> Result<Option<Zone>, Fail> {
+    let end = caps.get(last).map_or(text.len(), |m| m.end());
+    match text.get(end..).and_then(designator::leading) {
+        None => Ok(None),
+        Some(Err(fail)) => Err(fail),
+        Some(Ok(d)) => Zone::named(d, ctx.timezone)
+            .map(Some)
+            .ok_or(designator::INVALID),
+    }
+}
+
+/// An ISO 8601 time, and whether it names an instant (has an offset or a zone designator).
+fn iso(caps: &Captures, text: &str, ctx: &Context) -> Result<(Reading, bool), Fail> {
     let bad = Fail::OutOfRange("there is no such date or time");
     let year = i32::try_from(num(caps, 1).ok_or(bad)?).map_err(|_| bad)?;
     if !super::absolute::YEARS.contains(&year) {
@@ -133,7 +162,14 @@ fn iso(caps: &Captures, ctx: &Context) -> Result<Reading, Fail> {
     let date = NaiveDate::from_ymd_opt(year, num(caps, 2).ok_or(bad)?, num(caps, 3).ok_or(bad)?)
         .ok_or(bad)?;
     let (Some(hour), Some(minute)) = (num(caps, 4), num(caps, 5)) else {
-        return zone::day(ctx.timezone, date, ctx.now).ok_or(bad);
+        // "2026-03-04 CET": a zone needs a clock time.
+        if designated_after(caps, text, 3, ctx)?.is_some() {
+            return Err(designator::NO_CLOCK);
+        }
+        return Ok((
+            zone::day(ctx.timezone.into(), date, ctx.now).ok_or(bad)?,
+            false,
+        ));
     };
     let second = num(caps, 6);
     let fraction = caps
@@ -142,22 +178,38 @@ fn iso(caps: &Captures, ctx: &Context) -> Result<Reading, Fail> {
     let time = NaiveTime::from_hms_opt(hour, minute, second.unwrap_or(0)).ok_or(bad)?;
     let local = date.and_time(time);
     let round_up = Duration::seconds(i64::from(fraction));
-    match caps.get(8).map(|m| offset_seconds(m.as_str())) {
-        Some(offset) => {
-            let offset = Duration::seconds(offset.ok_or(bad)?);
-            let utc = local.checked_sub_signed(offset).ok_or(bad)?.and_utc();
-            let utc = utc.checked_add_signed(round_up).ok_or(bad)?;
-            Ok(match second {
+    if let Some(offset) = caps.get(8).map(|m| offset_seconds(m.as_str())) {
+        let offset = Duration::seconds(offset.ok_or(bad)?);
+        let utc = local.checked_sub_signed(offset).ok_or(bad)?.and_utc();
+        let utc = utc.checked_add_signed(round_up).ok_or(bad)?;
+        return Ok((
+            match second {
                 Some(_) => instant(utc),
                 None => minute_at(utc).ok_or(bad)?,
-            })
-        }
-        None if second.is_some() => {
-            let t = zone::resolve(ctx.timezone, local).ok_or(bad)?.0;
-            Ok(instant(t.checked_add_signed(round_up).ok_or(bad)?))
-        }
-        None => zone::moment(ctx.timezone, local, false).ok_or(bad),
+            },
+            true,
+        ));
     }
+    let last = if caps.get(7).is_some() {
+        7
+    } else if second.is_some() {
+        6
+    } else {
+        5
+    };
+    let designated = designated_after(caps, text, last, ctx)?;
+    let zone = designated.unwrap_or(ctx.timezone.into());
+    let unsettled = match zone {
+        Zone::Abbreviation(i, _) => designator::unsettled(i, local),
+        _ => bad,
+    };
+    let reading = if second.is_some() {
+        let t = zone::resolve(zone, local).ok_or(unsettled)?.0;
+        instant(t.checked_add_signed(round_up).ok_or(bad)?)
+    } else {
+        zone::moment(zone, local, false).ok_or(unsettled)?
+    };
+    Ok((reading, designated.is_some()))
 }
 
 /// The minute starting at `t`: `(t-1s, t+59s]`.
@@ -169,20 +221,9 @@ fn minute_at(t: DateTime<Utc>) -> Option<Reading> {
     Some(Reading { interval, point: t })
 }
 
-fn zone_offset(name: &str) -> Option<i64> {
-    let hours = match name.to_ascii_lowercase().as_str() {
-        "gmt" | "ut" | "utc" | "z" => 0,
-        "edt" => -4,
-        "est" | "cdt" => -5,
-        "cst" | "mdt" => -6,
-        "mst" | "pdt" => -7,
-        "pst" => -8,
-        _ => return offset_seconds(name),
-    };
-    Some(hours * 3600)
-}
-
-fn rfc2822(caps: &Captures) -> Result<Reading, Fail> {
+/// An RFC 2822 time; its zone ("+0100", "GMT", "EST", and the other designators the reader
+/// knows) read as after any clock time. `None` when the word after the time is no zone.
+fn rfc2822(caps: &Captures, text: &str, ctx: &Context) -> Result<Option<Reading>, Fail> {
     let bad = Fail::OutOfRange("there is no such date or time");
     let month_name = caps
         .get(2)
@@ -202,18 +243,21 @@ fn rfc2822(caps: &Captures) -> Result<Reading, Fail> {
         second.unwrap_or(0),
     )
     .ok_or(bad)?;
-    let offset = caps
-        .get(7)
-        .and_then(|m| zone_offset(m.as_str()))
-        .ok_or(bad)?;
-    let utc = date
-        .and_time(time)
-        .checked_sub_signed(Duration::seconds(offset))
-        .ok_or(bad)?
-        .and_utc();
+    let local = date.and_time(time);
+    let start = caps.get(7).ok_or(bad)?.start();
+    let zone = match text.get(start..).and_then(designator::leading) {
+        None => return Ok(None),
+        Some(Err(fail)) => return Err(fail),
+        Some(Ok(d)) => Zone::named(d, ctx.timezone).ok_or(designator::INVALID)?,
+    };
+    let unsettled = match zone {
+        Zone::Abbreviation(i, _) => designator::unsettled(i, local),
+        _ => bad,
+    };
+    let (utc, _) = zone::resolve(zone, local).ok_or(unsettled)?;
     match second {
-        Some(_) => Ok(instant(utc)),
-        None => minute_at(utc).ok_or(bad),
+        Some(_) => Ok(Some(instant(utc))),
+        None => minute_at(utc).map(Some).ok_or(bad),
     }
 }
 

@@ -234,7 +234,9 @@ fn named_point(age: &Age, ctx: &Context) -> Result<DateTime<Utc>, Fail> {
         let earlier = local
             .checked_sub_months(Months::new(months))
             .ok_or(TOO_BIG)?;
-        from = zone::resolve(ctx.timezone, earlier).ok_or(TOO_BIG)?.0;
+        from = zone::resolve(ctx.timezone.into(), earlier)
+            .ok_or(TOO_BIG)?
+            .0;
     }
     before(from, age.secs)
 }

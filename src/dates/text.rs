@@ -25,6 +25,9 @@ pub struct Tok {
     pub text: String,
     /// Whether whitespace (or dropped punctuation) comes before this token.
     pub spaced: bool,
+    /// Whether every letter of a word was a capital in the text ("CET", "GMT"); zone
+    /// abbreviations are read only when written so.
+    pub upper: bool,
 }
 
 impl Tok {
@@ -81,15 +84,19 @@ impl Builder {
         }
     }
 
-    fn push_char(&mut self, kind: Kind, c: char) {
+    fn push_char(&mut self, kind: Kind, c: char, upper: bool) {
         match &mut self.current {
-            Some(tok) if tok.kind == kind => tok.text.push(c),
+            Some(tok) if tok.kind == kind => {
+                tok.text.push(c);
+                tok.upper &= upper;
+            }
             _ => {
                 self.flush();
                 self.current = Some(Tok {
                     kind,
                     text: c.to_string(),
                     spaced: std::mem::take(&mut self.spaced),
+                    upper: upper && kind == Kind::Word,
                 });
             }
         }
@@ -101,6 +108,7 @@ impl Builder {
             kind: Kind::Sep,
             text: c.to_string(),
             spaced: std::mem::take(&mut self.spaced),
+            upper: false,
         });
     }
 
@@ -213,20 +221,25 @@ pub fn tokens(text: &str) -> Vec<Tok> {
         spaced: false,
     };
     let text = icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(text);
-    for raw in text.chars().flat_map(char::to_lowercase) {
+    for (raw, upper) in text
+        .chars()
+        .flat_map(|c| c.to_lowercase().map(move |l| (l, c.is_uppercase())))
+    {
         if let Some(ascii) = fold(raw) {
-            ascii.chars().for_each(|c| b.push_char(Kind::Word, c));
+            ascii
+                .chars()
+                .for_each(|c| b.push_char(Kind::Word, c, upper));
             continue;
         }
         if invisible(raw) {
             continue;
         }
         if let Some(base) = latin_base(raw) {
-            base.chars().for_each(|c| b.push_char(Kind::Word, c));
+            base.chars().for_each(|c| b.push_char(Kind::Word, c, upper));
             continue;
         }
         if let Some(d) = digit(raw) {
-            b.push_char(Kind::Num, char::from_digit(d, 10).unwrap_or('0'));
+            b.push_char(Kind::Num, char::from_digit(d, 10).unwrap_or('0'), false);
             continue;
         }
         match raw {
@@ -238,15 +251,24 @@ pub fn tokens(text: &str) -> Vec<Tok> {
                     _ => None,
                 };
                 if !optional_mark(c, after) {
-                    b.push_char(Kind::Word, c);
+                    // A mark has no case: it leaves the word's as it is.
+                    b.push_char(Kind::Word, c, b.in_word());
                 }
             }
             c if unspaced(c) && c.is_alphabetic() => {
                 b.flush();
-                b.push_char(Kind::Word, c);
+                b.push_char(Kind::Word, c, false);
             }
-            c if c.is_alphabetic() => b.push_char(Kind::Word, c),
+            c if c.is_alphabetic() => b.push_char(Kind::Word, c, upper),
             '.' if b.in_word() => b.space(),
+            // "UTC-03": the sign of an offset, not a hyphen.
+            '-' | '\u{2212}'
+                if b.current.as_ref().is_some_and(|t| {
+                    t.kind == Kind::Word && matches!(t.text.as_str(), "gmt" | "utc" | "ut")
+                }) =>
+            {
+                b.push_sep('-')
+            }
             '-' | '\u{2010}' | '\u{2011}' if b.in_word() => b.space(),
             '-' | '\u{2212}' => b.push_sep('-'),
             ':' | '.' | '/' | ',' | '+' => b.push_sep(raw),

@@ -13,6 +13,7 @@ use super::clock::{self, continues_number};
 use super::lang::{Order, Unit};
 use super::relative::{self, Qualifier};
 use super::text::{AgePattern, DateElem, Kind, Lex, Lexicon, Tok, tokens};
+use super::zone::Zone;
 use super::{Context, Fail, Reading};
 use chrono::Weekday;
 use std::collections::{HashMap, HashSet};
@@ -695,7 +696,7 @@ fn date_at(toks: &[Tok], lex: &Lex, elems: &[DateElem], i: usize) -> Option<Foun
 
 /// A date in one of the language's CLDR patterns ("5 марта 2026 г.", "2026年3月5日",
 /// "2026. március 5.", "27 בפברואר 2026"), with a clock time anywhere else in the text.
-pub fn date(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fail> {
+pub fn date(toks: &[Tok], lex: &Lex, ctx: &Context, zone: Zone) -> Result<Option<Reading>, Fail> {
     let mut best: Option<Found> = None;
     let rank = |f: &Found| (f.tokens.len(), f.year.is_some());
     for elems in &lex.dates {
@@ -708,7 +709,7 @@ pub fn date(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, F
         }
     }
     match best {
-        Some(found) => absolute::finish(toks, lex, ctx, found),
+        Some(found) => absolute::finish(toks, lex, ctx, zone, found),
         None => Ok(None),
     }
 }
