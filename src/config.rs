@@ -33,6 +33,12 @@ pub const DEFAULT_PATHS: [&str; 2] = ["pagefeed.toml", "/etc/pagefeed/pagefeed.t
 pub const INTERVAL_RANGE: RangeInclusive<Duration> =
     Duration::from_millis(100)..=Duration::from_secs(7 * 24 * 3600);
 
+/// `settle`, the longest a new item whose page gives its time only to the hour is held back
+/// for its time to settle (see `timeline::settle`). 0 (the default) publishes every item at
+/// once. At most a day: a day-wide reading ("gisteren") narrows only when the day ticks over,
+/// and a feed that holds items longer is not a news feed any more.
+pub const SETTLE_RANGE: RangeInclusive<Duration> = Duration::ZERO..=Duration::from_secs(24 * 3600);
+
 /// `timeout`, the longest one request may take. At least 1 s: a shorter limit fails ordinary
 /// sites and is more likely a slip ("30ms" for "30s"). At most 10 minutes: a request holds
 /// a place among the polls in flight and its host's turn while it runs, and a source that
@@ -110,6 +116,9 @@ pub struct Feed {
     pub private_network: bool,
     pub rounding: Rounding,
     pub interval: Duration,
+    /// `settle`: how long a new item first seen with a wide time ("3 uur geleden") may be
+    /// held back for the page to narrow it (0: not held).
+    pub settle: Duration,
     pub timezone: Tz,
     /// Empty means every language pagefeed reads ("auto").
     pub languages: Vec<Language>,
@@ -291,6 +300,7 @@ const TOP_KEYS: &[&str] = &[
     "state_dir",
     "base_url",
     "interval",
+    "settle",
     "timezone",
     "language",
     "user_agent",
@@ -312,6 +322,7 @@ const FEED_KEYS: &[&str] = &[
     "private_network",
     "rounding",
     "interval",
+    "settle",
     "timezone",
     "language",
     "max_items",
@@ -331,6 +342,7 @@ const FIELD_KEYS: &[&str] = &["select", "attr", "regex", "html", "text"];
 /// The defaults a feed inherits from the top of the file.
 struct Defaults {
     interval: Duration,
+    settle: Duration,
     timezone: Tz,
     languages: Vec<Language>,
     max_items: usize,
@@ -457,6 +469,9 @@ impl Doc<'_> {
             interval: top
                 .duration(self, "interval", INTERVAL_RANGE)
                 .unwrap_or(Duration::from_secs(600)),
+            settle: top
+                .duration(self, "settle", SETTLE_RANGE)
+                .unwrap_or(Duration::ZERO),
             timezone: top.timezone(self).unwrap_or(Tz::UTC),
             languages: top.languages(self).unwrap_or_default(),
             max_items: top.count(self, "max_items", MAX_ITEMS_RANGE).unwrap_or(100),
@@ -609,6 +624,9 @@ impl Doc<'_> {
         let interval = sec
             .duration(self, "interval", INTERVAL_RANGE)
             .unwrap_or(defaults.interval);
+        let settle = sec
+            .duration(self, "settle", SETTLE_RANGE)
+            .unwrap_or(defaults.settle);
         let timezone = sec.timezone(self).unwrap_or(defaults.timezone);
         let languages = sec
             .languages(self)
@@ -668,6 +686,7 @@ impl Doc<'_> {
             private_network,
             rounding,
             interval,
+            settle,
             timezone,
             languages,
             max_items,

@@ -436,6 +436,13 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
     } else {
         (None, None)
     };
+    let held = match pagefeed::state::Store::peek_held(&c.state_dir, &feed.id) {
+        Ok(held) => held,
+        Err(e) => {
+            eprintln!("feed {id:?}: {e}");
+            return 1;
+        }
+    };
     let outcome = match poll::process_following(
         &feed,
         c.base_url.as_ref(),
@@ -443,6 +450,7 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
         extracted,
         now,
         previous,
+        held,
         following,
     ) {
         Ok(o) => o,
@@ -584,6 +592,18 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
                 "{} new item(s) without a date on the list wait for their own page (published once it is read or given up)",
                 f.held
             );
+        }
+        for h in &outcome.held {
+            if let Some(within) = h.record.evidence {
+                println!();
+                println!("{}", h.title);
+                println!(
+                    "  held       to settle, first seen {}: within ({}, {}] so far",
+                    to_second(h.record.first_seen, tz),
+                    to_second(within.earliest, tz),
+                    to_second(within.latest, tz)
+                );
+            }
         }
     }
     if let Some(f) = &outcome.follow {

@@ -124,6 +124,28 @@ CREATE TABLE followed (
     PRIMARY KEY (feed, guid)
 ) STRICT;
 "#,
+    // `settle`: new items held back until the page has narrowed their time, with the list's
+    // fields of them (published when they leave the page) and their evidence so far.
+    r#"
+CREATE TABLE held (
+    feed         TEXT NOT NULL,
+    guid         TEXT NOT NULL,
+    title        TEXT NOT NULL,
+    link         TEXT,
+    summary      TEXT NOT NULL,
+    author       TEXT,
+    categories   TEXT NOT NULL,
+    first_seen   INTEGER NOT NULL,
+    last_seen    INTEGER NOT NULL,
+    ev_earliest  INTEGER,
+    ev_latest    INTEGER,
+    pin_earliest INTEGER NOT NULL,
+    pin_latest   INTEGER NOT NULL,
+    published    INTEGER NOT NULL,
+    summary_html TEXT,
+    PRIMARY KEY (feed, guid)
+) STRICT;
+"#,
 ];
 
 /// The schema the first [`SCHEMA_VERSION`] migrations build, written out whole: a new state is
@@ -419,6 +441,15 @@ impl Store {
         }
     }
 
+    /// The items of `feed` held back to settle, read without writing anything (for
+    /// `preview`): none when there is no state yet, or one older than settling.
+    pub fn peek_held(dir: &Path, feed: &str) -> Result<Vec<StoredItem>, StateError> {
+        match Store::reader(dir)? {
+            Some((mut store, _)) => store.with_read(|poll| poll.held(feed)),
+            None => Ok(Vec::new()),
+        }
+    }
+
     /// Every feed's health, read without writing anything: empty when there is no state yet.
     pub fn peek_health(dir: &Path) -> Result<Vec<Health>, StateError> {
         match Store::reader(dir)? {
@@ -586,6 +617,38 @@ fn columns(item: &StoredItem) -> [Value; 13] {
         Value::from(secs(r.published)),
         text(item.summary_html.as_deref()),
     ]
+}
+
+/// An item from a row of `item` or `held` selected as guid, title, link, summary, author,
+/// categories, first_seen, last_seen, ev_earliest, ev_latest, pin_earliest, pin_latest,
+/// published, summary_html.
+fn item_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredItem> {
+    let link: Option<String> = r.get(2)?;
+    let categories: String = r.get(5)?;
+    let evidence = match (r.get::<_, Option<i64>>(8)?, r.get::<_, Option<i64>>(9)?) {
+        (Some(a), Some(b)) => Some(interval(a, b)?),
+        _ => None,
+    };
+    Ok(StoredItem {
+        title: r.get(1)?,
+        link: link
+            .map(|l| Url::parse(&l).map_err(|e| damaged(2, format!("link {l:?}: {e}"))))
+            .transpose()?,
+        summary: r.get(3)?,
+        summary_html: r.get(13)?,
+        author: r.get(4)?,
+        categories: serde_json::from_str(&categories)
+            .map_err(|e| damaged(5, format!("categories {categories:?}: {e}")))?,
+        page: None,
+        record: Record {
+            guid: r.get(0)?,
+            first_seen: time(r.get(6)?)?,
+            last_seen: time(r.get(7)?)?,
+            evidence,
+            pinned: interval(r.get(10)?, r.get(11)?)?,
+            published: time(r.get(12)?)?,
+        },
+    })
 }
 
 /// A column value that does not read as what pagefeed writes there.
@@ -778,35 +841,7 @@ impl<'a> Poll<'a> {
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt
-            .query_map([feed], |r| {
-                let link: Option<String> = r.get(2)?;
-                let categories: String = r.get(5)?;
-                let evidence = match (r.get::<_, Option<i64>>(8)?, r.get::<_, Option<i64>>(9)?) {
-                    (Some(a), Some(b)) => Some(interval(a, b)?),
-                    _ => None,
-                };
-                let item = StoredItem {
-                    title: r.get(1)?,
-                    link: link
-                        .map(|l| Url::parse(&l).map_err(|e| damaged(2, format!("link {l:?}: {e}"))))
-                        .transpose()?,
-                    summary: r.get(3)?,
-                    summary_html: r.get(13)?,
-                    author: r.get(4)?,
-                    categories: serde_json::from_str(&categories)
-                        .map_err(|e| damaged(5, format!("categories {categories:?}: {e}")))?,
-                    page: None,
-                    record: Record {
-                        guid: r.get(0)?,
-                        first_seen: time(r.get(6)?)?,
-                        last_seen: time(r.get(7)?)?,
-                        evidence,
-                        pinned: interval(r.get(10)?, r.get(11)?)?,
-                        published: time(r.get(12)?)?,
-                    },
-                };
-                Ok((r.get::<_, i64>(14)?, item))
-            })
+            .query_map([feed], |r| Ok((r.get::<_, i64>(14)?, item_row(r)?)))
             .map_err(|e| self.err(e))?;
         let rows = rows.collect::<Result<Vec<_>, _>>().map_err(|e| match e {
             // A value pagefeed could not have written: the file was damaged or edited.
@@ -943,6 +978,66 @@ impl<'a> Poll<'a> {
         ))
         .map(drop)
         .map_err(|e| self.err(e))
+    }
+
+    /// The items of `feed` held back to settle (`settle`): their list fields and evidence.
+    pub fn held(&self, feed: &str) -> Result<Vec<StoredItem>, StateError> {
+        // `preview` reads a state of an older schema as it is: nothing was held there.
+        let exists: bool = self
+            .tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'held')",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))?;
+        if !exists {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT guid, title, link, summary, author, categories, first_seen, last_seen,
+                        ev_earliest, ev_latest, pin_earliest, pin_latest, published, summary_html
+                 FROM held WHERE feed = ?1 ORDER BY rowid",
+            )
+            .map_err(|e| self.err(e))?;
+        let rows = stmt.query_map([feed], item_row).map_err(|e| self.err(e))?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(|e| match e {
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::InvalidColumnType(..) => StateError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("feed {feed:?} has a damaged held row: {e}"),
+            },
+            e => self.err(e),
+        })
+    }
+
+    /// Replace the items of `feed` held back to settle with `held`.
+    pub fn save_held(&self, feed: &str, held: &[StoredItem]) -> Result<(), StateError> {
+        self.tx
+            .execute("DELETE FROM held WHERE feed = ?1", [feed])
+            .map_err(|e| self.err(e))?;
+        let mut insert = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO held (feed, guid, title, link, summary, author, categories,
+                    first_seen, last_seen, ev_earliest, ev_latest, pin_earliest, pin_latest,
+                    published, summary_html)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+            )
+            .map_err(|e| self.err(e))?;
+        for item in held {
+            let head = [
+                Value::from(feed.to_string()),
+                Value::from(item.record.guid.clone()),
+            ];
+            insert
+                .execute(params_from_iter(head.into_iter().chain(columns(item))))
+                .map_err(|e| self.err(e))?;
+        }
+        Ok(())
     }
 
     /// The guids of the items kept for `feed`.

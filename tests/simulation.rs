@@ -7,6 +7,9 @@
 //! asserts the promises of SPEC.md: no published time more than a minute outside the
 //! evidence, none outside the interval it was first published with. Deterministic: seeded.
 //!
+//! Run again with `settle` (new items first read with a wide interval held back until the
+//! page has narrowed them), it asserts that at most 1% of the items change.
+//!
 //! `cargo test --test simulation -- --nocapture` prints the figures.
 
 use chrono::{DateTime, Datelike, Duration, TimeZone, Timelike, Utc};
@@ -144,6 +147,8 @@ struct Figures {
     contradictions: usize,
     reordered: usize,
     polls: usize,
+    /// For items held back (settling): seconds from first seen to first published.
+    waits: Vec<i64>,
     /// The changes no publisher can avoid that publishes every item when it is first seen,
     /// somewhere in its first interval, and moves it only when the evidence puts it more than
     /// the tolerance out: summed over items, the chance that the truth, uniform in the first
@@ -170,6 +175,7 @@ impl Figures {
         self.reordered += other.reordered;
         self.polls += other.polls;
         self.unavoidable += other.unavoidable;
+        self.waits.extend(other.waits);
     }
 
     /// Items changed, per cent.
@@ -183,13 +189,14 @@ impl Figures {
     }
 
     fn line(&mut self, name: &str) -> String {
+        self.waits.sort_unstable();
         self.errors.sort_unstable();
         self.limits.sort_unstable();
         format!(
             "{name:<12} {:>5} items {:>5} polls | changed {:>4} ({:>5.2}%; unavoidable {:>5.2}%), {:.3} changes/item | \
              first page {:>3}: {:>3} changed | narrow first {:>5}: {:>3} changed | wide first {:>4}: {:>3} changed, {:.2} changes each | \
              |published-truth| median {:>5}s p90 {:>5}s | limit median {:>5}s p90 {:>5}s | \
-             contradictions {} reordered {}",
+             contradictions {} reordered {} | held {} for median {} min, p90 {} min, at most {} min",
             self.items,
             self.polls,
             self.changed,
@@ -209,6 +216,10 @@ impl Figures {
             quantile(&self.limits, 0.9),
             self.contradictions,
             self.reordered,
+            self.waits.len(),
+            quantile(&self.waits, 0.5) / 60,
+            quantile(&self.waits, 0.9) / 60,
+            self.waits.last().copied().unwrap_or(0) / 60,
         )
     }
 }
@@ -257,6 +268,11 @@ fn start() -> DateTime<Utc> {
 
 /// One run: one page style, one seed, three days.
 fn run(style: Style, seed: u64, shown: usize) -> Figures {
+    run_settling(style, seed, shown, None)
+}
+
+/// [`run`], holding new items whose first reading is wide for at most `settle`.
+fn run_settling(style: Style, seed: u64, shown: usize, settle: Option<Duration>) -> Figures {
     let mut rng = Rng(seed);
     let begin = start();
     let end = begin + Duration::days(3);
@@ -297,6 +313,7 @@ fn run(style: Style, seed: u64, shown: usize) -> Figures {
         ..Figures::default()
     };
     let mut records: Vec<Record> = Vec::new();
+    let mut held: Vec<Record> = Vec::new();
     let mut watch: HashMap<String, Watch> = HashMap::new();
     let guids: Vec<String> = (0..truths.len()).map(|i| format!("item{i}")).collect();
     for &now in &polls {
@@ -327,10 +344,31 @@ fn run(style: Style, seed: u64, shown: usize) -> Figures {
                 Sighting {
                     guid: &guids[i],
                     reading: Some(reading),
+                    settled: false,
                 }
             })
             .collect();
-        let line = timeline::advance(records, &sightings, now, Order::NewestFirst);
+        let (sightings, gone, first_seen) = match settle {
+            None => (sightings, Vec::new(), HashMap::new()),
+            Some(most) => {
+                let published: std::collections::HashSet<&str> =
+                    records.iter().map(|r| r.guid.as_str()).collect();
+                let s = timeline::settle::settle(&sightings, &published, held, now, most);
+                held = s.held;
+                (s.sightings, s.gone, s.first_seen)
+            }
+        };
+        let mut line = timeline::advance(records, &sightings, now, Order::NewestFirst);
+        for r in &mut line.records {
+            if let Some(t) = first_seen.get(&r.guid) {
+                r.first_seen = *t;
+            }
+        }
+        line.records.extend(gone);
+        let on_page: Vec<usize> = on_page
+            .into_iter()
+            .filter(|&i| held.iter().all(|h| h.guid != guids[i]))
+            .collect();
         for event in &line.events {
             match event {
                 timeline::Event::Contradiction { .. } => figures.contradictions += 1,
@@ -349,6 +387,9 @@ fn run(style: Style, seed: u64, shown: usize) -> Figures {
                 r.published
             );
             assert!(evidence.contains(truths[i]), "{r:?}: truth excluded");
+            if !watch.contains_key(&r.guid) && r.first_seen < now {
+                figures.waits.push((now - r.first_seen).num_seconds());
+            }
             let w = watch.entry(r.guid.clone()).or_insert_with(|| Watch {
                 truth: truths[i],
                 first_pinned: r.pinned,
@@ -417,6 +458,9 @@ fn run(style: Style, seed: u64, shown: usize) -> Figures {
 
 const SEEDS: [u64; 4] = [1, 2, 3, 4];
 
+/// The longest a new item is held with `settle`: two ticks of an hour count and a poll.
+const SETTLE: Duration = Duration::minutes(135);
+
 /// The median |published - truth| may be this many tenths of the median limit.
 ///
 /// A minute-wide first reading ("18 minuten geleden") is published at its middle, 15 s from
@@ -464,6 +508,24 @@ fn three_days_of_polls_keep_times_still() {
         all.add(figures);
     }
     lines.push(all.line("all"));
+    // Settling: new items first seen hours old held until the page has narrowed them.
+    let mut settled = Figures::default();
+    for style in STYLES {
+        let mut figures = Figures::default();
+        for seed in SEEDS {
+            figures.add(run_settling(
+                style,
+                seed * 7919 + style as u64,
+                20,
+                Some(SETTLE),
+            ));
+        }
+        let name = format!("{style:?}+settle");
+        lines.push(figures.line(&name));
+        assert!(figures.changed_pct() <= 1.0, "{}", lines.join("\n"));
+        settled.add(figures);
+    }
+    lines.push(settled.line("all+settle"));
     println!("{}", lines.join("\n"));
     assert_eq!(all.contradictions, 0, "{}", lines.join("\n"));
 }

@@ -231,6 +231,8 @@ struct Before {
     coverage: String,
     /// The followed rows, for a feed that follows its items.
     followed: Option<Vec<Followed>>,
+    /// The items held back to settle.
+    held: Vec<StoredItem>,
 }
 
 impl Before {
@@ -246,6 +248,7 @@ impl Before {
             } else {
                 None
             },
+            held: tx.held(id)?,
         })
     }
 }
@@ -281,6 +284,7 @@ fn work(
         pages.extracted.clone(),
         now,
         before.items,
+        before.held,
         following,
     )?;
     // Selector health, over the items on this page: a redesigned page publishes nothing.
@@ -291,13 +295,21 @@ fn work(
         .collect();
     // Items held back until their own page is read are the page's too, each with a link
     // (it is being followed) and a title: a list whose items all wait is not a broken page.
+    // So are those held back to settle, with what the page gave them.
     let held = outcome.follow.as_ref().map_or(0, |f| f.held);
+    let settling = &outcome.held;
     let good = GoodPoll {
-        items: on_page.len() + held,
-        links: on_page.iter().filter(|i| i.link.is_some()).count() + held,
+        items: on_page.len() + held + settling.len(),
+        links: on_page.iter().filter(|i| i.link.is_some()).count()
+            + held
+            + settling.iter().filter(|i| i.link.is_some()).count(),
     };
     // A title that fell back (a configured selector that missed) is no title.
     let titled = held
+        + settling
+            .iter()
+            .filter(|i| !i.title.trim().is_empty() && !outcome.untitled.contains(&i.record.guid))
+            .count()
         + on_page
             .iter()
             .filter(|i| !i.title.trim().is_empty() && !outcome.untitled.contains(&i.record.guid))
@@ -422,6 +434,14 @@ fn publish(
         page: outcome.meta.page.clone(),
     };
     tx.save_items(&feed.id, &outcome.items)?;
+    tx.save_held(&feed.id, &outcome.held)?;
+    if !outcome.held.is_empty() {
+        tracing::info!(
+            feed = %feed.id,
+            held = outcome.held.len(),
+            "new items the page dates only roughly wait for their time to settle"
+        );
+    }
     if let Some(f) = &outcome.follow {
         tx.save_followed(&feed.id, &f.kept.save, &f.kept.gone)?;
         if f.held > 0 {

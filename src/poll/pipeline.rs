@@ -11,7 +11,7 @@ use crate::follow::{self, Candidate, Fetch, Followed};
 use crate::publish::{self, Entry, FeedMeta};
 use crate::state::StoredItem;
 use crate::timeline::{self, Record, Sighting};
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use std::collections::{HashMap, HashSet};
 use url::Url;
 
@@ -119,6 +119,8 @@ pub struct Outcome {
     pub untitled: HashSet<String>,
     /// For a feed that follows its items: what following did.
     pub follow: Option<Followup>,
+    /// New items held back for their time to settle (`settle`), with their evidence so far.
+    pub held: Vec<StoredItem>,
 }
 
 /// The feed's items on a fetched page. `page_url` stands in for the address the page was
@@ -163,11 +165,13 @@ pub fn process(
     now: DateTime<Utc>,
     previous: Vec<StoredItem>,
 ) -> Result<Outcome, PollError> {
-    process_following(feed, base_url, page, None, now, previous, None)
+    process_following(feed, base_url, page, None, now, previous, Vec::new(), None)
 }
 
 /// [`process`] for a feed that follows its items, with what [`Following`] brings, and with
-/// the page's items where they were extracted already (to choose the due item pages).
+/// the page's items where they were extracted already (to choose the due item pages);
+/// `held`: the items held back to settle, as the state keeps them.
+#[allow(clippy::too_many_arguments)]
 pub fn process_following(
     feed: &Feed,
     base_url: Option<&Url>,
@@ -175,6 +179,7 @@ pub fn process_following(
     extracted: Option<extract::Extracted>,
     now: DateTime<Utc>,
     mut previous: Vec<StoredItem>,
+    held: Vec<StoredItem>,
     following: Option<Following>,
 ) -> Result<Outcome, PollError> {
     let extracted = match extracted {
@@ -209,7 +214,7 @@ pub fn process_following(
         page_link,
         seen,
         now,
-        previous,
+        (previous, held),
         step.as_ref().map(|(s, b)| (s, b)),
     )?;
     outcome.coverage = Some(coverage);
@@ -232,7 +237,16 @@ pub fn advance(
     now: DateTime<Utc>,
     previous: Vec<StoredItem>,
 ) -> Result<Outcome, PollError> {
-    advance_following(feed, base_url, title, page_link, seen, now, previous, None)
+    advance_following(
+        feed,
+        base_url,
+        title,
+        page_link,
+        seen,
+        now,
+        (previous, Vec::new()),
+        None,
+    )
 }
 
 /// [`advance`], giving the kept items what their pages said before they are rendered.
@@ -244,7 +258,7 @@ fn advance_following(
     page_link: Url,
     seen: Vec<Seen>,
     now: DateTime<Utc>,
-    previous: Vec<StoredItem>,
+    (previous, held): (Vec<StoredItem>, Vec<StoredItem>),
     step: Option<(&follow::Step, &HashMap<String, Followed>)>,
 ) -> Result<Outcome, PollError> {
     let on_page = seen.len();
@@ -253,6 +267,13 @@ fn advance_following(
     for p in previous {
         records.push(p.record.clone());
         fields.insert(p.record.guid.clone(), p);
+    }
+    // The list's fields of the held items, for those that leave the page.
+    let mut held_fields: HashMap<String, StoredItem> = HashMap::with_capacity(held.len());
+    let mut held_records = Vec::with_capacity(held.len());
+    for h in held {
+        held_records.push(h.record.clone());
+        held_fields.insert(h.record.guid.clone(), h);
     }
     let untitled: HashSet<String> = seen
         .iter()
@@ -264,10 +285,45 @@ fn advance_following(
         .map(|s| Sighting {
             guid: &s.item.guid,
             reading: s.reading,
+            settled: false,
         })
         .collect();
-    let line = timeline::advance(records, &sightings, now, feed.items.order);
+    // Settling: new items first seen with a wide time wait (also once `settle` is turned
+    // off, for those held before: they go on now).
+    let settling = (!feed.settle.is_zero() || !held_records.is_empty()).then(|| {
+        let published: HashSet<&str> = records.iter().map(|r| r.guid.as_str()).collect();
+        let most = TimeDelta::from_std(feed.settle).unwrap_or(TimeDelta::MAX);
+        timeline::settle::settle(&sightings, &published, held_records, now, most)
+    });
+    let (mut line, still_held, gone) = match settling {
+        Some(s) => {
+            let mut line = timeline::advance(records, &s.sightings, now, feed.items.order);
+            for r in &mut line.records {
+                if let Some(first) = s.first_seen.get(&r.guid) {
+                    r.first_seen = *first;
+                }
+            }
+            (line, s.held, s.gone)
+        }
+        None => (
+            timeline::advance(records, &sightings, now, feed.items.order),
+            Vec::new(),
+            Vec::new(),
+        ),
+    };
     drop(sightings);
+    // Held items that left the page go in at their time, newest first with the rest.
+    for record in gone {
+        let at = line
+            .records
+            .iter()
+            .position(|r| r.published < record.published)
+            .unwrap_or(line.records.len());
+        if let Some(item) = held_fields.get(&record.guid) {
+            fields.insert(record.guid.clone(), item.clone());
+        }
+        line.records.insert(at, record);
+    }
     // The page's current text wins over what was stored. New: not kept before, kept now.
     let mut fresh: HashSet<String> = HashSet::new();
     for s in seen {
@@ -310,6 +366,15 @@ fn advance_following(
         .iter()
         .filter(|i| fresh.contains(&i.record.guid))
         .count();
+    // What is kept of each held item: the page's fields of it now, its evidence so far.
+    let held: Vec<StoredItem> = still_held
+        .into_iter()
+        .filter_map(|record| {
+            let mut item = fields.remove(&record.guid)?;
+            item.record = record;
+            Some(item)
+        })
+        .collect();
     let follow = step.map(|(step, before)| Followup {
         kept: step.finish(&mut items, before),
         ..Followup::default()
@@ -335,6 +400,7 @@ fn advance_following(
         coverage: None,
         untitled,
         follow,
+        held,
     })
 }
 

@@ -76,6 +76,8 @@
 //! A guid listed twice on one page counts once, at its first listing ([`Event::Duplicate`]);
 //! of previous records sharing a guid only the first is kept.
 
+pub mod settle;
+
 use crate::dates::{Interval, Reading};
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -110,6 +112,10 @@ pub struct Sighting<'a> {
     pub guid: &'a str,
     /// None: no date text, or one that could not be read.
     pub reading: Option<Reading>,
+    /// A new item held back until its time settled (see [`settle`]): its reading is all the
+    /// evidence of the polls it was held for, narrowed from both sides, and it is published
+    /// at the reading's point (the middle), not at the latest second.
+    pub settled: bool,
 }
 
 /// Something the caller should log about one poll.
@@ -263,9 +269,12 @@ pub fn advance(
                     None => (None, undated_pinned(now)),
                 };
                 let range = span(&pinned).unwrap_or_else(|| single(pinned.latest));
-                let preferred = match evidence {
-                    Some(_) => place(range),
-                    None => clamp(secs(now), range.lo, range.hi),
+                let preferred = match (evidence, sighting.reading) {
+                    (Some(_), Some(r)) if sighting.settled => {
+                        clamp(secs(r.point), range.lo, range.hi)
+                    }
+                    (Some(_), _) => place(range),
+                    (None, _) => clamp(secs(now), range.lo, range.hi),
                 };
                 index.insert(sighting.guid.to_string(), records.len());
                 records.push(Record {
@@ -843,7 +852,11 @@ mod tests {
     }
 
     fn sight(guid: &str, reading: Option<Reading>) -> Sighting<'_> {
-        Sighting { guid, reading }
+        Sighting {
+            guid,
+            reading,
+            settled: false,
+        }
     }
 
     fn find<'r>(records: &'r [Record], guid: &str) -> &'r Record {
@@ -1426,6 +1439,7 @@ mod props {
                     .map(|&i| Sighting {
                         guid: &guids[i],
                         reading: Some(render(now, at(truths[i], 0))),
+                        settled: false,
                     })
                     .collect();
                 let t = advance(records.clone(), &page, now, Order::NewestFirst);
@@ -1637,7 +1651,11 @@ mod props {
             for (now, items) in polls {
                 let page: Vec<Sighting> = items
                     .iter()
-                    .map(|&(g, reading)| Sighting { guid: guids[g], reading })
+                    .map(|&(g, reading)| Sighting {
+                        guid: guids[g],
+                        reading,
+                        settled: false,
+                    })
                     .collect();
                 let t = advance(records.clone(), &page, now, order);
                 for r in &t.records {
