@@ -294,6 +294,8 @@ pub struct Health {
     pub pages_due: u64,
     pub pages_read: u64,
     pub pages_given_up: u64,
+    /// New items held back for their time to settle (`settle`).
+    pub settling: u64,
 }
 
 pub struct Store {
@@ -1355,7 +1357,8 @@ impl<'a> Poll<'a> {
                         last_error, last_error_at, last_success, next_poll, good_items, good_links,
                         (SELECT count(*) FROM followed WHERE feed = id AND status = 'due'),
                         (SELECT count(*) FROM followed WHERE feed = id AND status = 'read'),
-                        (SELECT count(*) FROM followed WHERE feed = id AND status = 'given up')
+                        (SELECT count(*) FROM followed WHERE feed = id AND status = 'given up'),
+                        (SELECT count(*) FROM held WHERE feed = id)
                  FROM feed ORDER BY id",
             )
             .map_err(|e| self.err(e))?;
@@ -1382,6 +1385,7 @@ impl<'a> Poll<'a> {
                     pages_due: count(r.get(15)?).unwrap_or(0),
                     pages_read: count(r.get(16)?).unwrap_or(0),
                     pages_given_up: count(r.get(17)?).unwrap_or(0),
+                    settling: count(r.get(18)?).unwrap_or(0),
                 })
             })
             .map_err(|e| self.err(e))?;

@@ -74,6 +74,12 @@ impl FeedStatus {
         })
     }
 
+    /// New items held back for their time to settle, in words; `None` when there are none.
+    pub fn settling(&self) -> Option<String> {
+        let n = self.health.as_ref().map_or(0, |h| h.settling);
+        (n > 0).then(|| format!("{n} new item(s) waiting for their time to settle"))
+    }
+
     /// The JSON object of `status --json`.
     pub fn json(&self) -> serde_json::Value {
         let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339());
@@ -96,6 +102,7 @@ impl FeedStatus {
             "interval_seconds": self.feed.interval.as_secs_f64(),
             "good_items": h.good_items,
             "good_links": h.good_links,
+            "settling": h.settling,
             "item_pages": self.feed.follow.then(|| serde_json::json!({
                 "due": h.pages_due,
                 "read": h.pages_read,
@@ -211,6 +218,9 @@ pub fn table(list: &[FeedStatus], now: DateTime<Utc>) -> String {
     for s in list {
         if let Some(pages) = s.item_pages() {
             out.push_str(&format!("\n{}: item pages {pages}\n", s.id()));
+        }
+        if let Some(waiting) = s.settling() {
+            out.push_str(&format!("\n{}: {waiting}\n", s.id()));
         }
     }
     for s in list.iter().filter(|s| s.failing()) {

@@ -95,6 +95,15 @@ fn items_dated_to_the_hour_wait_and_are_published_once_at_a_time_that_stays() {
             guids.sort();
             assert_eq!(guids, ["a"], "{}", stderr(&out));
             assert!(stderr(&out).contains("held=3"), "{}", stderr(&out));
+            let status = ws.run(&["status", "--json"]);
+            let json: serde_json::Value =
+                serde_json::from_slice(&status.stdout).expect("status JSON");
+            assert_eq!(json[0]["settling"], 3, "{json}");
+            let text = String::from_utf8_lossy(&ws.run(&["status"]).stdout).into_owned();
+            assert!(
+                text.contains("n: 3 new item(s) waiting for their time to settle"),
+                "{text}"
+            );
         }
         for (guid, t) in &feed {
             // Published once, never moved.

@@ -58,6 +58,7 @@ struct FeedCard {
     last_error_at: Option<String>,
     selectors: String,
     item_pages: Option<String>,
+    settling: Option<String>,
     interval: String,
 }
 
@@ -103,6 +104,7 @@ pub fn status_page(
                 last_error_at: h.last_error_at.map(|t| in_zone(t, tz)),
                 selectors: s.selectors(),
                 item_pages: s.item_pages(),
+                settling: s.settling(),
                 interval: humantime::format_duration(s.feed.interval).to_string(),
             }
         })
@@ -277,7 +279,7 @@ mod tests {
     }
 
     #[test]
-    fn a_following_feed_shows_its_item_pages() {
+    fn a_following_feed_shows_its_item_pages_and_items_waiting_to_settle() {
         let now = half_past_noon();
         let h = Health {
             id: "buitenland".into(),
@@ -285,6 +287,7 @@ mod tests {
             pages_read: 12,
             pages_due: 3,
             pages_given_up: 1,
+            settling: 2,
             ..Health::default()
         };
         let env = templates();
@@ -295,6 +298,12 @@ mod tests {
             ..status(Some(h))
         };
         let html = status_page(&env, &[following], now).expect("renders");
+        assert!(
+            html.contains(
+                "<dt>Waiting</dt><dd>2 new item(s) waiting for their time to settle</dd>"
+            ),
+            "{html}"
+        );
         assert!(
             html.contains("<dt>Item pages</dt><dd>12 read, 3 waiting, 1 given up</dd>"),
             "{html}"
