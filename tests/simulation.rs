@@ -526,6 +526,12 @@ fn three_days_of_polls_keep_times_still() {
         settled.add(figures);
     }
     lines.push(settled.line("all+settle"));
+    // Over all items the median error stays within twice the median limit.
+    assert!(
+        quantile(&settled.errors, 0.5) <= 2 * quantile(&settled.limits, 0.5),
+        "{}",
+        lines.join("\n")
+    );
     println!("{}", lines.join("\n"));
     assert_eq!(all.contradictions, 0, "{}", lines.join("\n"));
 }
