@@ -594,8 +594,19 @@ impl Step {
     /// After the timeline: give each kept item what its page said, and say which rows the
     /// state keeps: those of items in the feed, and of items held (due, not in the feed).
     /// `before` is the rows as read, to save only what changed.
-    pub fn finish(&self, items: &mut [StoredItem], before: &HashMap<String, Followed>) -> Kept {
-        let mut keep: HashSet<&str> = HashSet::with_capacity(items.len());
+    pub fn finish(
+        &self,
+        items: &mut [StoredItem],
+        held: &[StoredItem],
+        before: &HashMap<String, Followed>,
+    ) -> Kept {
+        let mut keep: HashSet<&str> = HashSet::with_capacity(items.len() + held.len());
+        // Items held back to settle keep their rows: their pages are not fetched again.
+        for item in held {
+            if self.rows.contains_key(&item.record.guid) {
+                keep.insert(&item.record.guid);
+            }
+        }
         for item in items.iter_mut() {
             let row = self.rows.get(&item.record.guid);
             item.page = row

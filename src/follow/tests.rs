@@ -407,7 +407,7 @@ fn finish_gives_items_their_pages_and_keeps_rows_of_the_feed_and_the_held() {
         now,
     );
     let mut items = vec![stored("a", t(9, 0, 0))];
-    let kept = step.finish(&mut items, &HashMap::new());
+    let kept = step.finish(&mut items, &[], &HashMap::new());
     assert_eq!(items[0].page, Some(page_at(t(9, 0, 0))));
     let saved: Vec<&str> = kept.save.iter().map(|r| r.guid.as_str()).collect();
     assert_eq!(saved, ["a", "b"]);
@@ -430,9 +430,16 @@ fn finish_gives_items_their_pages_and_keeps_rows_of_the_feed_and_the_held() {
         100,
         now,
     );
-    let kept = step.finish(&mut [stored("a", t(9, 0, 0))], &before_x);
+    let kept = step.finish(&mut [stored("a", t(9, 0, 0))], &[], &before_x);
     assert!(kept.save.is_empty(), "{:?}", kept.save);
     assert_eq!(kept.gone, ["x"]);
+    // An item held back to settle keeps its row: its page is not fetched again.
+    let kept = step.finish(
+        &mut [stored("a", t(9, 0, 0))],
+        &[stored("x", t(8, 0, 0))],
+        &before_x,
+    );
+    assert!(kept.gone.is_empty(), "{:?}", kept.gone);
 }
 
 #[test]

@@ -366,6 +366,7 @@ fn advance_following(
         .iter()
         .filter(|i| fresh.contains(&i.record.guid))
         .count();
+
     // What is kept of each held item: the page's fields of it now, its evidence so far.
     let held: Vec<StoredItem> = still_held
         .into_iter()
@@ -376,7 +377,7 @@ fn advance_following(
         })
         .collect();
     let follow = step.map(|(step, before)| Followup {
-        kept: step.finish(&mut items, before),
+        kept: step.finish(&mut items, &held, before),
         ..Followup::default()
     });
     let (self_rss, self_atom) = FeedMeta::self_links(base_url, &feed.id);
