@@ -112,6 +112,27 @@ enum Command {
     },
 }
 
+/// `println!` for what the commands print: where standard output has gone (`pagefeed preview
+/// feed | head`), the process ends quietly with status 0 instead of a panic; another failure
+/// to write is an error on standard error.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            stdout_failed(e)
+        }
+    }};
+}
+
+/// What follows a failed write to standard output (see [`outln`]).
+fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("pagefeed: cannot print: {e}");
+    std::process::exit(1);
+}
+
 fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&Utc))
@@ -233,7 +254,7 @@ fn check(explicit: Option<PathBuf>) -> u8 {
 }
 
 fn print_ok(c: &Config) {
-    println!(
+    outln!(
         "{}: OK, {} feed(s): {}",
         c.path.display(),
         c.feeds.len(),
@@ -264,14 +285,14 @@ async fn check_fetch(c: Config) -> u8 {
             }
             last_request.insert(host, std::time::Instant::now());
         }
-        println!();
+        outln!();
         let page = match fetcher
             .fetch_as(&feed.source, feed.private_network, feed.render.as_ref())
             .await
         {
             Ok(Fetched::Page(p)) => p,
             Ok(Fetched::NotModified) => {
-                println!(
+                outln!(
                     "feed {:?}: the source answered 304 to an unconditional request",
                     feed.id
                 );
@@ -279,7 +300,7 @@ async fn check_fetch(c: Config) -> u8 {
                 continue;
             }
             Err(e) => {
-                println!("feed {:?}: cannot fetch: {e}", feed.id);
+                outln!("feed {:?}: cannot fetch: {e}", feed.id);
                 failed = true;
                 continue;
             }
@@ -291,7 +312,7 @@ async fn check_fetch(c: Config) -> u8 {
         match extracted {
             Ok(Ok(x)) => {
                 let kept = x.items.len().min(feed.max_items);
-                println!(
+                outln!(
                     "feed {:?}: {} item(s) on {}; the feed keeps {kept} (max_items {})",
                     feed.id,
                     x.items.len(),
@@ -299,18 +320,18 @@ async fn check_fetch(c: Config) -> u8 {
                     feed.max_items
                 );
                 for line in coverage_table(&x.coverage) {
-                    println!("  {line}");
+                    outln!("  {line}");
                 }
                 for miss in x.coverage.misses() {
-                    println!("  warning: {miss}");
+                    outln!("  warning: {miss}");
                 }
             }
             Ok(Err(e)) => {
-                println!("feed {:?}: {e}", feed.id);
+                outln!("feed {:?}: {e}", feed.id);
                 failed = true;
             }
             Err(e) => {
-                println!("feed {:?}: {e}", feed.id);
+                outln!("feed {:?}: {e}", feed.id);
                 failed = true;
             }
         }
@@ -545,40 +566,40 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
             })
             .collect();
         match serde_json::to_string_pretty(&items) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => outln!("{s}"),
             Err(e) => {
                 eprintln!("pagefeed: {e}");
                 return 1;
             }
         }
     } else {
-        println!("{head}");
+        outln!("{head}");
         for i in &on_page {
             let r = &i.record;
-            println!();
-            println!("{}", i.title);
+            outln!();
+            outln!("{}", i.title);
             match r.evidence {
                 Some(within) => {
-                    println!("  published  {}", to_second(r.published, tz));
-                    println!(
+                    outln!("  published  {}", to_second(r.published, tz));
+                    outln!(
                         "  within     ({}, {}]",
                         to_second(within.earliest, tz),
                         to_second(within.latest, tz)
                     );
                 }
-                None => println!(
+                None => outln!(
                     "  published  {} (undated: the moment it was first seen, in page order)",
                     to_second(r.published, tz)
                 ),
             }
             if let Some(l) = &i.link {
-                println!("  link       {l}");
+                outln!("  link       {l}");
             }
             if let Some(a) = &i.author {
-                println!("  author     {a}");
+                outln!("  author     {a}");
             }
             if !i.categories.is_empty() {
-                println!("  categories {}", i.categories.join(", "));
+                outln!("  categories {}", i.categories.join(", "));
             }
             if let Some(row) = followed.and_then(|rows| rows.get(&r.guid)) {
                 print_item_page(row, tz);
@@ -587,17 +608,17 @@ async fn preview(c: Config, id: String, now: Option<DateTime<Utc>>, json: bool) 
         if let Some(f) = &outcome.follow
             && f.held > 0
         {
-            println!();
-            println!(
+            outln!();
+            outln!(
                 "{} new item(s) without a date on the list wait for their own page (published once it is read or given up)",
                 f.held
             );
         }
         for h in &outcome.held {
             if let Some(within) = h.record.evidence {
-                println!();
-                println!("{}", h.title);
-                println!(
+                outln!();
+                outln!("{}", h.title);
+                outln!(
                     "  held       to settle, first seen {}: within ({}, {}] so far",
                     to_second(h.record.first_seen, tz),
                     to_second(within.earliest, tz),
@@ -620,15 +641,15 @@ fn print_item_page(row: &pagefeed::follow::Followed, tz: chrono_tz::Tz) {
         .fetched_at
         .map(|t| format!(", fetched {}", to_second(t, tz)))
         .unwrap_or_default();
-    println!("  item page  {} ({}{when})", row.link, row.status.name());
+    outln!("  item page  {} ({}{when})", row.link, row.status.name());
     if let Some(e) = &row.error {
-        println!("    error     {e}");
+        outln!("    error     {e}");
     }
     let Some(p) = &row.page else {
         return;
     };
     if let Some(s) = &p.published {
-        println!(
+        outln!(
             "    published {} from {} ({:?})",
             to_second(s.point, tz),
             s.origin,
@@ -636,10 +657,10 @@ fn print_item_page(row: &pagefeed::follow::Followed, tz: chrono_tz::Tz) {
         );
     }
     if let Some(s) = &p.modified {
-        println!("    modified  {} from {}", to_second(s.point, tz), s.origin);
+        outln!("    modified  {} from {}", to_second(s.point, tz), s.origin);
     }
     if !p.authors.is_empty() {
-        println!("    authors   {}", p.authors.join(", "));
+        outln!("    authors   {}", p.authors.join(", "));
     }
     for (name, value) in [
         ("image", p.image.as_ref().map(|u| u.to_string())),
@@ -651,7 +672,7 @@ fn print_item_page(row: &pagefeed::follow::Followed, tz: chrono_tz::Tz) {
         ),
     ] {
         if let Some(v) = value {
-            println!("    {name:<9} {v}");
+            outln!("    {name:<9} {v}");
         }
     }
 }
@@ -789,7 +810,7 @@ fn date(text: &str, s: &DateSettings, now: Option<DateTime<Utc>>, json: bool) ->
                 to_second(r.point, tz),
             );
             if json {
-                println!(
+                outln!(
                     "{}",
                     serde_json::json!({
                         "earliest": earliest,
@@ -798,8 +819,8 @@ fn date(text: &str, s: &DateSettings, now: Option<DateTime<Utc>>, json: bool) ->
                     })
                 );
             } else {
-                println!("published {published}");
-                println!("within    ({earliest}, {latest}]");
+                outln!("published {published}");
+                outln!("within    ({earliest}, {latest}]");
             }
             0
         }

@@ -325,3 +325,37 @@ fn a_zone_after_the_clock_names_the_offset() {
         assert!(String::from_utf8_lossy(&out.stderr).contains(text));
     }
 }
+
+/// Output into a pipe whose reader has gone (`pagefeed preview … | head`): the process ends
+/// quietly with status 0, no panic. The preview of a 3,000-item page prints far more than a
+/// pipe holds, so the write is bound to fail once the reader closes its end.
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let items: String = (0..3000)
+        .map(|n| format!("<li><a href=\"/i/{n}\">Item {n} with some words</a> <span>{n} minutes ago</span></li>"))
+        .collect();
+    std::fs::write(
+        dir.path().join("page.html"),
+        format!("<html><body><ul>{items}</ul></body></html>"),
+    )
+    .expect("page");
+    std::fs::write(
+        dir.path().join("pagefeed.toml"),
+        "language = \"en\"\nmax_items = 3000\n[[feed]]\nid = \"f\"\nurl = \"page.html\"\n[feed.items]\nselect = \"li\"\ndate = \"span\"\n",
+    )
+    .expect("config");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+        .args(["preview", "f", "--now", "2026-03-04T13:30:00Z", "-c"])
+        .arg(dir.path().join("pagefeed.toml"))
+        .env_remove("PAGEFEED_CONFIG")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

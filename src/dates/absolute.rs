@@ -502,6 +502,34 @@ fn ahead(ctx: &Context, zone: Zone, date: NaiveDate, clock: Option<&Clock>) -> b
     }
 }
 
+/// Whether the word at `i` says something of a date (a day word, a month, a weekday, a
+/// span, "just now", a unit, a word of an age): a reading that does not use it has not read
+/// the text ("last week 14:05" is no time of today).
+fn date_word(toks: &[Tok], lex: &Lex, i: usize) -> bool {
+    let t = &toks[i];
+    if t.kind != Kind::Word {
+        return false;
+    }
+    let in_ages = lex.ages.iter().any(|p| {
+        p.before
+            .iter()
+            .chain(&p.after)
+            .any(|w| w.kind == Kind::Word && w.text == t.text)
+    });
+    in_ages
+        || lex.days.at(toks, i).is_some()
+        || lex.months.at(toks, i).is_some()
+        || lex.weekdays.at(toks, i).is_some()
+        || lex.vague.at(toks, i).is_some()
+        || lex.just_now.at(toks, i).is_some()
+        || lex.spans.at(toks, i).is_some()
+        || lex.units.at(toks, i).is_some()
+        || lex.few.at(toks, i).is_some()
+        || lex.ago_before.at(toks, i).is_some()
+        || lex.ago_after.at(toks, i).is_some()
+        || lex.fixed_ages.at(toks, i).is_some()
+}
+
 /// A clock time alone: "14:05", "om 09:12", "à 14h", "3:04 PM".
 pub fn clock_alone(
     toks: &[Tok],
@@ -512,7 +540,15 @@ pub fn clock_alone(
     let Some(clock) = clock::find(toks, lex, false, 0..0) else {
         return Ok(None);
     };
-    if !all_numbers_used(toks, std::slice::from_ref(&clock.tokens)) {
+    // The clock with the words that lead up to it ("alle ore 14", "om").
+    let lead = lex
+        .clock_before
+        .ending_at(toks, clock.tokens.start)
+        .map_or(0, |(_, len)| len);
+    let used = clock.tokens.start - lead..clock.tokens.end;
+    if !all_numbers_used(toks, std::slice::from_ref(&clock.tokens))
+        || (0..toks.len()).any(|i| !used.contains(&i) && date_word(toks, lex, i))
+    {
         return Ok(None);
     }
     let mut date = today(ctx, zone);

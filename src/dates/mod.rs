@@ -28,7 +28,9 @@
 //! - A text is read whole or not at all: every word must be one of the language's table
 //!   (date words, or fillers such as "Published", "Bijgewerkt:", "am"), and every number of
 //!   a relative age must belong to it ("5 min read", "3 days ago, 5 min ago" are refused).
-//!   Every number of a date must be used by its reading too: "03日14:05" is no Sunday at
+//!   A bare clock time is read only without date words it does not use ("last week 14:05",
+//!   "ago 14:05" are refused), and a vague span only without numbers. Every number of a date
+//!   must be used by its reading too: "03日14:05" is no Sunday at
 //!   14:05, "4 March 14:05 25" no 4 March. A machine-written time (ISO 8601, RFC 2822, Unix)
 //!   is read with only separators or a language's words around it ("Published:
 //!   2026-03-04T10:00:00Z"), never beside unknown words or other numbers. A text that names
