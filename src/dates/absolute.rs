@@ -140,7 +140,8 @@ pub fn day_word(
         .checked_sub_days(Days::new(back))
         .ok_or(NO_SUCH_DATE)?;
     let clock = clock::find(toks, lex, true, pos..pos + len);
-    if !all_numbers_used(toks, &[clock_tokens(clock.as_ref())]) {
+    // "gisteren vorige week" names two days at once.
+    if !all_numbers_used(toks, &[clock_tokens(clock.as_ref())]) || lex.vague.find(toks).is_some() {
         return Ok(None);
     }
     read_on(date, clock.as_ref(), ctx, zone)
@@ -301,7 +302,9 @@ pub fn finish(
     found: Found,
 ) -> Result<Option<Reading>, Fail> {
     let clock = clock::find(toks, lex, true, found.tokens.clone());
-    if !all_numbers_used(toks, &[found.tokens.clone(), clock_tokens(clock.as_ref())]) {
+    if !all_numbers_used(toks, &[found.tokens.clone(), clock_tokens(clock.as_ref())])
+        || lex.vague.find(toks).is_some()
+    {
         return Ok(None);
     }
     let (month, day) = (found.month, found.day);

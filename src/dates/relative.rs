@@ -387,11 +387,18 @@ fn negative(toks: &[Tok], i: usize) -> bool {
 /// "vor", "ago") next to it; without, any ("3u", "5 min"). A word of the future next to it
 /// ("over 3 uur", "in 2 hours") is an error.
 pub fn read(toks: &[Tok], lex: &Lex, ctx: &Context, marked: bool) -> Result<Option<Reading>, Fail> {
-    // A vague span has no number: "last week at 14:05" (or a weekday that shares its word,
-    // Lao "ວັນອາທິດແລ້ວນີ້ເວລາ 14:05", last Sunday) is no span of 14 days.
+    // A vague span has no number and no other date word: "last week at 14:05" (or a weekday
+    // that shares its word, Lao "ວັນອາທິດແລ້ວນີ້ເວລາ 14:05", last Sunday) and "gisteren vorige
+    // week" are no span of 14 days.
+    let other_date = |i: usize| {
+        toks[i].is_num()
+            || lex.days.at(toks, i).is_some()
+            || lex.months.at(toks, i).is_some()
+            || lex.weekdays.at(toks, i).is_some()
+    };
     if marked
-        && !toks.iter().any(Tok::is_num)
-        && let Some((_, (least, most), _)) = lex.vague.find(toks)
+        && let Some((at, (least, most), len)) = lex.vague.find(toks)
+        && !(0..toks.len()).any(|i| !(at..at + len).contains(&i) && other_date(i))
     {
         let (least, most) = (mul(u64::from(least), DAY)?, mul(u64::from(most), DAY)?);
         return ages(least, most, None, ctx).map(Some);
