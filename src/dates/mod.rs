@@ -29,7 +29,8 @@
 //!   (date words, or fillers such as "Published", "Bijgewerkt:", "am"), and every number of
 //!   a relative age must belong to it ("5 min read", "3 days ago, 5 min ago" are refused).
 //!   A bare clock time is read only without date words it does not use ("last week 14:05",
-//!   "ago 14:05" are refused), and a vague span only without numbers. Every number of a date
+//!   "ago 14:05" are refused), and a vague span only without numbers, day words or dates
+//!   ("gisteren vorige week" names two). Every number of a date
 //!   must be used by its reading too: "03日14:05" is no Sunday at
 //!   14:05, "4 March 14:05 25" no 4 March. A machine-written time (ISO 8601, RFC 2822, Unix)
 //!   is read with only separators or a language's words around it ("Published:
