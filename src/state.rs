@@ -831,6 +831,31 @@ impl<'a> Poll<'a> {
         classify(&self.path, source)
     }
 
+    /// An error reading `feed`'s rows of `table`: a value pagefeed could not have written (the
+    /// file was damaged or edited) says which table; anything else is classified.
+    fn row_err(&self, feed: &str, table: &str, e: rusqlite::Error) -> StateError {
+        match e {
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::InvalidColumnType(..) => StateError::Corrupt {
+                path: self.path.clone(),
+                detail: format!("feed {feed:?} has a damaged {table} row: {e}"),
+            },
+            e => self.err(e),
+        }
+    }
+
+    /// Whether the state has `table` (`preview` reads a state of an older schema as it is).
+    fn has_table(&self, table: &str) -> Result<bool, StateError> {
+        self.tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = ?1)",
+                [table],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.err(e))
+    }
+
     /// Every item kept for `feed`, newest published first.
     pub fn items(&self, feed: &str) -> Result<Vec<StoredItem>, StateError> {
         let mut stmt = self
@@ -845,16 +870,9 @@ impl<'a> Poll<'a> {
         let rows = stmt
             .query_map([feed], |r| Ok((r.get::<_, i64>(14)?, item_row(r)?)))
             .map_err(|e| self.err(e))?;
-        let rows = rows.collect::<Result<Vec<_>, _>>().map_err(|e| match e {
-            // A value pagefeed could not have written: the file was damaged or edited.
-            rusqlite::Error::FromSqlConversionFailure(..)
-            | rusqlite::Error::IntegralValueOutOfRange(..)
-            | rusqlite::Error::InvalidColumnType(..) => StateError::Corrupt {
-                path: self.path.clone(),
-                detail: format!("feed {feed:?} has a damaged item row: {e}"),
-            },
-            e => self.err(e),
-        })?;
+        let rows = rows
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.row_err(feed, "item", e))?;
         let mut pages = self.pages(feed)?;
         let mut read = HashMap::with_capacity(rows.len());
         let mut items = Vec::with_capacity(rows.len());
@@ -984,16 +1002,8 @@ impl<'a> Poll<'a> {
 
     /// The items of `feed` held back to settle (`settle`): their list fields and evidence.
     pub fn held(&self, feed: &str) -> Result<Vec<StoredItem>, StateError> {
-        // `preview` reads a state of an older schema as it is: nothing was held there.
-        let exists: bool = self
-            .tx
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'held')",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err(e))?;
-        if !exists {
+        // Nothing was held in a state older than settling.
+        if !self.has_table("held")? {
             return Ok(Vec::new());
         }
         let mut stmt = self
@@ -1005,15 +1015,8 @@ impl<'a> Poll<'a> {
             )
             .map_err(|e| self.err(e))?;
         let rows = stmt.query_map([feed], item_row).map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| match e {
-            rusqlite::Error::FromSqlConversionFailure(..)
-            | rusqlite::Error::IntegralValueOutOfRange(..)
-            | rusqlite::Error::InvalidColumnType(..) => StateError::Corrupt {
-                path: self.path.clone(),
-                detail: format!("feed {feed:?} has a damaged held row: {e}"),
-            },
-            e => self.err(e),
-        })
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.row_err(feed, "held", e))
     }
 
     /// Replace the items of `feed` held back to settle with `held`.
@@ -1056,16 +1059,8 @@ impl<'a> Poll<'a> {
 
     /// What the read item pages of `feed` said, by guid.
     fn pages(&self, feed: &str) -> Result<HashMap<String, ItemPage>, StateError> {
-        // `preview` reads a state of an older schema as it is: nothing was followed there.
-        let followed: bool = self
-            .tx
-            .query_row(
-                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'followed')",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.err(e))?;
-        if !followed {
+        // Nothing was followed in a state older than following.
+        if !self.has_table("followed")? {
             return Ok(HashMap::new());
         }
         Ok(self
@@ -1105,15 +1100,8 @@ impl<'a> Poll<'a> {
         let rows = stmt
             .query_map([feed], followed_row)
             .map_err(|e| self.err(e))?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(|e| match e {
-            rusqlite::Error::FromSqlConversionFailure(..)
-            | rusqlite::Error::IntegralValueOutOfRange(..)
-            | rusqlite::Error::InvalidColumnType(..) => StateError::Corrupt {
-                path: self.path.clone(),
-                detail: format!("feed {feed:?} has a damaged followed row: {e}"),
-            },
-            e => self.err(e),
-        })
+        rows.collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.row_err(feed, "followed", e))
     }
 
     /// Write the followed rows that changed and delete the ones that go.

@@ -13,7 +13,7 @@
 use super::calendar::{self, PERSIAN_YEARS};
 use super::clock::{self, Clock, continues_number};
 use super::lang::Order;
-use super::text::{Kind, Lex, Tok};
+use super::text::{Kind, Lex, Tok, numbers_within};
 use super::zone::{self, Zone};
 use super::{Context, Fail, INSTANT_MARGIN, Reading, designator};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Utc};
@@ -71,15 +71,6 @@ pub struct Found {
     pub named: Month,
     pub year: Option<Year>,
     pub tokens: Range<usize>,
-}
-
-/// Whether every number of the text lies in one of `used` (the date's tokens, its clock's): a
-/// number a reading does not use is a date it did not read ("03日14:05" is no Sunday at
-/// 14:05, "3 มี.ค. 25" no 3 March of this year), so such a text is not read.
-fn all_numbers_used(toks: &[Tok], used: &[Range<usize>]) -> bool {
-    toks.iter()
-        .enumerate()
-        .all(|(k, t)| !t.is_num() || used.iter().any(|r| r.contains(&k)))
 }
 
 /// The tokens of a clock, if any (an empty range otherwise).
@@ -141,7 +132,7 @@ pub fn day_word(
         .ok_or(NO_SUCH_DATE)?;
     let clock = clock::find(toks, lex, true, pos..pos + len);
     // "gisteren vorige week" names two days at once.
-    if !all_numbers_used(toks, &[clock_tokens(clock.as_ref())]) || lex.vague.find(toks).is_some() {
+    if !numbers_within(toks, &[clock_tokens(clock.as_ref())]) || lex.vague.find(toks).is_some() {
         return Ok(None);
     }
     read_on(date, clock.as_ref(), ctx, zone)
@@ -302,7 +293,7 @@ pub fn finish(
     found: Found,
 ) -> Result<Option<Reading>, Fail> {
     let clock = clock::find(toks, lex, true, found.tokens.clone());
-    if !all_numbers_used(toks, &[found.tokens.clone(), clock_tokens(clock.as_ref())])
+    if !numbers_within(toks, &[found.tokens.clone(), clock_tokens(clock.as_ref())])
         || lex.vague.find(toks).is_some()
     {
         return Ok(None);
@@ -481,7 +472,7 @@ pub fn weekday(
         .sum::<usize>()
         > 3;
     let clock = clock::find(toks, lex, true, pos..pos + len);
-    if (!full && clock.is_none()) || !all_numbers_used(toks, &[clock_tokens(clock.as_ref())]) {
+    if (!full && clock.is_none()) || !numbers_within(toks, &[clock_tokens(clock.as_ref())]) {
         return Ok(None);
     }
     let today = today(ctx, zone);
@@ -520,12 +511,7 @@ fn date_word(toks: &[Tok], lex: &Lex, i: usize) -> bool {
             .any(|w| w.kind == Kind::Word && w.text == t.text)
     });
     in_ages
-        || lex.days.at(toks, i).is_some()
-        || lex.months.at(toks, i).is_some()
-        || lex.weekdays.at(toks, i).is_some()
-        || lex.vague.at(toks, i).is_some()
-        || lex.just_now.at(toks, i).is_some()
-        || lex.spans.at(toks, i).is_some()
+        || lex.names_date(toks, i)
         || lex.units.at(toks, i).is_some()
         || lex.few.at(toks, i).is_some()
         || lex.ago_before.at(toks, i).is_some()
@@ -549,7 +535,7 @@ pub fn clock_alone(
         .ending_at(toks, clock.tokens.start)
         .map_or(0, |(_, len)| len);
     let used = clock.tokens.start - lead..clock.tokens.end;
-    if !all_numbers_used(toks, std::slice::from_ref(&clock.tokens))
+    if !numbers_within(toks, std::slice::from_ref(&clock.tokens))
         || (0..toks.len()).any(|i| !used.contains(&i) && date_word(toks, lex, i))
     {
         return Ok(None);

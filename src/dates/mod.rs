@@ -564,30 +564,20 @@ enum Label {
 
 /// The publication and update words in the text: position, length, which.
 fn labels(toks: &[Tok], lex: &Lex) -> Vec<(usize, usize, Label)> {
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
+    text::phrases(toks, |i| {
         let published = lex
             .published
             .at(toks, i)
-            .map(|(_, len)| (len, Label::Published));
+            .map(|(_, len)| (Label::Published, len));
         let updated = lex
             .updated
             .at(toks, i)
-            .map(|(_, len)| (len, Label::Updated));
-        match published
+            .map(|(_, len)| (Label::Updated, len));
+        published
             .into_iter()
             .chain(updated)
-            .max_by_key(|&(len, _)| len)
-        {
-            Some((len, label)) => {
-                found.push((i, len, label));
-                i += len;
-            }
-            None => i += 1,
-        }
-    }
-    found
+            .max_by_key(|&(_, len)| len)
+    })
 }
 
 /// The tokens to read. A text that names an update ("Updated 5 min ago") and its
@@ -607,16 +597,7 @@ fn part<'t>(toks: &'t [Tok], lex: &Lex) -> Option<&'t [Tok]> {
     if !labels.iter().any(|l| l.2 == Label::Updated) {
         return Some(toks);
     }
-    let dated = |i: usize| {
-        toks[i].is_num()
-            || lex.days.at(toks, i).is_some()
-            || lex.months.at(toks, i).is_some()
-            || lex.persian_months.at(toks, i).is_some()
-            || lex.weekdays.at(toks, i).is_some()
-            || lex.just_now.at(toks, i).is_some()
-            || lex.vague.at(toks, i).is_some()
-            || lex.spans.at(toks, i).is_some()
-    };
+    let dated = |i: usize| toks[i].is_num() || lex.names_date(toks, i);
     let prefixed = labels.first().is_some_and(|l| l.0 == 0);
     let around = |at: usize| -> std::ops::Range<usize> {
         let by_label = |from: usize| {

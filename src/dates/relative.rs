@@ -7,7 +7,7 @@
 
 use super::clock::continues_number;
 use super::lang::Unit;
-use super::text::{Lex, Tok};
+use super::text::{Lex, Tok, numbers_within};
 use super::{Context, Fail, Interval, Reading, Rounding, zone};
 use chrono::{DateTime, Duration, Months, Utc};
 
@@ -421,11 +421,7 @@ pub fn read(toks: &[Tok], lex: &Lex, ctx: &Context, marked: bool) -> Result<Opti
             lex.ago_before.ending_at(toks, i).is_some() || lex.ago_after.at(toks, end).is_some();
         if past || !marked {
             // Every number of the text is part of the age: "5 min, 3 uur" is not one.
-            let stray = toks
-                .iter()
-                .enumerate()
-                .any(|(k, t)| t.is_num() && !(i..end).contains(&k));
-            if stray {
+            if !numbers_within(toks, std::slice::from_ref(&(i..end))) {
                 return Ok(None);
             }
             return reading(&amounts, qualifier, ctx).map(Some);

@@ -285,6 +285,35 @@ pub fn tokens(text: &str) -> Vec<Tok> {
     b.toks
 }
 
+/// Whether every number of the text lies in one of `used` (the tokens a reading took): a
+/// number a reading does not use is a date it did not read ("03日14:05" is no Sunday at
+/// 14:05, "5 min, 3 uur" no one age), so such a text is not read.
+pub fn numbers_within(toks: &[Tok], used: &[std::ops::Range<usize>]) -> bool {
+    toks.iter()
+        .enumerate()
+        .all(|(k, t)| !t.is_num() || used.iter().any(|r| r.contains(&k)))
+}
+
+/// The phrases of a text, left to right, that `at` finds at a token (its value and length):
+/// start, length and value of each; a phrase's tokens are not looked at again.
+pub fn phrases<T>(
+    toks: &[Tok],
+    at: impl Fn(usize) -> Option<(T, usize)>,
+) -> Vec<(usize, usize, T)> {
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < toks.len() {
+        match at(i) {
+            Some((value, len)) => {
+                found.push((i, len, value));
+                i += len.max(1);
+            }
+            None => i += 1,
+        }
+    }
+    found
+}
+
 /// Phrases of one or more words, each with a value, matched against token lists.
 pub struct Lexicon<T> {
     by_first: HashMap<String, Vec<(Vec<String>, T)>>,
@@ -411,6 +440,20 @@ pub struct Lex {
     /// Whether the language writes numeric dates with the year first ("1404/12/13",
     /// "2026. 03. 04."): there "04/12/13" may be a year 04 or a day 04, and is not read.
     pub year_first: bool,
+}
+
+impl Lex {
+    /// Whether a word of a date starts at token `i`: a day word, a month (Gregorian or Solar
+    /// Hijri), a weekday, "just now", a vague span or a fixed span.
+    pub fn names_date(&self, toks: &[Tok], i: usize) -> bool {
+        self.days.at(toks, i).is_some()
+            || self.months.at(toks, i).is_some()
+            || self.persian_months.at(toks, i).is_some()
+            || self.weekdays.at(toks, i).is_some()
+            || self.just_now.at(toks, i).is_some()
+            || self.vague.at(toks, i).is_some()
+            || self.spans.at(toks, i).is_some()
+    }
 }
 
 /// A relative-time pattern: the tokens before and after the number.

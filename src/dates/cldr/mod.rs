@@ -12,7 +12,7 @@ use super::absolute::{self, Found, Month, Year};
 use super::clock::{self, continues_number};
 use super::lang::{Order, Unit};
 use super::relative::{self, Qualifier};
-use super::text::{AgePattern, DateElem, Kind, Lex, Lexicon, Tok, tokens};
+use super::text::{AgePattern, DateElem, Kind, Lex, Lexicon, Tok, numbers_within, tokens};
 use super::zone::Zone;
 use super::{Context, Fail, Reading};
 use chrono::Weekday;
@@ -550,7 +550,7 @@ pub fn age(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fa
         // Every number of the text is the age's: "5 минут назад, 14:05" is not one age
         // ("{0} 7 хоногийн өмнө" holds a number of its own); so is every qualifier.
         let span = start..i + 1 + p.after.len();
-        if numbers.iter().any(|k| !span.contains(k))
+        if !numbers_within(toks, std::slice::from_ref(&span))
             || qualifiers.len() > usize::from(qualifier.is_some())
         {
             return Ok(None);
@@ -583,18 +583,7 @@ pub fn age(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Reading>, Fa
 
 /// The qualifier phrases of a text: start, length, what each says.
 fn qualifiers(toks: &[Tok], lex: &Lex) -> Vec<(usize, usize, Qualifier)> {
-    let mut found = Vec::new();
-    let mut i = 0;
-    while i < toks.len() {
-        match relative::qualifier_at(toks, lex, i) {
-            Some((q, len)) => {
-                found.push((i, len, q));
-                i += len;
-            }
-            None => i += 1,
-        }
-    }
-    found
+    super::text::phrases(toks, |i| relative::qualifier_at(toks, lex, i))
 }
 
 /// A number token of at most two digits with a value in `range`.
