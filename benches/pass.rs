@@ -99,20 +99,31 @@ fn bench(c: &mut Criterion) {
             b.iter(|| scraper::Html::parse_document(black_box(&text)))
         });
         let page = page(text.clone());
+        let pass = |page, now| poll::Pass {
+            feed: &feed,
+            base_url: None,
+            page,
+            now,
+        };
+        let process = |page, now, prior| {
+            poll::pipeline::run(&pass(page, now), prior, poll::ItemPages::default())
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
         group.bench_function("pagefeed pass", |b| {
             b.iter(|| {
-                let out = poll::process(&feed, None, black_box(&page), now, Vec::new())
-                    .unwrap_or_else(|e| panic!("{e}"));
+                let out = process(black_box(&page), now, poll::Prior::default());
                 black_box((out.files.rss.len(), out.files.atom.len()))
             })
         });
-        let first =
-            poll::process(&feed, None, &page, now, Vec::new()).unwrap_or_else(|e| panic!("{e}"));
+        let first = process(&page, now, poll::Prior::default());
         let later = now + chrono::TimeDelta::minutes(10);
         group.bench_function("steady pass", |b| {
             b.iter(|| {
-                let out = poll::process(&feed, None, black_box(&page), later, first.items.clone())
-                    .unwrap_or_else(|e| panic!("{e}"));
+                let out = process(
+                    black_box(&page),
+                    later,
+                    poll::Prior::items(first.items.clone()),
+                );
                 black_box((out.files.rss.len(), out.files.atom.len()))
             })
         });
@@ -122,13 +133,14 @@ fn bench(c: &mut Criterion) {
             state_dir: dir.path().join("state"),
             base_url: None,
         };
-        poll::publish_page(&places, &feed, &page, now).unwrap_or_else(|e| panic!("{e}"));
+        let gate = poll::Gate::default();
+        let publish = |page, now| {
+            poll::commit::publish(&places, &gate, &pass(page, now), &Default::default())
+                .unwrap_or_else(|e| panic!("{e}"))
+        };
+        publish(&page, now);
         group.bench_function("steady poll with state and files", |b| {
-            b.iter(|| {
-                let report = poll::publish_page(&places, &feed, black_box(&page), later)
-                    .unwrap_or_else(|e| panic!("{e}"));
-                black_box(report.kept)
-            })
+            b.iter(|| black_box(publish(black_box(&page), later).kept))
         });
         group.finish();
     }

@@ -17,6 +17,7 @@ pub mod dates;
 pub mod extract;
 pub mod fetch;
 pub mod follow;
+pub mod item;
 pub mod poll;
 pub mod publish;
 pub mod sanitize;

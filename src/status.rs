@@ -1,11 +1,11 @@
-//! Every feed's health, from the state alone: what `pagefeed status` prints and what the
+//! Every feed's standing (its last poll, failures, next poll), from the state alone: what `pagefeed status` prints and what the
 //! status page shows. It reads the state without writing it, so it works the same with the
 //! daemon running or not: the daemon (and `once`) note each poll there (see
 //! [`crate::state::PollNote`]).
 
 use crate::config::{Config, Feed};
 use crate::fetch::Source;
-use crate::state::{Health, StateError, Store};
+use crate::state::{Standing, StateError, Store};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ pub struct FeedStatus {
     /// The page the feed is made from, as its files link it (else the configured source).
     pub page: String,
     /// `None` for a feed never polled.
-    pub health: Option<Health>,
+    pub standing: Option<Standing>,
 }
 
 impl FeedStatus {
@@ -28,7 +28,7 @@ impl FeedStatus {
 
     /// The last poll's result in words: "ok", "HTTP 503", "never polled".
     pub fn result(&self) -> String {
-        self.health
+        self.standing
             .as_ref()
             .and_then(|h| h.result.clone())
             .unwrap_or_else(|| "never polled".into())
@@ -36,7 +36,7 @@ impl FeedStatus {
 
     /// Whether the last poll failed.
     pub fn failing(&self) -> bool {
-        self.health
+        self.standing
             .as_ref()
             .is_some_and(|h| h.result.is_some() && h.failures > 0)
     }
@@ -44,7 +44,7 @@ impl FeedStatus {
     /// Selector health in words: what the last good poll found, and whether the last poll
     /// refused the page.
     pub fn selectors(&self) -> String {
-        let Some(h) = &self.health else {
+        let Some(h) = &self.standing else {
             return "not checked yet".into();
         };
         let good = match (h.good_items, h.good_links) {
@@ -66,7 +66,7 @@ impl FeedStatus {
     /// feed that does not follow its items.
     pub fn item_pages(&self) -> Option<String> {
         self.feed.follow.then(|| {
-            let h = self.health.clone().unwrap_or_default();
+            let h = self.standing.clone().unwrap_or_default();
             format!(
                 "{} read, {} waiting, {} given up",
                 h.pages_read, h.pages_due, h.pages_given_up
@@ -76,19 +76,19 @@ impl FeedStatus {
 
     /// New items held back for their time to settle, in words; `None` when there are none.
     pub fn settling(&self) -> Option<String> {
-        let n = self.health.as_ref().map_or(0, |h| h.settling);
+        let n = self.standing.as_ref().map_or(0, |h| h.settling);
         (n > 0).then(|| format!("{n} new item(s) waiting for their time to settle"))
     }
 
     /// The JSON object of `status --json`.
     pub fn json(&self) -> serde_json::Value {
         let time = |t: Option<DateTime<Utc>>| t.map(|t| t.to_rfc3339());
-        let h = self.health.clone().unwrap_or_default();
+        let h = self.standing.clone().unwrap_or_default();
         serde_json::json!({
             "id": self.feed.id,
             "title": self.title,
             "page": self.page,
-            "polled": self.health.as_ref().is_some_and(|h| h.last_poll.is_some()),
+            "polled": self.standing.as_ref().is_some_and(|h| h.last_poll.is_some()),
             "last_poll": time(h.last_poll),
             "result": h.result,
             "items": h.items,
@@ -112,17 +112,17 @@ impl FeedStatus {
     }
 }
 
-/// Every feed of `config`, in the config's order, with its health from the state.
+/// Every feed of `config`, in the config's order, with its standing from the state.
 pub fn collect(config: &Config) -> Result<Vec<FeedStatus>, StateError> {
-    let mut health = Store::peek_health(&config.state_dir)?;
+    let mut standings = Store::look(&config.state_dir, |tx| tx.standings())?;
     Ok(config
         .feeds
         .iter()
         .map(|feed| {
-            let h = health
+            let h = standings
                 .iter()
                 .position(|h| h.id == feed.id)
-                .map(|at| health.swap_remove(at))
+                .map(|at| standings.swap_remove(at))
                 .filter(|h| h.last_poll.is_some() || h.title.is_some());
             let title = h
                 .as_ref()
@@ -137,7 +137,7 @@ pub fn collect(config: &Config) -> Result<Vec<FeedStatus>, StateError> {
                 feed: feed.clone(),
                 title,
                 page,
-                health: h,
+                standing: h,
             }
         })
         .collect())
@@ -183,7 +183,7 @@ pub fn table(list: &[FeedStatus], now: DateTime<Utc>) -> String {
         "NEXT POLL".into(),
     ]];
     for s in list {
-        let h = s.health.clone().unwrap_or_default();
+        let h = s.standing.clone().unwrap_or_default();
         let count = |n: Option<u64>| n.map_or_else(|| "-".into(), |n| n.to_string());
         rows.push([
             s.id().to_string(),
@@ -224,7 +224,7 @@ pub fn table(list: &[FeedStatus], now: DateTime<Utc>) -> String {
         }
     }
     for s in list.iter().filter(|s| s.failing()) {
-        if let Some(h) = &s.health
+        if let Some(h) = &s.standing
             && let Some(e) = &h.last_error
         {
             out.push_str(&format!(
@@ -236,31 +236,6 @@ pub fn table(list: &[FeedStatus], now: DateTime<Utc>) -> String {
         }
     }
     out
-}
-
-/// `pagefeed status`: print the table (or, with `json`, the array); 0, or 1 where the state
-/// cannot be read.
-pub fn print(config: &Config, json: bool) -> u8 {
-    let list = match collect(config) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("pagefeed: {e}");
-            return 1;
-        }
-    };
-    if json {
-        let all: Vec<serde_json::Value> = list.iter().map(FeedStatus::json).collect();
-        match serde_json::to_string_pretty(&all) {
-            Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("pagefeed: {e}");
-                return 1;
-            }
-        }
-    } else {
-        print!("{}", table(&list, Utc::now()));
-    }
-    0
 }
 
 #[cfg(test)]
@@ -287,27 +262,27 @@ mod tests {
         let config =
             crate::config::parse(text, std::path::Path::new("/tmp/p.toml"), None).expect("config");
         let now = Utc.timestamp_opt(2_000_000_000, 0).single().expect("time");
-        let failing = Health {
+        let failing = Standing {
             id: "bb".into(),
             last_poll: Some(now - chrono::Duration::seconds(60)),
             result: Some("HTTP 503".into()),
             failures: 2,
             last_error: Some("http://h.example/b: HTTP 503\nService Unavailable".into()),
             next_poll: Some(now + chrono::Duration::seconds(600)),
-            ..Health::default()
+            ..Standing::default()
         };
         let list = vec![
             FeedStatus {
                 feed: config.feeds[0].clone(),
                 title: "a".into(),
                 page: "http://h.example/a".into(),
-                health: None,
+                standing: None,
             },
             FeedStatus {
                 feed: config.feeds[1].clone(),
                 title: "bb".into(),
                 page: "http://h.example/b".into(),
-                health: Some(failing),
+                standing: Some(failing),
             },
         ];
         let t = table(&list, now);

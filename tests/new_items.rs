@@ -57,21 +57,39 @@ fn only_items_that_enter_the_feed_count_as_new() {
     let now: DateTime<Utc> = "2026-03-04T12:30:00Z".parse().expect("time");
 
     // 300 items on the page, 100 kept: 100 enter the feed.
-    let first = poll::publish_page(&places, feed, &listing(0, 300), now).expect("poll");
+    let gate = poll::Gate::default();
+    let publish = |page: &Page, now| {
+        let pass = poll::Pass {
+            feed,
+            base_url: None,
+            page,
+            now,
+        };
+        poll::commit::publish(&places, &gate, &pass, &poll::ItemPages::default()).expect("poll")
+    };
+    let first = publish(&listing(0, 300), now);
     assert_eq!((first.items, first.kept, first.new), (300, 100, 100));
 
     // The same page again: nothing enters, although 200 items on it were never kept.
-    let again = poll::publish_page(&places, feed, &listing(0, 300), now + TimeDelta::minutes(1))
-        .expect("poll");
+    let again = publish(&listing(0, 300), now + TimeDelta::minutes(1));
     assert_eq!((again.items, again.kept, again.new), (300, 100, 0));
 
     // Two items on top: those two enter, two at the bottom of the feed leave.
     let later = now + TimeDelta::minutes(2);
-    let two = poll::publish_page(&places, feed, &listing(0, 302), later).expect("poll");
+    let two = publish(&listing(0, 302), later);
     assert_eq!((two.items, two.kept, two.new), (302, 100, 2));
 
     // The outcome of a pass alone counts the same way.
-    let previous = pagefeed::state::Store::peek(&places.state_dir, "listing").expect("state");
-    let out = poll::process(feed, None, &listing(0, 302), later, previous).expect("pass");
+    let previous =
+        pagefeed::state::Store::look(&places.state_dir, |tx| tx.items("listing")).expect("state");
+    let page = listing(0, 302);
+    let pass = poll::Pass {
+        feed,
+        base_url: None,
+        page: &page,
+        now: later,
+    };
+    let out =
+        poll::pipeline::run(&pass, poll::Prior::items(previous), Default::default()).expect("pass");
     assert_eq!(out.new, 0);
 }

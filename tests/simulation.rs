@@ -16,7 +16,8 @@ use chrono::{DateTime, Datelike, Duration, TimeZone, Timelike, Utc};
 use chrono_tz::Europe::Amsterdam;
 use chrono_tz::Tz;
 use pagefeed::dates::{self, Context, Interval, Language, Rounding};
-use pagefeed::timeline::{self, Order, Record, Sighting, TOLERANCE};
+use pagefeed::item::Record;
+use pagefeed::timeline::{self, Order, Sighting, TOLERANCE};
 use std::collections::HashMap;
 
 /// splitmix64: small, seeded, good enough for arrival times.

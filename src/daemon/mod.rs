@@ -11,11 +11,9 @@ pub mod schedule;
 
 pub use logging::init_logging;
 
-use crate::config::{self, Config};
-use crate::fetch::Fetcher;
+use crate::config::{self, Config, ConfigErrors};
 use crate::fetch::politeness::Politeness;
-use crate::fetch::robots::Robots;
-use crate::poll::{self, Finished, Places};
+use crate::poll::{self, Finished, Gate, Places, Poller};
 use crate::serve::{self, Heartbeat, metrics::Metrics};
 use crate::state::PollNote;
 use chrono::Utc;
@@ -27,40 +25,40 @@ use tokio::signal::unix::{SignalKind, signal};
 use tokio::sync::{mpsc, watch};
 
 /// How long polls in flight may take to finish once a stop is asked for. The process is gone
-/// within a second after that, whatever is still parsing (see [`crate::poll::close_writes`]),
+/// within a second after that, whatever is still parsing (see [`crate::poll::Gate`]),
 /// so a stop takes at most 5 s, well inside systemd's stop timeout.
 pub const GRACE: Duration = Duration::from_secs(4);
 
-/// How to poll under `config`: one HTTP client, one robots.txt cache and one set of
-/// politeness limits for all its feeds. After a reload, `before` is the politeness of the
-/// config it replaces: the robots.txt files and the hosts' gaps carry over.
+/// How the scheduler polls under `config`: one [`Poller`] for all its feeds. After a reload,
+/// `before` is the politeness of the config it replaces: the robots.txt files and the hosts'
+/// gaps carry over.
 pub fn poller(
     config: &Config,
     before: Option<&Politeness>,
+    gate: &Gate,
 ) -> Result<(PollFn, Arc<Politeness>), String> {
-    let options = config.fetch_options();
-    let fetcher = Arc::new(Fetcher::new(options.clone()).map_err(|e| e.to_string())?);
-    let robots = Robots::new(&options.user_agent);
-    let polite = Arc::new(match before {
-        Some(b) => b.reloaded(config.concurrency, config.host_delay, robots),
-        None => Politeness::new(config.concurrency, config.host_delay, robots),
-    });
-    let places = Places::from(config);
-    let shared = polite.clone();
+    let poller = Arc::new(Poller::new(config, before, gate.clone()).map_err(|e| e.to_string())?);
+    let polite = poller.polite.clone();
     let poll: PollFn = Arc::new(move |feed| {
-        let (fetcher, polite, places) = (fetcher.clone(), shared.clone(), places.clone());
+        let poller = poller.clone();
         // The scheduler notes each poll in the state itself, with the time of the next one.
-        Box::pin(
-            async move { poll::poll_feed(places, feed, &fetcher, &polite, None, Utc::now()).await },
-        )
+        Box::pin(async move { poller.poll(feed, None, Utc::now()).await })
     });
     Ok((poll, polite))
 }
 
-fn load(path: &Path) -> Result<Config, Vec<String>> {
+fn load(path: &Path) -> Result<Config, ConfigErrors> {
     let state_directory = std::env::var("STATE_DIRECTORY").ok();
     config::load(path, state_directory.as_deref())
-        .map_err(|errors| errors.0.iter().map(|e| e.to_string()).collect())
+}
+
+/// Why the daemon could not start.
+#[derive(Debug)]
+pub enum RunError {
+    /// The config has errors.
+    Config(ConfigErrors),
+    /// Something it needs could not be had (the HTTP client, signals, the listening socket).
+    Start(String),
 }
 
 /// Keep the heap from growing with the biggest page ever fetched: glibc raises its mmap
@@ -84,12 +82,13 @@ fn hooks(
     metrics: Arc<Metrics>,
     heartbeat: Arc<Heartbeat>,
     site: watch::Receiver<Arc<Config>>,
+    gate: Gate,
 ) -> Arc<Hooks> {
     let (tx, mut rx) = mpsc::unbounded_channel::<(String, PollNote)>();
     tokio::spawn(async move {
         while let Some((id, note)) = rx.recv().await {
             let places = Places::from(&**site.borrow());
-            poll::note(&places, &id, note).await;
+            poll::note(&places, &gate, &id, note).await;
         }
     });
     Arc::new(Hooks {
@@ -106,42 +105,27 @@ fn hooks(
     })
 }
 
-/// Run until SIGTERM or SIGINT. Returns the exit status.
-pub async fn run(path: PathBuf) -> u8 {
-    let config = match load(&path) {
-        Ok(c) => c,
-        Err(errors) => {
-            for e in errors {
-                tracing::error!("{e}");
-            }
-            return 2;
-        }
-    };
-    let (poll, mut polite) = match poller(&config, None) {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::error!("pagefeed: {e}");
-            return 1;
-        }
-    };
+/// Run until SIGTERM or SIGINT.
+pub async fn run(path: PathBuf) -> Result<(), RunError> {
+    let config = load(&path).map_err(RunError::Config)?;
+    // Closed once, at the stop: nothing is committed or written after "stopped".
+    let gate = Gate::default();
+    let (poll, mut polite) = poller(&config, None, &gate).map_err(RunError::Start)?;
     let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
         signal(SignalKind::terminate()),
         signal(SignalKind::interrupt()),
         signal(SignalKind::hangup()),
     ) else {
-        tracing::error!("pagefeed: cannot listen for signals");
-        return 1;
+        return Err(RunError::Start("cannot listen for signals".into()));
     };
     // The HTTP server, where `listen` asks for one: bound before systemd hears READY, so that
     // a port in use is an error at start.
     let listener = match config.listen {
-        Some(addr) => match serve::bind(addr).await {
-            Ok(l) => Some(l),
-            Err(e) => {
-                tracing::error!("pagefeed: {e}");
-                return 1;
-            }
-        },
+        Some(addr) => Some(
+            serve::bind(addr)
+                .await
+                .map_err(|e| RunError::Start(e.to_string()))?,
+        ),
         None => None,
     };
     let config = Arc::new(config);
@@ -168,7 +152,7 @@ pub async fn run(path: PathBuf) -> u8 {
     let options = Options {
         grace: GRACE,
         watchdog: notify::watchdog_period(),
-        hooks: Some(hooks(metrics, heartbeat, site)),
+        hooks: Some(hooks(metrics, heartbeat, site, gate.clone())),
     };
     let feeds = config.feeds.len();
     let mut scheduler = tokio::spawn(schedule::schedule(config.feeds.clone(), poll, rx, options));
@@ -184,9 +168,11 @@ pub async fn run(path: PathBuf) -> u8 {
             _ = int.recv() => break,
             _ = hup.recv() => {
                 notify::reloading();
-                let outcome = load(&path).and_then(|c| {
-                    poller(&c, Some(&polite)).map(|p| (c, p)).map_err(|e| vec![e])
-                });
+                let outcome = load(&path)
+                    .map_err(|errors| errors.0.iter().map(|e| e.to_string()).collect::<Vec<_>>())
+                    .and_then(|c| {
+                        poller(&c, Some(&polite), &gate).map(|p| (c, p)).map_err(|e| vec![e])
+                    });
                 let sent = match outcome {
                     Ok((c, (p, kept))) => {
                         polite = kept;
@@ -211,8 +197,7 @@ pub async fn run(path: PathBuf) -> u8 {
                 }
             }
             _ = &mut scheduler => {
-                tracing::error!("the scheduler stopped unexpectedly");
-                return 1;
+                return Err(RunError::Start("the scheduler stopped unexpectedly".into()));
             }
         }
     }
@@ -226,7 +211,7 @@ pub async fn run(path: PathBuf) -> u8 {
     }
     // Polls cut off may still be parsing on blocking threads: from here none of them commits
     // or writes, and the process does not wait for them.
-    poll::close_writes();
+    gate.close();
     tracing::info!("stopped");
-    0
+    Ok(())
 }

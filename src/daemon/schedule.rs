@@ -424,7 +424,7 @@ pub async fn schedule(
     }
     // Stop: nothing new starts; polls in flight get the grace period to finish. A poll cut
     // off here may still be parsing on a blocking thread; the caller then closes writes
-    // (`poll::close_writes`), so it commits and writes nothing, and the process does not
+    // (the poll's `Gate`), so it commits and writes nothing, and the process does not
     // wait for it.
     let deadline = later(Instant::now(), options.grace);
     while !tasks.is_empty() {

@@ -5,6 +5,7 @@ pub mod parse;
 pub mod wire;
 
 use crate::config::{Field, Items};
+use crate::item::Item;
 use crate::text;
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
@@ -12,26 +13,6 @@ use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 use url::Url;
-
-/// One item as the page shows it now.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Item {
-    pub guid: String,
-    pub title: String,
-    /// Absolute.
-    pub link: Option<Url>,
-    pub summary: String,
-    /// The summary's markup, sanitised, where the feed asks for it (`html = true`).
-    pub summary_html: Option<String>,
-    /// The date text as found, not yet read.
-    pub date_text: Option<String>,
-    pub author: Option<String>,
-    pub categories: Vec<String>,
-    /// Whether the title is the one the feed asks for: false where a configured `title`
-    /// selector found nothing and the title fell back (to the derived title, or to the link
-    /// where the item has no text).
-    pub titled: bool,
-}
 
 /// What one page gives.
 #[derive(Debug, Clone)]

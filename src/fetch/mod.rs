@@ -6,6 +6,7 @@
 pub mod browser;
 mod decode;
 pub mod guard;
+pub mod moment;
 pub mod politeness;
 pub mod robots;
 mod source;

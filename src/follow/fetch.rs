@@ -3,11 +3,13 @@
 //! them within one bound of time, so that item pages never hold up the list's publication by
 //! more than that.
 
-use super::{Candidate, Fetch, ItemPage};
+use super::{Candidate, Fetch};
 use crate::article;
 use crate::config::Feed;
+use crate::fetch::moment::fetch_moment;
 use crate::fetch::politeness::{self, PoliteError, Politeness};
 use crate::fetch::{FetchError, Fetcher, Page, Source};
+use crate::item::{ItemPage, PageStamp};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
@@ -31,12 +33,6 @@ pub fn may_pass(error: &PoliteError) -> bool {
             _ => false,
         },
     }
-}
-
-/// The moment an item page counts as fetched: as for a list page (`--now` where given, else
-/// a believable `Date`, else the clock).
-fn moment(given: Option<DateTime<Utc>>, page: &Page, clock: DateTime<Utc>) -> DateTime<Utc> {
-    crate::poll::fetch_moment(given, page, clock)
 }
 
 /// Fetch and read each due page, top first, until all are done or `bound` has passed since
@@ -124,7 +120,7 @@ pub async fn fetch_due(
                 }
             }
             Ok(Ok(page)) => {
-                let now = moment(given, &page, at(started));
+                let now = fetch_moment(given, &page, at(started));
                 read(feed, page, now).await
             }
         };
@@ -145,7 +141,7 @@ async fn read(feed: &Feed, page: Page, now: DateTime<Utc>) -> Fetch {
         tokio::task::spawn_blocking(move || article::read(&page.text, &page.url, &options)).await;
     match read {
         Ok(Ok(a)) => Fetch::Read {
-            page: Box::new(ItemPage::from_article(&a)),
+            page: Box::new(item_page(&a)),
             at: now,
             notes: a.notes,
         },
@@ -161,5 +157,24 @@ async fn read(feed: &Feed, page: Page, now: DateTime<Utc>) -> Fetch {
             retry: true,
             retry_after: None,
         },
+    }
+}
+
+/// What the state keeps of what an item page said.
+fn item_page(article: &article::Article) -> ItemPage {
+    let stamp = |s: &article::Stamp| PageStamp {
+        interval: s.reading.interval,
+        point: s.reading.point,
+        text: s.text.clone(),
+        origin: s.origin.name().to_string(),
+    };
+    ItemPage {
+        published: article.published.as_ref().map(stamp),
+        modified: article.modified.as_ref().map(stamp),
+        authors: article.authors.clone(),
+        image: article.image.clone(),
+        canonical: article.canonical.clone(),
+        language: article.language.clone(),
+        content: article.content.clone(),
     }
 }

@@ -28,11 +28,8 @@ pub mod fetch;
 
 use crate::config::Feed;
 use crate::dates::{Interval, Reading};
-use crate::extract::Item;
 use crate::fetch::MAX_RETRY_AFTER;
-use crate::poll::Seen;
-use crate::state::StoredItem;
-use crate::timeline::Record;
+use crate::item::{FeedItem, Item, ItemPage, Listed, PageStamp, Record, Seen};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::{HashMap, HashSet};
 use url::Url;
@@ -65,95 +62,6 @@ impl Status {
         [Status::Due, Status::Read, Status::GivenUp]
             .into_iter()
             .find(|s| s.name() == name)
-    }
-}
-
-/// A time the item page states, as kept: what it proves, as written, and where it was found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PageStamp {
-    pub interval: Interval,
-    pub point: DateTime<Utc>,
-    pub text: String,
-    /// "json-ld", "opengraph", "microdata", "time", "meta".
-    pub origin: String,
-}
-
-impl PageStamp {
-    pub fn reading(&self) -> Reading {
-        Reading {
-            interval: self.interval,
-            point: self.point,
-        }
-    }
-
-    fn from_article(stamp: &crate::article::Stamp) -> PageStamp {
-        PageStamp {
-            interval: stamp.reading.interval,
-            point: stamp.reading.point,
-            text: stamp.text.clone(),
-            origin: stamp.origin.name().to_string(),
-        }
-    }
-}
-
-/// What an item's own page said, as the state keeps it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ItemPage {
-    pub published: Option<PageStamp>,
-    pub modified: Option<PageStamp>,
-    pub authors: Vec<String>,
-    pub image: Option<Url>,
-    pub canonical: Option<Url>,
-    pub language: Option<String>,
-    /// With `content = "full"`: the main text, sanitised HTML.
-    pub content: Option<String>,
-}
-
-impl ItemPage {
-    pub fn from_article(article: &crate::article::Article) -> ItemPage {
-        ItemPage {
-            published: article.published.as_ref().map(PageStamp::from_article),
-            modified: article.modified.as_ref().map(PageStamp::from_article),
-            authors: article.authors.clone(),
-            image: article.image.clone(),
-            canonical: article.canonical.clone(),
-            language: article.language.clone(),
-            content: article.content.clone(),
-        }
-    }
-
-    /// The modified time to publish (Atom `<updated>`): where the page gives one later than
-    /// `published`.
-    pub fn updated(&self, published: DateTime<Utc>) -> Option<DateTime<Utc>> {
-        self.modified
-            .as_ref()
-            .map(|m| m.point)
-            .filter(|m| *m > published)
-    }
-}
-
-/// The list's fields of an item, kept while it is held, so that a held item that leaves the
-/// page is still published.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listed {
-    pub title: String,
-    pub link: Option<Url>,
-    pub summary: String,
-    pub summary_html: Option<String>,
-    pub author: Option<String>,
-    pub categories: Vec<String>,
-}
-
-impl Listed {
-    fn of(item: &Item) -> Listed {
-        Listed {
-            title: item.title.clone(),
-            link: item.link.clone(),
-            summary: item.summary.clone(),
-            summary_html: item.summary_html.clone(),
-            author: item.author.clone(),
-            categories: item.categories.clone(),
-        }
     }
 }
 
@@ -481,7 +389,7 @@ impl Step {
     pub fn prepare(
         &mut self,
         seen: Vec<Seen>,
-        previous: &mut Vec<StoredItem>,
+        previous: &mut Vec<FeedItem>,
         max_items: usize,
         now: DateTime<Utc>,
     ) -> Vec<Seen> {
@@ -569,15 +477,9 @@ impl Step {
             }
             // A held item: published now, at the moment it was first listed.
             if let (Some(l), Some(reading)) = (listed, given_up_reading(row.first_listed)) {
-                previous.push(StoredItem {
-                    title: l.title,
-                    link: l.link,
-                    summary: l.summary,
-                    summary_html: l.summary_html,
-                    author: l.author,
-                    categories: l.categories,
-                    page: None,
-                    record: Record {
+                previous.push(FeedItem::new(
+                    l,
+                    Record {
                         guid: guid.clone(),
                         first_seen: row.first_listed,
                         last_seen: row.first_listed,
@@ -585,7 +487,7 @@ impl Step {
                         pinned: reading.interval,
                         published: row.first_listed,
                     },
-                });
+                ));
             }
         }
         out
@@ -596,8 +498,8 @@ impl Step {
     /// `before` is the rows as read, to save only what changed.
     pub fn finish(
         &self,
-        items: &mut [StoredItem],
-        held: &[StoredItem],
+        items: &mut [FeedItem],
+        held: &[FeedItem],
         before: &HashMap<String, Followed>,
     ) -> Kept {
         let mut keep: HashSet<&str> = HashSet::with_capacity(items.len() + held.len());

@@ -47,8 +47,8 @@ fn seen(g: &str, r: Option<Reading>) -> Seen {
     }
 }
 
-fn stored(g: &str, at: DateTime<Utc>) -> StoredItem {
-    StoredItem {
+fn stored(g: &str, at: DateTime<Utc>) -> FeedItem {
+    FeedItem {
         title: g.into(),
         link: Some(url(g)),
         summary: String::new(),

@@ -1,9 +1,11 @@
 //! Selector health: whether a page still looks like the one the feed's selectors were
 //! written for, judged against the last good poll, and which configured fields missed.
 
+use super::pipeline::Outcome;
 use crate::config::Feed;
 use crate::extract::Coverage;
 use crate::state::GoodPoll;
+use chrono::{DateTime, Utc};
 
 /// Selector health: whether the items on a page look like those of the last good poll.
 /// `items` on the page, of which `titled` have a title and `linked` a link. A page with far
@@ -48,16 +50,37 @@ pub fn check_health(
     Ok(())
 }
 
+/// The selector-health counts of a pass (`outcome` of the page fetched at `now`), and whether
+/// the page may be published against the last good poll ([`check_health`]).
+///
+/// Items held back until their own page is read are the page's too, each with a link (it is
+/// being followed) and a title: a list whose items all wait is not a broken page. So are
+/// those held back to settle, with what the page gave them. A title that fell back (a
+/// configured selector that missed) is no title.
+pub fn judge(
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+    last_good: Option<GoodPoll>,
+) -> (GoodPoll, Result<(), String>) {
+    let waiting = outcome.follow.as_ref().map_or(0, |f| f.held);
+    let shown = || outcome.on_page(now).chain(&outcome.held);
+    let good = GoodPoll {
+        items: waiting + shown().count(),
+        links: waiting + shown().filter(|i| i.link.is_some()).count(),
+    };
+    let titled = waiting
+        + shown()
+            .filter(|i| !i.title.trim().is_empty() && !outcome.untitled.contains(&i.record.guid))
+            .count();
+    let health = check_health(good.items, titled, good.links, last_good);
+    (good, health)
+}
+
 /// Log the feed's selector coverage where it changed since it was last reported (`last`, as
 /// the state keeps it): a warning for each configured field that missed in some items
 /// ("title matched 0 of 20 items; titles fall back to the first sentence"), a line when all
 /// match again. Returns the new coverage key to remember, where it changed.
-pub(super) fn report_coverage(
-    feed: &Feed,
-    coverage: Option<&Coverage>,
-    last: &str,
-) -> Option<String> {
-    let coverage = coverage?;
+pub(super) fn report_coverage(feed: &Feed, coverage: &Coverage, last: &str) -> Option<String> {
     let key = coverage.key();
     if key == last {
         return None;

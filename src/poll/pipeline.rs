@@ -1,60 +1,134 @@
-//! The pure part of a poll: a fetched page and the feed's previous items in, its new items
-//! and the documents that show them out — extract, read dates, advance the timeline, render.
-//! No clock, no database, no files: [`super::publish_page`] brings those.
+//! The pure part of a poll: a fetched page and what the state held in, the feed's items and
+//! the documents that show them out. No clock, no database, no files: [`super::commit`]
+//! brings those.
+//!
+//! [`run`] calls each stage once, in the order of the flow:
+//!
+//! ```text
+//! extract ─► read dates ─► item pages (follow) ─► timeline (settle) ─► the feed's items ─► render
+//! ```
+//!
+//! A poll of a feed that follows its items extracts first, to choose the item pages it
+//! fetches, and hands the extracted items to [`run`] with those pages ([`ItemPages`]).
 
 use super::PollError;
 use crate::config::Feed;
-use crate::dates::{self, Interval, Reading};
-use crate::extract::{self, Coverage, Item};
+use crate::dates::{self, Reading};
+use crate::extract::{self, Coverage, Extracted};
 use crate::fetch::Page;
 use crate::follow::{self, Candidate, Fetch, Followed};
-use crate::publish::{self, Entry, FeedMeta};
-use crate::state::StoredItem;
-use crate::timeline::{self, Record, Sighting};
-use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+use crate::item::{FeedItem, Item, Seen};
+use crate::publish::{self, Documents, FeedMeta};
+use crate::timeline::{self, Sighting};
+use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::{HashMap, HashSet};
 use url::Url;
 
-/// How far a response's `Date` (less its `Age`) may lie behind the local clock and still be
-/// believed: a cache may serve a page some minutes old, and the page's relative times count
-/// from when it was made.
-pub const DATE_BEHIND: chrono::TimeDelta = chrono::TimeDelta::hours(1);
-
-/// How far it may lie ahead of the local clock: clocks of servers differ by seconds, not more.
-pub const DATE_AHEAD: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
-
-/// The moment a page counts as fetched: `--now`, else its `Date` header (less its `Age`)
-/// where that lies within [`DATE_BEHIND`] and [`DATE_AHEAD`] of the clock reading the caller
-/// took (`clock`), else that reading. Whole seconds, as the state keeps them.
-///
-/// A header is evidence, not an order: a server that says it is 2100, or that its page is a
-/// thousand days old, moves nothing by more than the tolerance.
-pub fn fetch_moment(
-    given: Option<DateTime<Utc>>,
-    page: &Page,
-    clock: DateTime<Utc>,
-) -> DateTime<Utc> {
-    let believed = page
-        .date
-        .filter(|d| *d >= clock - DATE_BEHIND && *d <= clock + DATE_AHEAD);
-    if given.is_none()
-        && believed.is_none()
-        && let Some(date) = page.date
-    {
-        tracing::warn!(
-            url = %page.url,
-            "the response's Date less its Age ({}) is too far from the local clock ({}); the clock is used",
-            date.to_rfc3339(),
-            clock.trunc_subsecs(0).to_rfc3339()
-        );
-    }
-    given.or(believed).unwrap_or(clock).trunc_subsecs(0)
+/// What one pass works on: the feed, where its files are served, its page and the moment the
+/// page counts as fetched.
+#[derive(Clone, Copy)]
+pub struct Pass<'a> {
+    pub feed: &'a Feed,
+    /// `base_url`: gives the feed's files their self links.
+    pub base_url: Option<&'a Url>,
+    pub page: &'a Page,
+    pub now: DateTime<Utc>,
 }
 
-/// One item of the page with what its date text says.
-pub struct Seen {
-    pub item: Item,
-    pub reading: Option<Reading>,
+/// The feed's state before a pass, as the state holds it.
+#[derive(Debug, Clone, Default)]
+pub struct Prior {
+    /// The feed's items, newest published first.
+    pub items: Vec<FeedItem>,
+    /// New items held back to settle, with their evidence so far.
+    pub held: Vec<FeedItem>,
+    /// For a feed that follows its items: its rows (where each item page stands).
+    pub followed: Option<Vec<Followed>>,
+}
+
+/// What a poll of a feed that follows its items brings besides its page: the page's items as
+/// extracted to choose the due item pages (so the page is not extracted again), and what
+/// fetching those pages gave. Empty for other feeds.
+#[derive(Debug, Clone, Default)]
+pub struct ItemPages {
+    pub extracted: Option<Extracted>,
+    pub fetched: Vec<(Candidate, Fetch)>,
+}
+
+impl Prior {
+    /// A feed that holds `items` and nothing else.
+    pub fn items(items: Vec<FeedItem>) -> Prior {
+        Prior {
+            items,
+            ..Prior::default()
+        }
+    }
+}
+
+/// A feed's state after one page, and the files that show it.
+pub struct Outcome {
+    pub meta: FeedMeta,
+    /// The feed's items, newest published first, at most `max_items`.
+    pub items: Vec<FeedItem>,
+    pub files: Documents,
+    /// Items on the page.
+    pub on_page: usize,
+    /// Items that entered the feed: kept now, not kept before.
+    pub new: usize,
+    /// Guids of the page's items that were not kept before this poll.
+    pub fresh: HashSet<String>,
+    pub events: Vec<timeline::Event>,
+    /// How many of the page's items each field was found in.
+    pub coverage: Coverage,
+    /// Guids of the page's items whose title fell back (see [`Item::titled`]).
+    pub untitled: HashSet<String>,
+    /// For a feed that follows its items: what following did.
+    pub follow: Option<Followup>,
+    /// New items held back for their time to settle (`settle`), with their evidence so far.
+    pub held: Vec<FeedItem>,
+}
+
+impl Outcome {
+    /// The feed's items that are on the page of this pass, in the feed's order.
+    pub fn on_page(&self, now: DateTime<Utc>) -> impl Iterator<Item = &FeedItem> {
+        self.items.iter().filter(move |i| i.on_page(now))
+    }
+}
+
+/// What following did in one poll (see [`follow::Step`]).
+#[derive(Debug, Clone, Default)]
+pub struct Followup {
+    /// The rows to write and to delete.
+    pub kept: follow::Kept,
+    /// Every row after this poll, by guid (for `preview`).
+    pub rows: HashMap<String, Followed>,
+    /// Lines for the log.
+    pub logs: Vec<String>,
+    /// New items held back until their page is read.
+    pub held: usize,
+}
+
+impl Followup {
+    /// Item pages that wait for their first fetch (the budget or the poll's time ran out).
+    pub fn waiting(&self) -> usize {
+        self.rows
+            .values()
+            .filter(|r| r.status == follow::Status::Due && r.tries == 0)
+            .count()
+    }
+}
+
+/// The feed's items on a fetched page. `page_url` stands in for the address the page was
+/// read from: links resolve against it (and the page's `<base href>`).
+pub fn extract(feed: &Feed, page: &Page) -> Result<Extracted, PollError> {
+    let (url, from_file) = match &feed.page_url {
+        Some(u) => (u, false),
+        None => (&page.url, page.from_file),
+    };
+    extract::extract(&page.text, url, from_file, &feed.items).map_err(|source| PollError::Extract {
+        url: page.url.to_string(),
+        source,
+    })
 }
 
 /// Read every item's date text. Texts that cannot be read are logged once for the poll.
@@ -102,174 +176,102 @@ pub fn read_dates(
     seen
 }
 
-/// A feed's state after one page, and the files that show it. Pure: made from the page, the
-/// previous state and the fetch moment alone.
-pub struct Outcome {
-    pub meta: FeedMeta,
-    pub items: Vec<StoredItem>,
-    pub files: Documents,
-    pub on_page: usize,
-    pub new: usize,
-    /// Guids of the page's items that were not kept before this poll.
-    pub fresh: HashSet<String>,
-    pub events: Vec<timeline::Event>,
-    /// How many of the page's items each field was found in (set by [`process`]).
-    pub coverage: Option<Coverage>,
-    /// Guids of the page's items whose title fell back (see `extract::Item::titled`).
-    pub untitled: HashSet<String>,
-    /// For a feed that follows its items: what following did.
-    pub follow: Option<Followup>,
-    /// New items held back for their time to settle (`settle`), with their evidence so far.
-    pub held: Vec<StoredItem>,
-}
-
-/// The feed's items on a fetched page. `page_url` stands in for the address the page was
-/// read from: links resolve against it (and the page's `<base href>`).
-pub fn extract_page(feed: &Feed, page: &Page) -> Result<extract::Extracted, PollError> {
-    let (url, from_file) = match &feed.page_url {
-        Some(u) => (u, false),
-        None => (&page.url, page.from_file),
-    };
-    extract::extract(&page.text, url, from_file, &feed.items).map_err(|source| PollError::Extract {
-        url: page.url.to_string(),
-        source,
-    })
-}
-
-/// What a poll of a feed that follows its items brings besides the page: the feed's
-/// followed rows as the state holds them, and this poll's item page fetches.
-#[derive(Debug, Clone, Default)]
-pub struct Following {
-    pub rows: Vec<Followed>,
-    pub fetched: Vec<(Candidate, Fetch)>,
-}
-
-/// What following did in one poll (see [`follow::Step`]).
-#[derive(Debug, Clone, Default)]
-pub struct Followup {
-    /// The rows to write and to delete.
-    pub kept: follow::Kept,
-    /// Every row after this poll, by guid (for `preview`).
-    pub rows: HashMap<String, Followed>,
-    /// Lines for the log.
-    pub logs: Vec<String>,
-    /// New items held back until their page is read.
-    pub held: usize,
-}
-
-/// Extract, read dates, advance the timeline and render, for one fetched page.
-pub fn process(
-    feed: &Feed,
-    base_url: Option<&Url>,
-    page: &Page,
-    now: DateTime<Utc>,
-    previous: Vec<StoredItem>,
-) -> Result<Outcome, PollError> {
-    process_following(feed, base_url, page, None, now, previous, Vec::new(), None)
-}
-
-/// [`process`] for a feed that follows its items, with what [`Following`] brings, and with
-/// the page's items where they were extracted already (to choose the due item pages);
-/// `held`: the items held back to settle, as the state keeps them.
-#[allow(clippy::too_many_arguments)]
-pub fn process_following(
-    feed: &Feed,
-    base_url: Option<&Url>,
-    page: &Page,
-    extracted: Option<extract::Extracted>,
-    now: DateTime<Utc>,
-    mut previous: Vec<StoredItem>,
-    held: Vec<StoredItem>,
-    following: Option<Following>,
-) -> Result<Outcome, PollError> {
+/// From the page and what the state held to the feed's items and documents: each stage once
+/// (see the module's docs). `pages`: the item pages a following poll fetched, with the page's
+/// items where they were extracted already.
+pub fn run(pass: &Pass<'_>, prior: Prior, pages: ItemPages) -> Result<Outcome, PollError> {
+    let Pass {
+        feed,
+        base_url,
+        page,
+        now,
+    } = *pass;
+    let ItemPages { extracted, fetched } = pages;
     let extracted = match extracted {
         Some(e) => e,
-        None => extract_page(feed, page)?,
+        None => extract(feed, page)?,
     };
     let page_link = match &feed.page_url {
         Some(u) => u.clone(),
         None if page.from_file => extracted.base.clone(),
         None => page.url.clone(),
     };
-    let coverage = extracted.coverage;
     let title = feed
         .title
         .clone()
-        .or(extracted.title.clone())
+        .or(extracted.title)
         .unwrap_or_else(|| feed.id.clone());
     let declared = extracted.language.or_else(|| page.content_language.clone());
+    let Prior {
+        mut items,
+        held,
+        followed,
+    } = prior;
     let mut seen = read_dates(feed, extracted.items, now, declared.as_deref());
-    let mut step = None;
-    if let Some(f) = following {
+    // Item pages: what they say joins the list's evidence; new undated items wait for theirs.
+    let mut following = followed.map(|rows| {
         let before: HashMap<String, Followed> =
-            f.rows.iter().map(|r| (r.guid.clone(), r.clone())).collect();
-        let mut s = follow::Step::new(f.rows, f.fetched, now, follow::interval(feed), feed.full);
-        seen = s.prepare(seen, &mut previous, feed.max_items, now);
-        step = Some((s, before));
+            rows.iter().map(|r| (r.guid.clone(), r.clone())).collect();
+        let step = follow::Step::new(rows, fetched, now, follow::interval(feed), feed.full);
+        (step, before)
+    });
+    if let Some((step, _)) = &mut following {
+        seen = step.prepare(seen, &mut items, feed.max_items, now);
     }
-    let mut outcome = advance_following(
-        feed,
-        base_url,
-        title,
-        page_link,
-        seen,
-        now,
-        (previous, held),
-        step.as_ref().map(|(s, b)| (s, b)),
-    )?;
-    outcome.coverage = Some(coverage);
-    if let Some((s, _)) = step {
-        let followup = outcome.follow.get_or_insert_with(Followup::default);
-        followup.rows = s.rows;
-        followup.logs = s.logs;
-        followup.held = s.held;
-    }
-    Ok(outcome)
+    let mut placed = place(feed, seen, now, items, held);
+    let follow = following.map(|(step, before)| Followup {
+        kept: step.finish(&mut placed.items, &placed.held, &before),
+        rows: step.rows,
+        logs: step.logs,
+        held: step.held,
+    });
+    let meta = FeedMeta::new(&feed.id, title, page_link, base_url);
+    let files = publish::render(&meta, &placed.items)?;
+    Ok(Outcome {
+        meta,
+        items: placed.items,
+        files,
+        on_page: placed.on_page,
+        new: placed.new,
+        fresh: placed.fresh,
+        events: placed.events,
+        coverage: extracted.coverage,
+        untitled: placed.untitled,
+        follow,
+        held: placed.held,
+    })
 }
 
-/// The timeline step of [`process`], for items already extracted and dated.
-pub fn advance(
-    feed: &Feed,
-    base_url: Option<&Url>,
-    title: String,
-    page_link: Url,
-    seen: Vec<Seen>,
-    now: DateTime<Utc>,
-    previous: Vec<StoredItem>,
-) -> Result<Outcome, PollError> {
-    advance_following(
-        feed,
-        base_url,
-        title,
-        page_link,
-        seen,
-        now,
-        (previous, Vec::new()),
-        None,
-    )
+/// The page's items placed in time among the feed's: what [`place`] gives.
+struct Placed {
+    items: Vec<FeedItem>,
+    held: Vec<FeedItem>,
+    on_page: usize,
+    new: usize,
+    fresh: HashSet<String>,
+    events: Vec<timeline::Event>,
+    untitled: HashSet<String>,
 }
 
-/// [`advance`], giving the kept items what their pages said before they are rendered.
-#[allow(clippy::too_many_arguments)]
-fn advance_following(
+/// The timeline's step: the page's dated items (`seen`, in page order) among the feed's
+/// `previous` items, with the items held back to settle (`held`); the page's current text
+/// wins over what was kept; at most `max_items` are kept.
+fn place(
     feed: &Feed,
-    base_url: Option<&Url>,
-    title: String,
-    page_link: Url,
     seen: Vec<Seen>,
     now: DateTime<Utc>,
-    (previous, held): (Vec<StoredItem>, Vec<StoredItem>),
-    step: Option<(&follow::Step, &HashMap<String, Followed>)>,
-) -> Result<Outcome, PollError> {
+    previous: Vec<FeedItem>,
+    held: Vec<FeedItem>,
+) -> Placed {
     let on_page = seen.len();
-    let mut fields: HashMap<String, StoredItem> = HashMap::with_capacity(previous.len() + on_page);
+    let mut fields: HashMap<String, FeedItem> = HashMap::with_capacity(previous.len() + on_page);
     let mut records = Vec::with_capacity(previous.len());
     for p in previous {
         records.push(p.record.clone());
         fields.insert(p.record.guid.clone(), p);
     }
     // The list's fields of the held items, for those that leave the page.
-    let mut held_fields: HashMap<String, StoredItem> = HashMap::with_capacity(held.len());
+    let mut held_fields: HashMap<String, FeedItem> = HashMap::with_capacity(held.len());
     let mut held_records = Vec::with_capacity(held.len());
     for h in held {
         held_records.push(h.record.clone());
@@ -319,40 +321,21 @@ fn advance_following(
             .iter()
             .position(|r| r.published < record.published)
             .unwrap_or(line.records.len());
-        if let Some(item) = held_fields.get(&record.guid) {
-            fields.insert(record.guid.clone(), item.clone());
+        if let Some(item) = held_fields.remove(&record.guid) {
+            fields.insert(record.guid.clone(), item);
         }
         line.records.insert(at, record);
     }
     // The page's current text wins over what was stored. New: not kept before, kept now.
     let mut fresh: HashSet<String> = HashSet::new();
     for s in seen {
-        let i = s.item;
-        if !fields.contains_key(&i.guid) {
-            fresh.insert(i.guid.clone());
+        if !fields.contains_key(&s.item.guid) {
+            fresh.insert(s.item.guid.clone());
         }
-        fields.insert(
-            i.guid.clone(),
-            StoredItem {
-                title: i.title,
-                link: i.link,
-                summary: i.summary,
-                summary_html: i.summary_html,
-                author: i.author,
-                categories: i.categories,
-                page: None,
-                record: Record {
-                    guid: i.guid,
-                    first_seen: now,
-                    last_seen: now,
-                    evidence: None,
-                    pinned: Interval::at(now),
-                    published: now,
-                },
-            },
-        );
+        let item = FeedItem::first_seen(s.item, now);
+        fields.insert(item.record.guid.clone(), item);
     }
-    let mut items: Vec<StoredItem> = line
+    let items: Vec<FeedItem> = line
         .records
         .into_iter()
         .take(feed.max_items)
@@ -366,9 +349,8 @@ fn advance_following(
         .iter()
         .filter(|i| fresh.contains(&i.record.guid))
         .count();
-
     // What is kept of each held item: the page's fields of it now, its evidence so far.
-    let held: Vec<StoredItem> = still_held
+    let held: Vec<FeedItem> = still_held
         .into_iter()
         .filter_map(|record| {
             let mut item = fields.remove(&record.guid)?;
@@ -376,73 +358,13 @@ fn advance_following(
             Some(item)
         })
         .collect();
-    let follow = step.map(|(step, before)| Followup {
-        kept: step.finish(&mut items, &held, before),
-        ..Followup::default()
-    });
-    let (self_rss, self_atom) = FeedMeta::self_links(base_url, &feed.id);
-    let meta = FeedMeta {
-        id: feed.id.clone(),
-        title,
-        page: page_link,
-        self_rss,
-        self_atom,
-        self_json: FeedMeta::self_link(base_url, &feed.id, "json"),
-    };
-    let files = render(&meta, &items)?;
-    Ok(Outcome {
-        files,
-        meta,
+    Placed {
         items,
+        held,
         on_page,
         new,
         fresh,
         events: line.events,
-        coverage: None,
         untitled,
-        follow,
-        held,
-    })
-}
-
-fn entry(item: &StoredItem) -> Entry<'_> {
-    Entry {
-        guid: &item.record.guid,
-        title: &item.title,
-        link: item.link.as_ref(),
-        summary: &item.summary,
-        summary_html: item.summary_html.as_deref(),
-        author: item.author.as_deref(),
-        categories: &item.categories,
-        published: item.record.published,
-        page: item.page.as_ref(),
     }
-}
-
-/// The extensions of a feed's files, in the order of [`Documents::all`].
-pub const FORMATS: [&str; 3] = ["rss", "atom", "json"];
-
-/// A feed's documents, one per file: `<id>.rss`, `<id>.atom`, `<id>.json`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Documents {
-    pub rss: Vec<u8>,
-    pub atom: Vec<u8>,
-    pub json: Vec<u8>,
-}
-
-impl Documents {
-    /// The bytes of each file, in the order of [`FORMATS`].
-    pub fn all(&self) -> [&[u8]; 3] {
-        [&self.rss, &self.atom, &self.json]
-    }
-}
-
-/// RSS, Atom and JSON Feed bytes for `items`.
-pub fn render(meta: &FeedMeta, items: &[StoredItem]) -> Result<Documents, publish::RenderError> {
-    let entries: Vec<Entry<'_>> = items.iter().map(entry).collect();
-    Ok(Documents {
-        rss: publish::rss(meta, &entries)?,
-        atom: publish::atom(meta, &entries)?,
-        json: publish::json(meta, &entries)?,
-    })
 }

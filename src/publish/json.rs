@@ -114,15 +114,12 @@ mod tests {
 
     fn meta() -> FeedMeta {
         let base = Url::parse("https://feeds.example.org/").ok();
-        let (self_rss, self_atom) = FeedMeta::self_links(base.as_ref(), "buitenland");
-        FeedMeta {
-            id: "buitenland".into(),
-            title: "Buitenland <b>& meer</b>".into(),
-            page: Url::parse("https://nieuws.example/buitenland").expect("url"),
-            self_rss,
-            self_atom,
-            self_json: FeedMeta::self_link(base.as_ref(), "buitenland", "json"),
-        }
+        FeedMeta::new(
+            "buitenland",
+            "Buitenland <b>& meer</b>".into(),
+            Url::parse("https://nieuws.example/buitenland").expect("url"),
+            base.as_ref(),
+        )
     }
 
     fn parse(bytes: &[u8]) -> serde_json::Value {

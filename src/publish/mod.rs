@@ -1,102 +1,11 @@
 //! Items with their publication times in, RSS 2.0, Atom 1.0 and JSON Feed 1.1 bytes out; and
 //! the atomic write that puts them on disk only when they changed.
 //!
-//! Output is a pure function of its input: no clock is read, so a poll that changes nothing
-//! renders the same bytes and leaves the files alone. The feed's `updated` time is the newest
-//! item's publication time.
-
-mod json;
-mod write;
-
-pub use json::json;
-pub use write::{all_hold, open_regular, write_all_if_changed, write_if_changed};
-
-use crate::follow::ItemPage;
-use crate::text;
-use atom_syndication as atom;
-use chrono::{DateTime, FixedOffset, Utc};
-use scraper::Html;
-use url::Url;
-
-/// The feed as a whole.
-#[derive(Debug, Clone)]
-pub struct FeedMeta {
-    pub id: String,
-    pub title: String,
-    /// The page the feed is made from.
-    pub page: Url,
-    /// Where `<id>.rss`, `<id>.atom` and `<id>.json` are served, when `base_url` is set.
-    pub self_rss: Option<Url>,
-    pub self_atom: Option<Url>,
-    pub self_json: Option<Url>,
-}
-
-/// One item of the feed with its publication time, borrowed from wherever it is kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Entry<'a> {
-    pub guid: &'a str,
-    pub title: &'a str,
-    pub link: Option<&'a Url>,
-    pub summary: &'a str,
-    /// The summary's markup, already sanitised ([`crate::sanitize::html`]): published in
-    /// place of the escaped summary text where the feed keeps markup.
-    pub summary_html: Option<&'a str>,
-    pub author: Option<&'a str>,
-    pub categories: &'a [String],
-    pub published: DateTime<Utc>,
-    /// What the item's own page said (`follow`): authors where the list names none, the main
-    /// image, the main text (`content = "full"`), the modified time.
-    pub page: Option<&'a ItemPage>,
-}
-
-/// The Media RSS namespace, for `media:thumbnail` in RSS and Atom.
-const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
-
-impl Entry<'_> {
-    /// The authors to publish: the list's, else the item page's.
-    fn authors(&self) -> Vec<&str> {
-        match (self.author, self.page) {
-            (Some(a), _) => vec![a],
-            (None, Some(p)) => p.authors.iter().map(String::as_str).collect(),
-            (None, None) => Vec::new(),
-        }
-    }
-
-    fn image(&self) -> Option<&Url> {
-        self.page.and_then(|p| p.image.as_ref())
-    }
-
-    /// The main text, sanitised HTML: published as text of its element, which readers take
-    /// as HTML.
-    fn content(&self) -> Option<&str> {
-        self.page
-            .and_then(|p| p.content.as_deref())
-            .filter(|c| !c.trim().is_empty())
-    }
-
-    /// Atom's `<updated>`: the page's modified time where later than the published time.
-    fn updated(&self) -> DateTime<Utc> {
-        self.page
-            .and_then(|p| p.updated(self.published))
-            .unwrap_or(self.published)
-    }
-}
-
-/// The media type an image URL's extension names, where it names one.
-pub fn image_type(url: &Url) -> Option<&'static str> {
-    let name = url.path_segments()?.next_back()?;
-    let (_, ext) = name.rsplit_once('.')?;
-    Some(match ext.to_ascii_lowercase().as_str() {
-        "jpg" | "jpeg" | "jpe" | "jfif" => "image/jpeg",
-        "png" => "image/png",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "svg" => "image/svg+xml",
-        "bmp" => "image/bmp",
-        _ => return None,
-    })
-}
+//! [`render`] makes the three documents from one list of items ([`rss`](rss()), [`atom`](atom()),
+//! [`json`](json())), [`escape`](escape_html) keeps page text text in each, and [`write`] puts a
+//! feed's files in place. Output is a pure function of its input: no clock is read, so a poll
+//! that changes nothing renders the same bytes and leaves the files alone. The feed's
+//! `updated` time is the newest item's publication time.
 
 /// A function `$name(url)` giving `<media:thumbnail url="…"/>` as the extension map entry of
 /// `$ext`: the rss and atom_syndication crates each have an extension type of their own, of
@@ -104,7 +13,7 @@ pub fn image_type(url: &Url) -> Option<&'static str> {
 macro_rules! thumbnail_for {
     ($name:ident, $ext:ty, $what:literal) => {
         #[doc = concat!("`<media:thumbnail url=\"…\"/>` for an image, in ", $what, ".")]
-        fn $name(url: &Url) -> (String, std::collections::BTreeMap<String, Vec<$ext>>) {
+        fn $name(url: &url::Url) -> (String, std::collections::BTreeMap<String, Vec<$ext>>) {
             let mut attrs = std::collections::BTreeMap::new();
             attrs.insert("url".to_string(), url.as_str().to_string());
             let mut ext = <$ext>::default();
@@ -117,313 +26,70 @@ macro_rules! thumbnail_for {
     };
 }
 
-thumbnail_for!(atom_thumbnail, atom::extension::Extension, "an Atom entry");
-thumbnail_for!(thumbnail, rss::extension::Extension, "an RSS item");
+mod atom;
+mod escape;
+mod json;
+mod render;
+mod rss;
+mod write;
 
-impl FeedMeta {
-    /// Self links for a feed `id` served under `base`.
-    pub fn self_links(base: Option<&Url>, id: &str) -> (Option<Url>, Option<Url>) {
-        (
-            Self::self_link(base, id, "rss"),
-            Self::self_link(base, id, "atom"),
-        )
-    }
+pub use atom::atom;
+pub use escape::escape_html;
+pub use json::json;
+pub use render::{Documents, Entry, FORMATS, FeedMeta, RenderError, image_type, render};
+pub use rss::rss;
+pub use write::{all_hold, open_regular, write_all_if_changed, write_if_changed};
 
-    /// The self link of the feed's `<id>.<ext>` file served under `base`.
-    pub fn self_link(base: Option<&Url>, id: &str, ext: &str) -> Option<Url> {
-        base.and_then(|b| b.join(&format!("{id}.{ext}")).ok())
-    }
+use std::path::{Path, PathBuf};
 
-    fn description(&self) -> String {
-        format!("Items of {} ({})", self.title, self.page)
-    }
+/// The Media RSS namespace, for `media:thumbnail` in RSS and Atom.
+const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
 
-    /// The author named at feed level, which Atom needs where entries have none: the site.
-    fn site(&self) -> String {
-        self.page
-            .host_str()
-            .map_or_else(|| self.title.clone(), str::to_string)
-    }
-}
-
-/// Whether `guid` is a URL a reader may open, which RSS calls a permalink.
-fn is_permalink(guid: &str) -> bool {
-    // Guids are either the item's link, a URL already parsed, or a urn: digest.
-    guid.starts_with("http://") || guid.starts_with("https://")
-}
-
-/// `text` as HTML that shows it as it is: `&`, `<`, `>`, `"` and `'` written as character
-/// references. Characters XML forbids are dropped first.
-pub fn escape_html(text: &str) -> String {
-    let text = text::clean(text);
-    // The characters escaped are ASCII, so the text between them splits at char boundaries
-    // and is copied in runs.
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut start = 0;
-    for (at, byte) in text.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&text[start..at]);
-        out.push_str(entity);
-        start = at + 1;
-    }
-    out.push_str(&text[start..]);
-    out
-}
-
-/// Text for a field that readers take as plain text or as HTML, each as it guesses: RSS
-/// titles, categories and dc:creator, Atom titles (written as `type="html"`), names and
-/// terms. Text that reads the same either way (no `<`, no `&` that starts a character
-/// reference: nearly every title) is written as it is, so both kinds of reader show it
-/// exactly. Other text is HTML-escaped: the reader that renders HTML (the common reading,
-/// and feedparser's guess for such text) shows the page's text, and the one that takes it
-/// as plain text shows entities — never markup. A page's `<img onerror=…>` shown as text
-/// stays text in every reader.
-fn guarded(text: &str) -> String {
-    let text = text::clean(text);
-    if reads_as_itself(&text) {
-        text.into_owned()
-    } else {
-        escape_html(&text)
-    }
-}
-
-/// Whether `text`, read as HTML, shows exactly `text` and holds no element.
-fn reads_as_itself(text: &str) -> bool {
-    if text.contains('<') {
-        return false;
-    }
-    let reference = text
-        .match_indices('&')
-        .any(|(at, _)| text[at + 1..].starts_with(|c: char| c.is_ascii_alphanumeric() || c == '#'));
-    if !reference {
-        return true;
-    }
-    // "AT&T" and "Q&A" read as themselves, "&amp;" and "&copy 2026" do not: the HTML
-    // parser decides, for the few texts that have an `&` before a letter, digit or `#`.
-    let fragment = Html::parse_fragment(text);
-    let root = fragment.root_element();
-    root.children().all(|n| n.value().is_text()) && root.text().collect::<String>() == text
-}
-
-/// The item's summary as HTML (RSS `<description>`, Atom `<summary type="html">`): its
-/// sanitised markup where the feed keeps it, else the page's text HTML-escaped, so that it
-/// shows as the page showed it.
-fn description(e: &Entry<'_>) -> Option<String> {
-    match e.summary_html {
-        Some(html) if !html.trim().is_empty() => Some(html.to_owned()),
-        _ => (!e.summary.is_empty()).then(|| escape_html(e.summary)),
-    }
-}
-
-fn newest(entries: &[Entry<'_>]) -> Option<DateTime<Utc>> {
-    entries.iter().map(|e| e.published).max()
-}
-
-fn fixed(t: DateTime<Utc>) -> DateTime<FixedOffset> {
-    t.fixed_offset()
-}
-
-/// The RSS 2.0 document.
-pub fn rss(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderError> {
-    use rss::extension::atom::{AtomExtension, Link};
-    use rss::extension::dublincore::DublinCoreExtension;
-    let items = entries
+/// A feed's files in `dir`, each path with the bytes it should hold, in [`FORMATS`] order.
+pub fn files<'a>(dir: &Path, id: &str, documents: &'a Documents) -> Vec<(PathBuf, &'a [u8])> {
+    FORMATS
         .iter()
-        .map(|e| rss::Item {
-            title: Some(guarded(e.title)),
-            link: e.link.map(|l| l.as_str().to_owned()),
-            description: description(e),
-            guid: Some(rss::Guid {
-                value: e.guid.to_string(),
-                permalink: is_permalink(e.guid),
-            }),
-            pub_date: Some(e.published.to_rfc2822()),
-            categories: e
-                .categories
-                .iter()
-                .map(|c| rss::Category {
-                    name: guarded(c),
-                    domain: None,
-                })
-                .collect(),
-            // RSS's own <author> must be an e-mail address; a name goes in dc:creator.
-            dublin_core_ext: Some(e.authors()).filter(|a| !a.is_empty()).map(|a| {
-                DublinCoreExtension {
-                    creators: a.into_iter().map(guarded).collect(),
-                    ..Default::default()
-                }
-            }),
-            // An enclosure needs a type: only where the URL's extension names one.
-            enclosure: e.image().and_then(|i| {
-                image_type(i).map(|t| rss::Enclosure {
-                    url: i.as_str().to_owned(),
-                    length: "0".into(),
-                    mime_type: t.into(),
-                })
-            }),
-            extensions: e.image().map(thumbnail).into_iter().collect(),
-            content: e.content().map(str::to_owned),
-            ..Default::default()
-        })
-        .collect();
-    let mut namespaces = std::collections::BTreeMap::new();
-    if entries.iter().any(|e| e.image().is_some()) {
-        namespaces.insert("media".to_string(), MEDIA_NS.to_string());
-    }
-    let channel = rss::Channel {
-        title: guarded(&meta.title),
-        link: meta.page.as_str().to_owned(),
-        description: guarded(&meta.description()),
-        generator: Some(format!("pagefeed {}", env!("CARGO_PKG_VERSION"))),
-        pub_date: newest(entries).map(|t| t.to_rfc2822()),
-        atom_ext: meta.self_rss.as_ref().map(|href| AtomExtension {
-            links: vec![Link {
-                href: href.as_str().to_owned(),
-                rel: "self".into(),
-                mime_type: Some("application/rss+xml".into()),
-                ..Default::default()
-            }],
-        }),
-        items,
-        namespaces,
-        ..Default::default()
-    };
-    finish(channel.write_to(Vec::with_capacity(estimate(entries))))
+        .map(|ext| dir.join(format!("{id}.{ext}")))
+        .zip(documents.all())
+        .collect()
 }
 
-/// A guess at a document's size, so that writing it does not keep growing the buffer.
-fn estimate(entries: &[Entry<'_>]) -> usize {
-    4096 + entries
-        .iter()
-        .map(|e| 512 + e.title.len() + e.summary.len() + 2 * e.guid.len())
-        .sum::<usize>()
+/// Whether the feed's files in `dir` hold `documents` already (see [`all_hold`]).
+pub fn documents_hold(dir: &Path, id: &str, documents: &Documents) -> std::io::Result<bool> {
+    all_hold(&files(dir, id, documents))
 }
 
-/// The written document with a final newline.
-fn finish<E: std::fmt::Display>(written: Result<Vec<u8>, E>) -> Result<Vec<u8>, RenderError> {
-    match written {
-        Ok(mut out) => {
-            out.push(b'\n');
-            Ok(out)
-        }
-        Err(e) => Err(RenderError(e.to_string())),
-    }
-}
-
-/// The XML writer failed. Writing to memory cannot fail but for a bug in the writer; the
-/// poll fails rather than publish a broken file.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot write the feed document: {0}")]
-pub struct RenderError(String);
-
-/// The Atom 1.0 document.
-pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderError> {
-    let epoch = DateTime::<Utc>::UNIX_EPOCH;
-    let link = |href: &Url, rel: &str, mime: Option<&str>| atom::Link {
-        href: href.as_str().to_owned(),
-        rel: rel.into(),
-        mime_type: mime.map(str::to_string),
-        ..Default::default()
-    };
-    let mut links = vec![link(&meta.page, "alternate", Some("text/html"))];
-    if let Some(s) = &meta.self_atom {
-        links.push(link(s, "self", Some("application/atom+xml")));
-    }
-    let mut namespaces = std::collections::BTreeMap::new();
-    if entries.iter().any(|e| e.image().is_some()) {
-        namespaces.insert("media".to_string(), MEDIA_NS.to_string());
-    }
-    let feed = atom::Feed {
-        title: atom::Text::html(guarded(&meta.title)),
-        id: meta
-            .self_atom
-            .as_ref()
-            .map_or(meta.page.as_str(), Url::as_str)
-            .to_owned(),
-        updated: fixed(newest(entries).unwrap_or(epoch)),
-        authors: vec![atom::Person {
-            name: guarded(&meta.site()),
-            ..Default::default()
-        }],
-        generator: Some(atom::Generator {
-            value: "pagefeed".into(),
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-            ..Default::default()
-        }),
-        subtitle: Some(atom::Text::html(guarded(&meta.description()))),
-        links,
-        entries: entries
-            .iter()
-            .map(|e| atom::Entry {
-                title: atom::Text::html(guarded(e.title)),
-                id: e.guid.to_string(),
-                updated: fixed(e.updated()),
-                published: Some(fixed(e.published)),
-                authors: e
-                    .authors()
-                    .into_iter()
-                    .map(|a| atom::Person {
-                        name: guarded(a),
-                        ..Default::default()
-                    })
-                    .collect(),
-                categories: e
-                    .categories
-                    .iter()
-                    .map(|c| atom::Category {
-                        term: guarded(c),
-                        ..Default::default()
-                    })
-                    .collect(),
-                links: e
-                    .link
-                    .iter()
-                    .map(|l| link(l, "alternate", None))
-                    .chain(e.image().map(|i| atom::Link {
-                        length: Some("0".into()),
-                        ..link(i, "enclosure", image_type(i))
-                    }))
-                    .collect(),
-                summary: description(e).map(atom::Text::html),
-                content: e.content().map(|c| atom::Content {
-                    value: Some(c.to_owned()),
-                    content_type: Some("html".into()),
-                    ..Default::default()
-                }),
-                extensions: e.image().map(atom_thumbnail).into_iter().collect(),
-                ..Default::default()
-            })
-            .collect(),
-        namespaces,
-        ..Default::default()
-    };
-    finish(feed.write_to(Vec::with_capacity(estimate(entries))))
+/// Write a feed's RSS, Atom and JSON Feed files in `dir` where they changed (see
+/// [`write_all_if_changed`]). Returns whether any was written.
+pub fn write_documents(dir: &Path, id: &str, documents: &Documents) -> std::io::Result<bool> {
+    let set = files(dir, id, documents);
+    let set: Vec<(&Path, &[u8])> = set.iter().map(|(p, b)| (p.as_path(), *b)).collect();
+    write_all_if_changed(&set)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::escape::guarded;
     use super::*;
+    use crate::text;
+    use atom_syndication as atom;
     use chrono::TimeZone;
+    use chrono::Utc;
+    use scraper::Html;
+    use url::Url;
 
     static CATEGORIES: [String; 0] = [];
 
     fn sample(link: &Url, categories: &'static [String]) -> (FeedMeta, Vec<Entry<'static>>) {
         let base = Url::parse("https://feeds.example.org/").ok();
-        let (self_rss, self_atom) = FeedMeta::self_links(base.as_ref(), "buitenland");
         let meta = FeedMeta {
-            id: "buitenland".into(),
-            title: "Buitenland <b>& meer</b>".into(),
-            page: Url::parse("https://nieuws.example/buitenland").expect("url"),
-            self_rss,
-            self_atom,
             self_json: None,
+            ..FeedMeta::new(
+                "buitenland",
+                "Buitenland <b>& meer</b>".into(),
+                Url::parse("https://nieuws.example/buitenland").expect("url"),
+                base.as_ref(),
+            )
         };
         let t = Utc
             .with_ymd_and_hms(2026, 3, 4, 12, 12, 0)
@@ -492,7 +158,7 @@ mod tests {
             "markup in a title is escaped text: {xml}"
         );
         assert!(!xml.contains('\u{1}'));
-        let parsed = rss::Channel::read_from(xml.as_bytes()).expect("reads back");
+        let parsed = ::rss::Channel::read_from(xml.as_bytes()).expect("reads back");
         assert_eq!(parsed.items().len(), 2);
     }
 
@@ -554,7 +220,7 @@ mod tests {
             let shown = text::clean(text).into_owned();
             let (meta, entries) = hostile_feed(text);
             let xml = rss(&meta, &entries).expect("renders");
-            let channel = rss::Channel::read_from(&xml[..]).expect("reads back");
+            let channel = ::rss::Channel::read_from(&xml[..]).expect("reads back");
             let item = &channel.items()[0];
             let atom_xml = atom(&meta, &entries).expect("renders");
             let feed = atom_syndication::Feed::read_from(&atom_xml[..]).expect("reads back");
@@ -651,7 +317,7 @@ mod tests {
         let (meta, mut entries) = entries();
         entries[0].summary = "Some bold";
         entries[0].summary_html = Some("<p>Some <b>bold</b></p>");
-        let channel = rss::Channel::read_from(&rss(&meta, &entries).expect("renders")[..])
+        let channel = ::rss::Channel::read_from(&rss(&meta, &entries).expect("renders")[..])
             .expect("reads back");
         assert_eq!(
             channel.items()[0].description(),

@@ -256,7 +256,7 @@ async fn feed_page(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Resp
     let read = s
         .blocking(move || {
             let list = crate::status::collect(&config)?;
-            let items = crate::state::Store::peek(&config.state_dir, &id)?;
+            let items = crate::state::Store::look(&config.state_dir, |tx| tx.items(&id))?;
             Ok::<_, crate::state::StateError>((list, items))
         })
         .await;

@@ -1,10 +1,10 @@
-//! The pages for people: `/`, every feed's health with its subscribe links, and `/<id>/`, a
+//! The pages for people: `/`, every feed's standing with its subscribe links, and `/<id>/`, a
 //! feed's items as published, each with the interval its time was chosen from and where
 //! that time came from. Server-rendered (minijinja, page text escaped by the engine), no
 //! JavaScript, nothing loaded from elsewhere, readable on a phone.
 
 use crate::config::Feed;
-use crate::state::StoredItem;
+use crate::item::FeedItem;
 use crate::status::{FeedStatus, relative};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -80,7 +80,7 @@ pub fn status_page(
         .iter()
         .map(|s| {
             let tz = s.feed.timezone;
-            let h = s.health.clone().unwrap_or_default();
+            let h = s.standing.clone().unwrap_or_default();
             let (rss, atom, json) = links(s.id());
             FeedCard {
                 id: s.id().to_string(),
@@ -145,7 +145,7 @@ pub fn feed_page(
     env: &Environment<'_>,
     status: &FeedStatus,
     feed: &Feed,
-    items: &[StoredItem],
+    items: &[FeedItem],
 ) -> Result<String, minijinja::Error> {
     let tz = feed.timezone;
     let span = |i: crate::dates::Interval| {
@@ -204,8 +204,8 @@ pub fn feed_page(
 mod tests {
     use super::*;
     use crate::dates::Interval;
-    use crate::state::Health;
-    use crate::timeline::Record;
+    use crate::item::Record;
+    use crate::state::Standing;
     use chrono::TimeZone;
 
     const HOSTILE: &str = "<script>alert(1)</script><img src=x onerror=alert(2)> \"q\" & 'a'";
@@ -224,12 +224,12 @@ mod tests {
             .clone()
     }
 
-    fn status(health: Option<Health>) -> FeedStatus {
+    fn status(standing: Option<Standing>) -> FeedStatus {
         FeedStatus {
             feed: feed(),
             title: HOSTILE.into(),
             page: "https://nieuws.example/buitenland?a=1&b=\"2\"".into(),
-            health,
+            standing,
         }
     }
 
@@ -242,7 +242,7 @@ mod tests {
     #[test]
     fn the_status_page_shows_health_and_subscribe_links_as_text() {
         let now = half_past_noon();
-        let h = Health {
+        let h = Standing {
             id: "buitenland".into(),
             last_poll: Some(now - chrono::Duration::seconds(120)),
             result: Some("HTTP 503".into()),
@@ -253,7 +253,7 @@ mod tests {
             next_poll: Some(now + chrono::Duration::seconds(1200)),
             good_items: Some(7),
             good_links: Some(7),
-            ..Health::default()
+            ..Standing::default()
         };
         let env = templates();
         let html = status_page(&env, &[status(Some(h))], now)
@@ -281,14 +281,14 @@ mod tests {
     #[test]
     fn a_following_feed_shows_its_item_pages_and_items_waiting_to_settle() {
         let now = half_past_noon();
-        let h = Health {
+        let h = Standing {
             id: "buitenland".into(),
             last_poll: Some(now),
             pages_read: 12,
             pages_due: 3,
             pages_given_up: 1,
             settling: 2,
-            ..Health::default()
+            ..Standing::default()
         };
         let env = templates();
         let plain = status_page(&env, &[status(Some(h.clone()))], now).expect("renders");
@@ -317,7 +317,7 @@ mod tests {
             .single()
             .expect("time");
         let evidence = Interval::new(t - chrono::Duration::seconds(60), t).expect("interval");
-        let item = |guid: &str, evidence: Option<Interval>| StoredItem {
+        let item = |guid: &str, evidence: Option<Interval>| FeedItem {
             title: HOSTILE.into(),
             link: url::Url::parse("https://nieuws.example/a?x=<1>").ok(),
             summary: String::new(),

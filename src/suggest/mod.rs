@@ -628,7 +628,7 @@ pub async fn run(options: Options, fetch: FetchOptions) -> u8 {
             return 1;
         }
     };
-    let now = crate::poll::fetch_moment(options.now, &page, Utc::now());
+    let now = crate::fetch::moment::fetch_moment(options.now, &page, Utc::now());
     let doc = match extract::parse::document(&page.text) {
         Ok(d) => d,
         Err(e) => {

@@ -79,6 +79,7 @@
 pub mod settle;
 
 use crate::dates::{Interval, Reading};
+use crate::item::Record;
 use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -91,19 +92,6 @@ pub enum Order {
     NewestFirst,
     /// No order: each item is timed on its own evidence.
     None,
-}
-
-/// What is kept about one item between polls (the state module stores exactly these fields).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Record {
-    pub guid: String,
-    pub first_seen: DateTime<Utc>,
-    pub last_seen: DateTime<Utc>,
-    /// All date evidence so far, intersected; None for an item that never had a readable date.
-    pub evidence: Option<Interval>,
-    /// The interval the item was first published with: `published` never leaves it.
-    pub pinned: Interval,
-    pub published: DateTime<Utc>,
 }
 
 /// One item as this poll's page shows it, in page order (top first).

@@ -15,8 +15,9 @@
 //! 14:05", "zojuist") and items without a date are never held: they go on at once, as
 //! without settling. Pure: no clock, no I/O.
 
-use super::{Record, Sighting};
+use super::Sighting;
 use crate::dates::{Interval, Reading};
+use crate::item::Record;
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::{HashMap, HashSet};
 
