@@ -13,7 +13,8 @@
 use super::calendar::{self, PERSIAN_YEARS};
 use super::clock::{self, Clock, continues_number};
 use super::lang::Order;
-use super::text::{Kind, Lex, Tok, numbers_within};
+use super::lexicon::{Lex, Lexicon};
+use super::text::{Kind, Tok, numbers_within};
 use super::zone::{self, Zone};
 use super::{Context, Fail, INSTANT_MARGIN, Reading, designator};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Utc};
@@ -149,11 +150,11 @@ fn day_number(toks: &[Tok], lex: &Lex, i: usize) -> Option<u32> {
 }
 
 /// Skip a phrase of `lexicon` ending at `k`.
-fn skip_back(lexicon: &super::text::Lexicon<()>, toks: &[Tok], k: usize) -> usize {
+fn skip_back(lexicon: &Lexicon<()>, toks: &[Tok], k: usize) -> usize {
     lexicon.ending_at(toks, k).map_or(k, |(_, len)| k - len)
 }
 
-fn skip_fwd(lexicon: &super::text::Lexicon<()>, toks: &[Tok], k: usize) -> usize {
+fn skip_fwd(lexicon: &Lexicon<()>, toks: &[Tok], k: usize) -> usize {
     lexicon.at(toks, k).map_or(k, |(_, len)| k + len)
 }
 

@@ -16,7 +16,8 @@
 
 use super::Fail;
 use super::clock;
-use super::text::{Kind, Lex, Tok};
+use super::lexicon::Lex;
+use super::text::{Kind, Tok};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetName, TZ_VARIANTS, Tz};
 use std::borrow::Cow;

@@ -7,7 +7,8 @@
 
 use super::clock::continues_number;
 use super::lang::Unit;
-use super::text::{Lex, Tok, numbers_within};
+use super::lexicon::Lex;
+use super::text::{Tok, numbers_within};
 use super::{Context, Fail, Interval, Reading, Rounding, zone};
 use chrono::{DateTime, Duration, Months, Utc};
 

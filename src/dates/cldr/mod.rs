@@ -11,8 +11,9 @@
 use super::absolute::{self, Found, Month, Year};
 use super::clock::{self, continues_number};
 use super::lang::{Order, Unit};
+use super::lexicon::{AgePattern, DateElem, Lex, Lexicon};
 use super::relative::{self, Qualifier};
-use super::text::{AgePattern, DateElem, Kind, Lex, Lexicon, Tok, numbers_within, tokens};
+use super::text::{Kind, Tok, numbers_within, tokens};
 use super::zone::Zone;
 use super::{Context, Fail, Reading};
 use chrono::Weekday;
