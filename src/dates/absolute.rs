@@ -12,11 +12,12 @@
 
 use super::calendar::{self, PERSIAN_YEARS};
 use super::clock::{self, Clock, continues_number};
+use super::fail::Fail;
 use super::lang::Order;
 use super::lexicon::{Lex, Lexicon};
 use super::text::{Kind, Tok, numbers_within};
 use super::zone::{self, Zone};
-use super::{Context, Fail, INSTANT_MARGIN, Reading, designator};
+use super::{Context, INSTANT_MARGIN, Reading, designator};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Utc};
 use std::ops::Range;
 

@@ -9,8 +9,9 @@
 //! the fetch (`INSTANT_MARGIN`).
 
 use super::designator;
+use super::fail::Fail;
 use super::zone::{self, Zone};
-use super::{Context, Fail, INSTANT_MARGIN, Interval, Reading, not_ahead};
+use super::{Context, INSTANT_MARGIN, Interval, Reading, not_ahead};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use regex::{Captures, Regex};
 use std::ops::Range;

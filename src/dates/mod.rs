@@ -106,6 +106,7 @@ mod calendar;
 mod cldr;
 mod clock;
 mod designator;
+mod fail;
 mod interval;
 mod lang;
 mod lex;
@@ -121,6 +122,7 @@ mod tests;
 pub use interval::{Interval, Reading};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use fail::Fail;
 use lexicon::Lex;
 use std::borrow::Cow;
 use text::Tok;
@@ -292,16 +294,8 @@ pub enum DateError {
     Ahead { text: String, margin: &'static str },
 }
 
-/// A reader's reason to reject a text, before the text is attached.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Fail {
-    OutOfRange(&'static str),
-    Future,
-    /// More than the margin (named) after `now`.
-    Ahead(&'static str),
-}
-
 impl Fail {
+    /// The error a reader's reason makes for `text`.
     fn into_error(self, text: &str) -> DateError {
         match self {
             Fail::OutOfRange(what) => DateError::OutOfRange {

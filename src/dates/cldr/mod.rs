@@ -10,12 +10,13 @@
 
 use super::absolute::{self, Found, Month, Year};
 use super::clock::{self, continues_number};
+use super::fail::Fail;
 use super::lang::{Order, Unit};
 use super::lexicon::{AgePattern, DateElem, Lex, Lexicon};
 use super::relative::{self, Qualifier};
 use super::text::{Kind, Tok, numbers_within, tokens};
 use super::zone::Zone;
-use super::{Context, Fail, Reading};
+use super::{Context, Reading};
 use chrono::Weekday;
 use std::collections::{HashMap, HashSet};
 use std::sync::{LazyLock, OnceLock};
