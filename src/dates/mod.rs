@@ -128,9 +128,6 @@ use std::borrow::Cow;
 use text::Tok;
 use zone::Zone;
 
-/// Why a date outside `absolute::YEARS` is rejected.
-const OUTSIDE_YEARS: &str = "it lies outside the years 1970 to 2200";
-
 /// How far after the fetch (`now`) a date text may put an item: one day.
 ///
 /// A wall-clock date is read in the feed's zone, and a zone set wrong moves it by up to a day
@@ -397,8 +394,8 @@ pub fn read_in_page(
             },
         },
     })?;
-    let reading =
-        in_range(reading).ok_or_else(|| Fail::OutOfRange(OUTSIDE_YEARS).into_error(text))?;
+    let reading = in_range(reading)
+        .ok_or_else(|| Fail::OutOfRange(absolute::OUTSIDE_YEARS).into_error(text))?;
     not_ahead(reading, ctx.now, FUTURE_MARGIN, "1 day").map_err(|fail| fail.into_error(text))
 }
 

@@ -7,10 +7,11 @@
 
 use super::clock::continues_number;
 use super::fail::Fail;
+use super::interval::{Interval, Reading};
 use super::lang::Unit;
 use super::lexicon::Lex;
 use super::text::{Tok, numbers_within};
-use super::{Context, Interval, Reading, Rounding, zone};
+use super::{Context, Rounding, zone};
 use chrono::{DateTime, Duration, Months, Utc};
 
 /// "Just now" is the five minutes before the fetch: sites say it for ages of a few seconds
