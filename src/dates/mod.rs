@@ -13,6 +13,23 @@
 //! `designator` (zones named after a clock time: "GMT+7", "CET") and `zone` (local times,
 //! DST).
 //!
+//! # Layers
+//!
+//! Each file uses only files listed before it; the readers also take this module's `Context`
+//! and `Rounding`, and `absolute` and `machine` its `INSTANT_MARGIN` (`machine` `not_ahead` too):
+//!
+//! - `text` (tokens), `lang/`, `calendar`, `interval` (`Interval`, `Reading`) and `fail` (a
+//!   reader's reason to refuse a text) use no other file;
+//! - `lexicon` uses `text` and `lang/`; `clock` uses `text` and `lexicon`; `designator` uses
+//!   those, `clock` and `fail`; `zone` uses `designator` and `interval`;
+//! - the readers `relative`, `absolute` and `machine` (which takes `absolute::YEARS`) use the
+//!   files before them;
+//! - `cldr/` (CLDR's data, its compiling into a `Lex`, the readers of its age and date
+//!   patterns) uses the readers and the files before them;
+//! - `lex` (every language's compiled table, compiled at first use) uses `text`, `lang/`,
+//!   `lexicon` and `cldr/`;
+//! - this module (languages, the readers' order, labels and parts of a text) uses them all.
+//!
 //! # Decisions
 //!
 //! - Intervals are `(earliest, latest]` at second resolution; `point` lies inside.
