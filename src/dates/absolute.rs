@@ -12,15 +12,21 @@
 
 use super::calendar::{self, PERSIAN_YEARS};
 use super::clock::{self, Clock, continues_number};
+use super::fail::Fail;
+use super::interval::Reading;
 use super::lang::Order;
-use super::text::{Kind, Lex, Tok, numbers_within};
+use super::lexicon::{Lex, Lexicon};
+use super::text::{Kind, Tok, numbers_within};
 use super::zone::{self, Zone};
-use super::{Context, Fail, INSTANT_MARGIN, Reading, designator};
+use super::{Context, INSTANT_MARGIN, designator};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Utc};
 use std::ops::Range;
 
 /// Years a date may name.
 pub const YEARS: std::ops::RangeInclusive<i32> = 1970..=2200;
+
+/// Why a date outside [`YEARS`] is rejected.
+pub const OUTSIDE_YEARS: &str = "it lies outside the years 1970 to 2200";
 
 /// How far after `now` a date with a clock time but no year may lie.
 const YEARLESS_TOLERANCE: Duration = Duration::days(1);
@@ -149,11 +155,11 @@ fn day_number(toks: &[Tok], lex: &Lex, i: usize) -> Option<u32> {
 }
 
 /// Skip a phrase of `lexicon` ending at `k`.
-fn skip_back(lexicon: &super::text::Lexicon<()>, toks: &[Tok], k: usize) -> usize {
+fn skip_back(lexicon: &Lexicon<()>, toks: &[Tok], k: usize) -> usize {
     lexicon.ending_at(toks, k).map_or(k, |(_, len)| k - len)
 }
 
-fn skip_fwd(lexicon: &super::text::Lexicon<()>, toks: &[Tok], k: usize) -> usize {
+fn skip_fwd(lexicon: &Lexicon<()>, toks: &[Tok], k: usize) -> usize {
     lexicon.at(toks, k).map_or(k, |(_, len)| k + len)
 }
 
@@ -328,7 +334,7 @@ pub fn finish(
         });
         match year {
             Some(year) if !YEARS.contains(&year) => {
-                return Err(Fail::OutOfRange(super::OUTSIDE_YEARS));
+                return Err(Fail::OutOfRange(OUTSIDE_YEARS));
             }
             Some(year) => NaiveDate::from_ymd_opt(year, month, day).ok_or(NO_SUCH_DATE)?,
             None => infer_year(ctx, zone, today(ctx, zone).year(), clock.as_ref(), |y| {

@@ -1,7 +1,8 @@
 //! Clock times inside a token list: "14:05", "14:05:30", "3:04 PM", "14h05", "14.05 uur",
 //! "9 Uhr" after "um", "à 14h". A zone designator after one ("14:05 CET") is `designator`'s.
 
-use super::text::{Kind, Lex, Tok};
+use super::lexicon::Lex;
+use super::text::{Kind, Tok};
 use chrono::NaiveTime;
 use std::ops::Not;
 use std::ops::Range;

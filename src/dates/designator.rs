@@ -14,9 +14,10 @@
 //! and "UTC" in any case. The index from abbreviations to zones is built once, at the first
 //! text that has a word of at most five capitals: a text without one never builds it.
 
-use super::Fail;
 use super::clock;
-use super::text::{Kind, Lex, Tok};
+use super::fail::Fail;
+use super::lexicon::Lex;
+use super::text::{Kind, Tok};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetName, TZ_VARIANTS, Tz};
 use std::borrow::Cow;

@@ -8,9 +8,12 @@
 //! reading RFC 2822's zone names also take). A time with an offset lies at most an hour after
 //! the fetch (`INSTANT_MARGIN`).
 
+use super::absolute;
 use super::designator;
+use super::fail::Fail;
+use super::interval::{Interval, Reading};
 use super::zone::{self, Zone};
-use super::{Context, Fail, INSTANT_MARGIN, Interval, Reading, not_ahead};
+use super::{Context, INSTANT_MARGIN, not_ahead};
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use regex::{Captures, Regex};
 use std::ops::Range;
@@ -156,8 +159,8 @@ fn designated_after(
 fn iso(caps: &Captures, text: &str, ctx: &Context) -> Result<(Reading, bool), Fail> {
     let bad = Fail::OutOfRange("there is no such date or time");
     let year = i32::try_from(num(caps, 1).ok_or(bad)?).map_err(|_| bad)?;
-    if !super::absolute::YEARS.contains(&year) {
-        return Err(Fail::OutOfRange(super::OUTSIDE_YEARS));
+    if !absolute::YEARS.contains(&year) {
+        return Err(Fail::OutOfRange(absolute::OUTSIDE_YEARS));
     }
     let date = NaiveDate::from_ymd_opt(year, num(caps, 2).ok_or(bad)?, num(caps, 3).ok_or(bad)?)
         .ok_or(bad)?;
@@ -231,8 +234,8 @@ fn rfc2822(caps: &Captures, text: &str, ctx: &Context) -> Result<Option<Reading>
         .ok_or(bad)?;
     let month = MONTHS.iter().position(|m| *m == month_name).ok_or(bad)?;
     let year = i32::try_from(num(caps, 3).ok_or(bad)?).map_err(|_| bad)?;
-    if !super::absolute::YEARS.contains(&year) {
-        return Err(Fail::OutOfRange(super::OUTSIDE_YEARS));
+    if !absolute::YEARS.contains(&year) {
+        return Err(Fail::OutOfRange(absolute::OUTSIDE_YEARS));
     }
     let month = u32::try_from(month + 1).map_err(|_| bad)?;
     let date = NaiveDate::from_ymd_opt(year, month, num(caps, 1).ok_or(bad)?).ok_or(bad)?;

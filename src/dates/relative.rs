@@ -6,9 +6,12 @@
 //! days and years 365 to 366 days, so the truth is inside whichever way a site counts them.
 
 use super::clock::continues_number;
+use super::fail::Fail;
+use super::interval::{Interval, Reading};
 use super::lang::Unit;
-use super::text::{Lex, Tok, numbers_within};
-use super::{Context, Fail, Interval, Reading, Rounding, zone};
+use super::lexicon::Lex;
+use super::text::{Tok, numbers_within};
+use super::{Context, Rounding, zone};
 use chrono::{DateTime, Duration, Months, Utc};
 
 /// "Just now" is the five minutes before the fetch: sites say it for ages of a few seconds

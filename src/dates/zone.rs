@@ -7,7 +7,7 @@
 //! neither fold nor gap, an abbreviation names the offset it has at that wall time.
 
 use super::designator;
-use super::{Interval, Reading};
+use super::interval::{Interval, Reading};
 use chrono::{
     DateTime, Duration, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset,
     TimeZone, Utc,
