@@ -2,10 +2,10 @@
 //! the alternate link, Media RSS and an enclosure link for an item page's image.
 
 use super::MEDIA_NS;
-use super::escape::guarded;
-use super::render::{
+use super::document::{
     Entry, FeedMeta, RenderError, description, estimate, finish, fixed, image_type, newest,
 };
+use super::escape::guarded;
 use atom_syndication as atom;
 use chrono::{DateTime, Utc};
 use url::Url;

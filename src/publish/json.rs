@@ -6,7 +6,7 @@
 //! characters XML forbids, as in the other formats), a summary is `content_text`, and only a
 //! summary kept as sanitised markup ([`crate::sanitize::html`]) is `content_html`.
 
-use super::{Entry, FeedMeta, RenderError};
+use super::document::{Entry, FeedMeta, RenderError};
 use crate::text;
 use serde::Serialize;
 

@@ -1,9 +1,10 @@
 //! Items with their publication times in, RSS 2.0, Atom 1.0 and JSON Feed 1.1 bytes out; and
 //! the atomic write that puts them on disk only when they changed.
 //!
-//! [`render`] makes the three documents from one list of items ([`rss`](rss()), [`atom`](atom()),
-//! [`json`](json())), [`escape`](escape_html) keeps page text text in each, and [`write`] puts a
-//! feed's files in place. Output is a pure function of its input: no clock is read, so a poll
+//! [`render`] makes the three documents ([`rss`](rss()), [`atom`](atom()), [`json`](json()))
+//! from one list of items, each item read as an [`Entry`] of the feed's [`FeedMeta`];
+//! [`escape`](escape_html) keeps page text text in each, and [`write_documents`] puts a
+//! feed's files in place, atomically. Output is a pure function of its input: no clock is read, so a poll
 //! that changes nothing renders the same bytes and leaves the files alone. The feed's
 //! `updated` time is the newest item's publication time.
 
@@ -27,6 +28,7 @@ macro_rules! thumbnail_for {
 }
 
 mod atom;
+mod document;
 mod escape;
 mod json;
 mod render;
@@ -34,38 +36,15 @@ mod rss;
 mod write;
 
 pub use atom::atom;
+pub use document::{Entry, FeedMeta, RenderError, image_type};
 pub use escape::escape_html;
 pub use json::json;
-pub use render::{Documents, Entry, FORMATS, FeedMeta, RenderError, image_type, render};
+pub use render::{Documents, FORMATS, documents_hold, files, render, write_documents};
 pub use rss::rss;
 pub use write::{all_hold, open_regular, write_all_if_changed, write_if_changed};
 
-use std::path::{Path, PathBuf};
-
 /// The Media RSS namespace, for `media:thumbnail` in RSS and Atom.
 const MEDIA_NS: &str = "http://search.yahoo.com/mrss/";
-
-/// A feed's files in `dir`, each path with the bytes it should hold, in [`FORMATS`] order.
-pub fn files<'a>(dir: &Path, id: &str, documents: &'a Documents) -> Vec<(PathBuf, &'a [u8])> {
-    FORMATS
-        .iter()
-        .map(|ext| dir.join(format!("{id}.{ext}")))
-        .zip(documents.all())
-        .collect()
-}
-
-/// Whether the feed's files in `dir` hold `documents` already (see [`all_hold`]).
-pub fn documents_hold(dir: &Path, id: &str, documents: &Documents) -> std::io::Result<bool> {
-    all_hold(&files(dir, id, documents))
-}
-
-/// Write a feed's RSS, Atom and JSON Feed files in `dir` where they changed (see
-/// [`write_all_if_changed`]). Returns whether any was written.
-pub fn write_documents(dir: &Path, id: &str, documents: &Documents) -> std::io::Result<bool> {
-    let set = files(dir, id, documents);
-    let set: Vec<(&Path, &[u8])> = set.iter().map(|(p, b)| (p.as_path(), *b)).collect();
-    write_all_if_changed(&set)
-}
 
 #[cfg(test)]
 mod tests {

@@ -2,10 +2,10 @@
 //! an enclosure for an item page's image, `content:encoded` for its main text.
 
 use super::MEDIA_NS;
-use super::escape::guarded;
-use super::render::{
+use super::document::{
     Entry, FeedMeta, RenderError, description, estimate, finish, image_type, newest,
 };
+use super::escape::guarded;
 
 thumbnail_for!(thumbnail, ::rss::extension::Extension, "an RSS item");
 
