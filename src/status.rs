@@ -129,9 +129,15 @@ pub fn collect(config: &Config) -> Result<Vec<FeedStatus>, StateError> {
                 .and_then(|h| h.title.clone())
                 .or_else(|| feed.title.clone())
                 .unwrap_or_else(|| feed.id.clone());
+            // Only an http(s) or file address is linked: a state written before pages were
+            // checked for it may hold another scheme.
             let page = h
                 .as_ref()
                 .and_then(|h| h.page.clone())
+                .filter(|p| {
+                    url::Url::parse(p)
+                        .is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "file"))
+                })
                 .unwrap_or_else(|| source_text(&feed.source));
             FeedStatus {
                 feed: feed.clone(),

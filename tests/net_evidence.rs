@@ -135,6 +135,39 @@ fn file_links_are_never_published() {
     }
 }
 
+/// A page read from a file names its own address with `<link rel="canonical">` (and `<base
+/// href>`): only an http(s) one becomes the feed's link. A `javascript:`, `data:`, `vbscript:`
+/// or `file:` one never reaches the RSS channel link, the Atom alternate link, JSON Feed's
+/// `home_page_url` or what the status page and OPML link to.
+#[test]
+fn a_file_pages_canonical_link_of_another_scheme_is_not_the_feeds_link() {
+    for (head, scheme) in [
+        (r#"<link rel="canonical" href="javascript:alert(1)">"#, "javascript:"),
+        (r#"<link rel="canonical" href="data:text/html,<b>x</b>">"#, "data:"),
+        (r#"<base href="vbscript:msgbox(1)//">"#, "vbscript:"),
+        (r#"<link rel="canonical" href="file:///etc/passwd">"#, "/etc/passwd"),
+    ] {
+        let ws = Workspace::new();
+        let page = format!(
+            "<html><head><title>T</title>{head}</head><body><ul><li><a href=\"https://s.example/a\">An item</a></li></ul></body></html>"
+        );
+        std::fs::write(ws.path("page.html"), page).expect("write");
+        ws.config(&config("page.html", ""));
+        let out = ws.run(&["once"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        for file in ["feeds/news.rss", "feeds/news.atom", "feeds/news.json"] {
+            let text = ws.read(file);
+            assert!(!text.contains(scheme), "{scheme} in {file}: {text}");
+            assert!(text.contains("https://s.example/a"), "{file}: {text}");
+        }
+        let status = ws.run(&["status", "--json"]);
+        let listed: serde_json::Value =
+            serde_json::from_slice(&status.stdout).expect("status --json");
+        let page = listed[0]["page"].as_str().expect("page");
+        assert!(!page.contains(scheme), "{scheme}: the status page links {page}");
+    }
+}
+
 /// robots.txt is fetched with the feed's own reach: a redirect of it into a more internal
 /// class is refused like a page's (the file then counts as unavailable), never followed.
 #[test]

@@ -159,3 +159,47 @@ fn a_damaged_or_newer_state_is_a_clear_error_and_left_alone() {
         "{err}"
     );
 }
+
+/// A state file cut to nothing (a full disk, a careless copy) is refused like a damaged one,
+/// never taken for a new state: the items that left the page would vanish with it.
+#[test]
+fn an_empty_state_file_is_refused_and_left_alone() {
+    let ws = Workspace::new();
+    let page = seed_dir().join("buitenland-1330.html");
+    ws.config(&seed_config(&page.display().to_string()));
+    let out = ws.run(&["once", "--now", SEED_NOW[0]]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let db = ws.path("state/pagefeed.sqlite3");
+    for side in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(ws.path(&format!("state/pagefeed.sqlite3{side}")));
+    }
+    std::fs::write(&db, b"").expect("truncate");
+    let rss = std::fs::read(ws.path("feeds/buitenland.rss")).expect("rss");
+    let out = ws.run(&["once", "--now", SEED_NOW[1]]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("pagefeed.sqlite3") && err.contains("empty"), "{err}");
+    assert_eq!(std::fs::read(&db).expect("read").len(), 0, "left as it was");
+    assert_eq!(
+        std::fs::read(ws.path("feeds/buitenland.rss")).expect("rss"),
+        rss,
+        "the feed is not written from an empty state"
+    );
+    let out = ws.run(&["status"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("empty"), "{}", stderr(&out));
+}
+
+/// A `state_dir` that is a file says so, not "File exists (os error 17)".
+#[test]
+fn a_state_dir_that_is_a_file_says_so() {
+    let ws = Workspace::new();
+    let page = seed_dir().join("buitenland-1330.html");
+    ws.config(&seed_config(&page.display().to_string()));
+    std::fs::write(ws.path("state"), b"a file").expect("write");
+    let out = ws.run(&["once", "--now", SEED_NOW[0]]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is not a folder"), "{err}");
+    assert!(!err.contains("os error 17"), "{err}");
+}

@@ -191,9 +191,13 @@ pub fn run(pass: &Pass<'_>, prior: Prior, pages: ItemPages) -> Result<Outcome, P
         Some(e) => e,
         None => extract(feed, page)?,
     };
+    // The page the feed links to: `page_url`, else where the page was fetched from; a page
+    // read from a file names its address itself (its canonical link), an http(s) one only.
     let page_link = match &feed.page_url {
         Some(u) => u.clone(),
-        None if page.from_file => extracted.base.clone(),
+        None if page.from_file && matches!(extracted.base.scheme(), "http" | "https") => {
+            extracted.base.clone()
+        }
         None => page.url.clone(),
     };
     let title = feed

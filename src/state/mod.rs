@@ -41,6 +41,8 @@ pub const BUSY_WAIT: Duration = Duration::from_secs(60);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
+    #[error("{path}: state_dir is not a folder")]
+    NotAFolder { path: PathBuf },
     #[error("{path}: cannot open the state database: {source}")]
     Open {
         path: PathBuf,
@@ -71,10 +73,19 @@ impl Store {
     /// Open (creating if need be) the database in `dir`, migrating it to the current schema.
     pub fn open(dir: &Path) -> Result<Store, StateError> {
         let path = dir.join(FILE_NAME);
-        std::fs::create_dir_all(dir).map_err(|e| StateError::Open {
+        let open_error = |e: std::io::Error| StateError::Open {
             path: path.clone(),
             source: Box::new(e),
-        })?;
+        };
+        if dir.exists() && !dir.is_dir() {
+            return Err(StateError::NotAFolder {
+                path: dir.to_path_buf(),
+            });
+        }
+        std::fs::create_dir_all(dir).map_err(open_error)?;
+        if !existing(&path)? {
+            schema::create(dir, &path)?;
+        }
         let conn = Connection::open(&path).map_err(|e| StateError::Open {
             path: path.clone(),
             source: Box::new(e),
@@ -143,7 +154,7 @@ impl Store {
     /// one of an older schema. A newer one is refused.
     fn reader(dir: &Path) -> Result<Option<Store>, StateError> {
         let path = dir.join(FILE_NAME);
-        if !path.exists() {
+        if !existing(&path)? {
             return Ok(None);
         }
         let conn = Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
@@ -221,6 +232,24 @@ pub struct Tx<'a> {
 struct ReadItems {
     feed: String,
     rows: std::collections::HashMap<String, (i64, crate::item::FeedItem)>,
+}
+
+/// Whether the state file at `path` is there. A state is never an empty file (a new one is
+/// made whole and then put in place, see [`schema::create`]): an empty one was cut short, or
+/// is not pagefeed's, and is refused rather than taken for a new state.
+fn existing(path: &Path) -> Result<bool, StateError> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() == 0 && m.is_file() => Err(StateError::Corrupt {
+            path: path.to_path_buf(),
+            detail: "the file is empty: cut short, or not pagefeed's".into(),
+        }),
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(StateError::Open {
+            path: path.to_path_buf(),
+            source: Box::new(e),
+        }),
+    }
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {

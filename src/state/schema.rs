@@ -2,7 +2,7 @@
 //! written out whole for a new file, and bringing a file up to date. The version is SQLite's
 //! `user_version`: older files are migrated, newer ones refused, foreign ones refused.
 
-use super::StateError;
+use super::{FILE_NAME as FILE, StateError};
 use rusqlite::{Connection, TransactionBehavior};
 use std::path::Path;
 
@@ -274,6 +274,44 @@ CREATE TABLE polls (
 
 /// The schema version this pagefeed writes: the number of migrations.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Make a new state at `path` (in `dir`): the whole schema in a file of its own, then put in
+/// place only where no state is there yet, so that the state file is never seen half made
+/// (nor empty) and two processes starting on one new state end up with the same one.
+pub(super) fn create(dir: &Path, path: &Path) -> Result<(), StateError> {
+    let unique = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    let new = dir.join(format!(".{FILE}.new-{}-{unique}", std::process::id()));
+    let made = (|| {
+        let conn = Connection::open(&new)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.execute_batch(SCHEMA)?;
+        conn.pragma_update(None, "user_version", VERSION)?;
+        // Closing checkpoints the log into the file and removes it: the file is whole.
+        conn.close().map_err(|(_, e)| e)
+    })();
+    let result = match made {
+        Ok(()) => match std::fs::hard_link(&new, path) {
+            Ok(()) => Ok(()),
+            // Another process made it first: that state is the state.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(StateError::Open {
+                path: path.to_path_buf(),
+                source: Box::new(e),
+            }),
+        },
+        Err(e) => Err(StateError::Sql {
+            path: new.clone(),
+            source: e,
+        }),
+    };
+    for side in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{side}", new.display()));
+    }
+    result
+}
 
 /// Bring the database at `path` (open on `conn`) to [`VERSION`]: a new, empty file gets the
 /// whole schema at once, an older one each migration after its version, in one transaction.
