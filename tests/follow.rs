@@ -632,3 +632,40 @@ fn nomarkup(files: &[PathBuf]) -> (String, bool) {
         out.status.success(),
     )
 }
+
+/// An item page's image URL with `&` and quotes in its query is written escaped into every
+/// attribute and element that carries it: each feed parses as strict XML (the workspace
+/// checks every feed file it writes) and gives the URL back whole.
+#[test]
+fn an_image_url_with_an_ampersand_is_escaped_in_every_format() {
+    let site = Site::default();
+    let server = site.serve();
+    site.set("/list", Response::html(list(&[("/p/img", None)])));
+    site.set(
+        "/p/img",
+        page(
+            r#"<meta property="article:published_time" content="2026-03-01T08:00:00Z"><meta property="og:image" content="https://img.example/a.jpg?w=1&amp;h=2&amp;q=%22x%22">"#,
+            "<p>An image page.</p>",
+        ),
+    );
+    let ws = Workspace::new();
+    ws.config(&config(&server.url("/list"), "follow = true"));
+    once(&ws, &at(0));
+    let url = "https://img.example/a.jpg?w=1&h=2&q=%22x%22";
+    for file in ["feeds/f.rss", "feeds/f.atom"] {
+        let text = ws.read(file);
+        let doc = roxmltree::Document::parse(&text)
+            .unwrap_or_else(|e| panic!("{file} is not XML: {e}\n{text}"));
+        let urls: Vec<&str> = doc
+            .descendants()
+            .filter(|n| matches!(n.tag_name().name(), "thumbnail" | "enclosure" | "link"))
+            .filter_map(|n| n.attribute("url").or_else(|| n.attribute("href")))
+            .filter(|u| u.starts_with("https://img.example/"))
+            .collect();
+        assert!(
+            urls.len() >= 2 && urls.iter().all(|u| *u == url),
+            "{file}: {urls:?}"
+        );
+    }
+    assert_eq!(json_item(&json(&ws), "/p/img")["image"], url);
+}

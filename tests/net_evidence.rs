@@ -142,10 +142,19 @@ fn file_links_are_never_published() {
 #[test]
 fn a_file_pages_canonical_link_of_another_scheme_is_not_the_feeds_link() {
     for (head, scheme) in [
-        (r#"<link rel="canonical" href="javascript:alert(1)">"#, "javascript:"),
-        (r#"<link rel="canonical" href="data:text/html,<b>x</b>">"#, "data:"),
+        (
+            r#"<link rel="canonical" href="javascript:alert(1)">"#,
+            "javascript:",
+        ),
+        (
+            r#"<link rel="canonical" href="data:text/html,<b>x</b>">"#,
+            "data:",
+        ),
         (r#"<base href="vbscript:msgbox(1)//">"#, "vbscript:"),
-        (r#"<link rel="canonical" href="file:///etc/passwd">"#, "/etc/passwd"),
+        (
+            r#"<link rel="canonical" href="file:///etc/passwd">"#,
+            "/etc/passwd",
+        ),
     ] {
         let ws = Workspace::new();
         let page = format!(
@@ -164,7 +173,10 @@ fn a_file_pages_canonical_link_of_another_scheme_is_not_the_feeds_link() {
         let listed: serde_json::Value =
             serde_json::from_slice(&status.stdout).expect("status --json");
         let page = listed[0]["page"].as_str().expect("page");
-        assert!(!page.contains(scheme), "{scheme}: the status page links {page}");
+        assert!(
+            !page.contains(scheme),
+            "{scheme}: the status page links {page}"
+        );
     }
 }
 

@@ -178,7 +178,10 @@ fn an_empty_state_file_is_refused_and_left_alone() {
     let out = ws.run(&["once", "--now", SEED_NOW[1]]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(1), "{err}");
-    assert!(err.contains("pagefeed.sqlite3") && err.contains("empty"), "{err}");
+    assert!(
+        err.contains("pagefeed.sqlite3") && err.contains("empty"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&db).expect("read").len(), 0, "left as it was");
     assert_eq!(
         std::fs::read(ws.path("feeds/buitenland.rss")).expect("rss"),

@@ -10,7 +10,13 @@ use atom_syndication as atom;
 use chrono::{DateTime, Utc};
 use url::Url;
 
-thumbnail_for!(atom_thumbnail, atom::extension::Extension, "an Atom entry");
+// atom_syndication writes extension attributes as they are given: escaped here.
+thumbnail_for!(
+    atom_thumbnail,
+    atom::extension::Extension,
+    "an Atom entry",
+    super::escape_html
+);
 
 /// The Atom 1.0 document.
 pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderError> {

@@ -11,12 +11,14 @@
 /// A function `$name(url)` giving `<media:thumbnail url="…"/>` as the extension map entry of
 /// `$ext`: the rss and atom_syndication crates each have an extension type of their own, of
 /// the same shape.
+/// `$attr` turns the URL into the attribute's value as the crate's writer needs it: written
+/// as given by one (so escaped here), escaped by the other.
 macro_rules! thumbnail_for {
-    ($name:ident, $ext:ty, $what:literal) => {
+    ($name:ident, $ext:ty, $what:literal, $attr:expr) => {
         #[doc = concat!("`<media:thumbnail url=\"…\"/>` for an image, in ", $what, ".")]
         fn $name(url: &url::Url) -> (String, std::collections::BTreeMap<String, Vec<$ext>>) {
             let mut attrs = std::collections::BTreeMap::new();
-            attrs.insert("url".to_string(), url.as_str().to_string());
+            attrs.insert("url".to_string(), $attr(url.as_str()));
             let mut ext = <$ext>::default();
             ext.name = "media:thumbnail".into();
             ext.attrs = attrs;

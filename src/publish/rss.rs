@@ -7,7 +7,13 @@ use super::document::{
 };
 use super::escape::guarded;
 
-thumbnail_for!(thumbnail, ::rss::extension::Extension, "an RSS item");
+// The rss crate escapes extension attributes as it writes them.
+thumbnail_for!(
+    thumbnail,
+    ::rss::extension::Extension,
+    "an RSS item",
+    str::to_string
+);
 
 /// Whether `guid` is a URL a reader may open, which RSS calls a permalink.
 fn is_permalink(guid: &str) -> bool {

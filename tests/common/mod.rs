@@ -258,8 +258,10 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-/// Copies of the feeds the tests wrote, for the conformance test to read with a feed reader.
-/// Each test process copies into `target/test-feeds/<pid>-<n>/`.
+/// Every feed a test wrote is strict XML (RSS and Atom, read by a parser that forgives
+/// nothing) or strict JSON (JSON Feed): a test that writes a feed fails where one is not.
+/// Copies go to `target/test-feeds/<pid>-<n>/`, for the conformance test to read with a feed
+/// reader.
 pub fn keep_for_conformance(dir: &Path) {
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-feeds");
     let Ok(entries) = std::fs::read_dir(dir.join("feeds")) else {
@@ -267,8 +269,24 @@ pub fn keep_for_conformance(dir: &Path) {
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if !(name.ends_with(".rss") || name.ends_with(".atom")) {
+        let xml = name.ends_with(".rss") || name.ends_with(".atom");
+        if !(xml || name.ends_with(".json"))
+            || !std::fs::symlink_metadata(e.path()).is_ok_and(|m| m.is_file())
+        {
             continue;
+        }
+        let Ok(text) = std::fs::read_to_string(e.path()) else {
+            panic!("{}: a feed file that is not UTF-8", e.path().display());
+        };
+        if xml {
+            if let Err(err) = roxmltree::Document::parse(&text) {
+                panic!(
+                    "{} is not well-formed XML: {err}\n{text}",
+                    e.path().display()
+                );
+            }
+        } else if let Err(err) = serde_json::from_str::<serde_json::Value>(&text) {
+            panic!("{} is not JSON: {err}\n{text}", e.path().display());
         }
         let tag = dir
             .file_name()

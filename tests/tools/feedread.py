@@ -3,8 +3,10 @@
 
 usage: feedread.py [--dir DIR]... [FILE]...
 
-Each .rss/.atom file is parsed with feedparser (the parser behind many readers) and checked:
-it parses without complaint as RSS 2.0 or Atom 1.0; the feed has a title and a link; every
+Each .rss/.atom file is parsed as strict XML (Python's expat, which refuses anything that is
+not well-formed) and with feedparser (the parser behind many readers), and checked: it parses
+without complaint as RSS 2.0 or Atom 1.0; the feed has a title and a link (an absolute
+http(s) URL, or the file: URL of a page read from a file); every
 entry has a unique id, a title without markup, a date, and a link that is an absolute http(s)
 URL where it has one (an item whose page gave no link a reader can follow has none); an RSS
 guid marked as permalink is a URL; an Atom feed has an updated date and an author; an
@@ -16,6 +18,7 @@ import calendar
 import os
 import re
 import sys
+import xml.etree.ElementTree
 
 try:
     import feedparser
@@ -42,10 +45,17 @@ def entry_link(entry):
 
 def check_file(path, problems):
     with open(path, "rb") as f:
-        parsed = feedparser.parse(f.read())
+        raw = f.read()
 
     def say(msg):
         problems.append(f"{path}: {msg}")
+
+    # A strict parser first: feedparser forgives markup that strict readers refuse.
+    try:
+        xml.etree.ElementTree.fromstring(raw)
+    except xml.etree.ElementTree.ParseError as e:
+        say(f"not well-formed XML: {e}")
+    parsed = feedparser.parse(raw)
 
     if parsed.bozo:
         say(f"a reader's parser complains: {parsed.get('bozo_exception')!r}")
@@ -54,8 +64,11 @@ def check_file(path, problems):
         say(f"read as {parsed.version!r}, expected {expected}")
     if not parsed.feed.get("title"):
         say("the feed has no title")
-    if not ABSOLUTE.match(parsed.feed.get("link", "")):
-        say(f"the feed's link {parsed.feed.get('link')!r} is not an absolute http(s) URL")
+    # A feed read from a file without an http(s) canonical link links to that file (feedparser
+    # gives file:///tmp/x as file://tmp/x).
+    feed_link = parsed.feed.get("link", "")
+    if not (ABSOLUTE.match(feed_link) or feed_link.startswith("file:/")):
+        say(f"the feed's link {feed_link!r} is not an absolute http(s) URL, nor a file's")
     if expected == "atom10":
         if not parsed.feed.get("updated_parsed"):
             say("the Atom feed has no updated date")
