@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use std::io::Read;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 fn config(server: &Server, path: &str, select: &str) -> String {
@@ -44,10 +44,9 @@ struct Run {
 }
 
 /// Run `pagefeed once`, killing it (and failing) if it runs past `limit`: a guard against a
-/// hang, not a measure. The process is reaped with `wait4`, which gives its resource usage.
+/// hang, not a measure.
 fn once_within(ws: &Workspace, limit: Duration) -> Run {
-    let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+    let child = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
         .args(["once", "--now", SEED_NOW[0], "-c"])
         .arg(ws.path("pagefeed.toml"))
         .env("PAGEFEED_LOG", "info")
@@ -56,34 +55,22 @@ fn once_within(ws: &Workspace, limit: Duration) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
+    reaped_within(child, limit)
+}
+
+/// Wait for `child` to end, killing it (and failing) if it runs past `limit`. It is reaped
+/// with `wait4`, which gives its resource usage; std's own wait is used only after a kill.
+fn reaped_within(mut child: Child, limit: Duration) -> Run {
+    let started = Instant::now();
     let pid = libc::pid_t::try_from(child.id()).expect("pid");
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            bytes
-        })
-    };
-    let stdout = drain(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = drain(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
     let (status, usage) = loop {
         let mut status = 0;
         // SAFETY: rusage is plain integers, for which all zeroes is a valid value.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         // SAFETY: wait4 writes only to the status and rusage it is given; `pid` is this
-        // test's own child, not yet reaped (std's Child is never waited on).
+        // test's own child, not yet reaped (std's Child waits only after the kill below).
         let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
         if reaped == pid {
             break (status, usage);
@@ -112,6 +99,17 @@ fn once_within(ws: &Workspace, limit: Duration) -> Run {
         },
         cpu: time(usage.ru_utime) + time(usage.ru_stime),
     }
+}
+
+/// Read all of `pipe` on a thread of its own, so that a child never blocks on a full pipe.
+fn drain<R: Read + Send + 'static>(pipe: Option<R>) -> std::thread::JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        bytes
+    })
 }
 
 fn server(hostile: String) -> Server {
