@@ -122,6 +122,25 @@ fn nomarkup(files: &[PathBuf]) -> (Value, bool) {
     (json, out.status.success())
 }
 
+/// The checker itself: nomarkup.py's self-test plants `<script>`, an `onerror` handler, a
+/// `javascript:` link and an `<iframe>` in hand-made Atom and RSS summaries and fails unless
+/// it reports each of them, and reports nothing where the same markup is only shown as text.
+#[test]
+fn nomarkup_reports_each_kind_of_live_markup() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/tools/nomarkup.py");
+    let out = Command::new("python3")
+        .arg(&script)
+        .arg("--self-test")
+        .output()
+        .expect("python3 runs (the test command installs it with feedparser)");
+    assert!(
+        out.status.success(),
+        "nomarkup.py misses live markup:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn problems(json: &Value) -> Vec<String> {
     json.as_object()
         .into_iter()

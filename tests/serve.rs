@@ -7,6 +7,7 @@ mod common;
 
 use common::daemon::*;
 use common::*;
+use pagefeed::serve::HEAD_TIMEOUT;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -468,6 +469,56 @@ fn the_pages_render_in_a_real_browser() {
 /// When each poll reached the source.
 type Times = Arc<Mutex<Vec<Instant>>>;
 
+/// Read `stream` until the server closes it: the time from `opened` to its end of file (or
+/// reset), or what went wrong: no close within `limit` of `opened` (the read timed out), or
+/// another read error.
+fn closed_by_server(
+    mut stream: TcpStream,
+    opened: Instant,
+    limit: Duration,
+) -> Result<Duration, String> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    loop {
+        let left = limit.saturating_sub(opened.elapsed());
+        if left.is_zero() {
+            return Err(format!(
+                "still open {limit:?} after it was opened (received {:?})",
+                String::from_utf8_lossy(&got)
+            ));
+        }
+        stream
+            .set_read_timeout(Some(left))
+            .map_err(|e| format!("set_read_timeout: {e}"))?;
+        match stream.read(&mut buf) {
+            Ok(0) => return Ok(opened.elapsed()),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
+                ) =>
+            {
+                return Ok(opened.elapsed());
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return Err(format!(
+                    "the server did not close it within {limit:?} of opening: the read timed out \
+                     after {:?} (received {:?})",
+                    opened.elapsed(),
+                    String::from_utf8_lossy(&got)
+                ));
+            }
+            Err(e) => return Err(format!("read: {e}")),
+        }
+    }
+}
+
 fn gaps(times: &Times, from: Instant, to: Instant) -> Vec<Duration> {
     let t: Vec<Instant> = times
         .lock()
@@ -506,10 +557,17 @@ fn slow_and_idle_clients_do_not_delay_polls() {
     let quiet = gaps(&times, quiet_from, Instant::now());
     let rss_before = daemon.rss_kb();
 
-    let idle: Vec<TcpStream> = (0..200)
+    let opened = Instant::now();
+    let mut idle: Vec<TcpStream> = (0..200)
         .filter_map(|_| TcpStream::connect(("127.0.0.1", port)).ok())
         .collect();
     assert_eq!(idle.len(), 200);
+    // The first idle connection is watched from here on: the server must close it itself
+    // (the head timeout), not the watcher give up waiting.
+    let first = idle.remove(0);
+    let idle_closed = std::thread::spawn(move || {
+        closed_by_server(first, opened, HEAD_TIMEOUT + Duration::from_secs(5))
+    });
     let cut_off = Arc::new(Mutex::new(None::<Duration>));
     let c = cut_off.clone();
     let slow = std::thread::spawn(move || {
@@ -572,17 +630,18 @@ fn slow_and_idle_clients_do_not_delay_polls() {
         cut < Duration::from_secs(15),
         "the slow client is cut off: {cut:?}"
     );
-    // The idle connections are closed by the server too (the head timeout).
-    let mut idle = idle;
-    let mut first = idle.remove(0);
-    first
-        .set_read_timeout(Some(Duration::from_secs(15)))
-        .expect("timeout");
-    let mut buf = [0u8; 16];
+    // The idle connections are closed by the server too, by the head timeout: not at once,
+    // and not later than a few seconds after it.
+    let closed_after = idle_closed
+        .join()
+        .expect("idle watcher")
+        .unwrap_or_else(|e| panic!("idle connection closed: {e}"));
     assert!(
-        matches!(first.read(&mut buf), Ok(0) | Err(_)),
-        "idle connection closed"
+        closed_after >= HEAD_TIMEOUT / 2,
+        "idle connection closed by the head timeout, not at once: after {closed_after:?}"
     );
+    eprintln!("an idle connection closed by the server after {closed_after:?}");
+    drop(idle);
     assert_eq!(get(port, "/healthz").status, 200);
     assert_eq!(daemon.stop().code, 0);
 }

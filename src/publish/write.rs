@@ -11,16 +11,44 @@ const MAX_COMPARED: u64 = 64 * 1024 * 1024;
 /// Write a feed's files, each of `(path, bytes)`, where they do not already hold exactly
 /// those bytes. Returns whether any was written.
 ///
-/// The files change together or not at all, as far as a file system allows: every changed
+/// The files change together as nearly as a file system allows: every changed
 /// file is first written whole to a temporary file beside it and synced; only when all of
-/// them are on disk are they renamed into place, and the folder synced. A full disk or any
-/// other failure before the renames leaves every old file as it was. (A crash between two
-/// renames can leave one file new and one old; the state notes the poll as pending until the
-/// files are written, and the next poll writes them again.)
+/// them are on disk are they renamed into place, one by one in the order given, and the
+/// folder synced. A full disk or any other failure before the renames leaves every old file
+/// as it was. The renames are not one step: a rename that fails leaves the files renamed
+/// before it new and itself and the files after it old (their temporary files removed, the
+/// folder not synced), and returns the error; a crash between two renames leaves the same.
+/// The state notes the poll as pending until the files are written, and the next poll
+/// writes them again.
 ///
 /// An existing file is read only when it is a regular file (not a link, a FIFO or a device)
 /// of a sane size, and without following links; anything else there is replaced.
 pub fn write_all_if_changed(files: &[(&Path, &[u8])]) -> io::Result<bool> {
+    write_all_with(files, &Disk)
+}
+
+/// The two steps of a write that put bytes on disk: staging a temporary file, and renaming
+/// it into place. [`Disk`] does them; the unit tests below put in steps that fail.
+trait Steps {
+    fn stage(&self, tmp: &Path, bytes: &[u8]) -> io::Result<()>;
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+}
+
+/// The file system itself.
+struct Disk;
+
+impl Steps for Disk {
+    fn stage(&self, tmp: &Path, bytes: &[u8]) -> io::Result<()> {
+        stage(tmp, bytes)
+    }
+
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+        fs::rename(from, to)
+    }
+}
+
+/// [`write_all_if_changed`], staging and renaming with `steps`.
+fn write_all_with(files: &[(&Path, &[u8])], steps: &impl Steps) -> io::Result<bool> {
     let mut changed: Vec<(&Path, &[u8])> = Vec::with_capacity(files.len());
     for &(path, bytes) in files {
         if !holds(path, bytes).map_err(|e| with_path(e, path))? {
@@ -44,7 +72,7 @@ pub fn write_all_if_changed(files: &[(&Path, &[u8])]) -> io::Result<bool> {
             let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
             // Noted before it exists, so that a failure half-way removes it too.
             written.push((tmp.clone(), path));
-            stage(&tmp, bytes).map_err(|e| with_path(e, path))?;
+            steps.stage(&tmp, bytes).map_err(|e| with_path(e, path))?;
             if !folders.contains(&dir) {
                 folders.push(dir);
             }
@@ -58,7 +86,7 @@ pub fn write_all_if_changed(files: &[(&Path, &[u8])]) -> io::Result<bool> {
         return Err(e);
     }
     for (n, (tmp, path)) in written.iter().enumerate() {
-        if let Err(e) = fs::rename(tmp, path) {
+        if let Err(e) = steps.rename(tmp, path) {
             for (tmp, _) in &written[n..] {
                 let _ = fs::remove_file(tmp);
             }
@@ -258,6 +286,123 @@ mod tests {
             b"keep",
             "the link's target untouched"
         );
+    }
+
+    /// [`Disk`], but the staging or the rename of the file of index `fails_at` (counted
+    /// from 0 in the order they are done) fails: a staging as a full disk does, after half of
+    /// the bytes are written; a rename as a failing disk does, having done nothing.
+    struct Failing {
+        stage_fails_at: Option<usize>,
+        rename_fails_at: Option<usize>,
+        staged: std::cell::Cell<usize>,
+        renamed: std::cell::Cell<usize>,
+    }
+
+    impl Failing {
+        fn staging(n: usize) -> Failing {
+            Failing {
+                stage_fails_at: Some(n),
+                rename_fails_at: None,
+                staged: Default::default(),
+                renamed: Default::default(),
+            }
+        }
+
+        fn renaming(n: usize) -> Failing {
+            Failing {
+                stage_fails_at: None,
+                rename_fails_at: Some(n),
+                staged: Default::default(),
+                renamed: Default::default(),
+            }
+        }
+    }
+
+    impl Steps for Failing {
+        fn stage(&self, tmp: &Path, bytes: &[u8]) -> io::Result<()> {
+            let n = self.staged.replace(self.staged.get() + 1);
+            if self.stage_fails_at == Some(n) {
+                fs::write(tmp, &bytes[..bytes.len() / 2])?;
+                return Err(io::Error::from_raw_os_error(libc::ENOSPC));
+            }
+            Disk.stage(tmp, bytes)
+        }
+
+        fn rename(&self, from: &Path, to: &Path) -> io::Result<()> {
+            let n = self.renamed.replace(self.renamed.get() + 1);
+            if self.rename_fails_at == Some(n) {
+                return Err(io::Error::from_raw_os_error(libc::EIO));
+            }
+            Disk.rename(from, to)
+        }
+    }
+
+    /// A feed's three files, written once with `old` bytes; their paths.
+    fn three_files(dir: &Path) -> [PathBuf; 3] {
+        let paths = ["f.rss", "f.atom", "f.json"].map(|f| dir.join(f));
+        let set: Vec<(&Path, &[u8])> = paths
+            .iter()
+            .map(|p| (p.as_path(), b"old".as_slice()))
+            .collect();
+        assert!(write_all_if_changed(&set).expect("first write"));
+        paths
+    }
+
+    fn contents(paths: &[PathBuf]) -> Vec<String> {
+        paths
+            .iter()
+            .map(|p| fs::read_to_string(p).expect("read"))
+            .collect()
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        fs::read_dir(dir)
+            .expect("list")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect()
+    }
+
+    #[test]
+    fn a_failed_staging_write_leaves_every_old_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = three_files(dir.path());
+        let new: Vec<(&Path, &[u8])> = paths
+            .iter()
+            .map(|p| (p.as_path(), b"new".as_slice()))
+            .collect();
+        let steps = Failing::staging(1);
+        let err = write_all_with(&new, &steps).expect_err("the second staging fails");
+        let says = format!("f.atom: {}", io::Error::from_raw_os_error(libc::ENOSPC));
+        assert!(err.to_string().ends_with(&says), "{err}");
+        assert_eq!(steps.staged.get(), 2, "staging stops at the failure");
+        assert_eq!(steps.renamed.get(), 0, "nothing is renamed");
+        assert_eq!(contents(&paths), ["old", "old", "old"]);
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_the_files_before_it_new_and_the_rest_old() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = three_files(dir.path());
+        let new: Vec<(&Path, &[u8])> = paths
+            .iter()
+            .map(|p| (p.as_path(), b"new".as_slice()))
+            .collect();
+        let steps = Failing::renaming(1);
+        let err = write_all_with(&new, &steps).expect_err("the second rename fails");
+        let says = format!("f.atom: {}", io::Error::from_raw_os_error(libc::EIO));
+        assert!(err.to_string().ends_with(&says), "{err}");
+        assert_eq!(steps.staged.get(), 3, "every file was staged first");
+        assert_eq!(steps.renamed.get(), 2, "renaming stops at the failure");
+        // The renames are one by one: the first file is new, the one whose rename failed
+        // and the one after it are old. Not together, not all or nothing.
+        assert_eq!(contents(&paths), ["new", "old", "old"]);
+        assert_eq!(leftovers(dir.path()), Vec::<String>::new());
+        // The next write puts the rest in place and leaves the new one alone.
+        assert!(write_all_if_changed(&new).expect("written"));
+        assert_eq!(contents(&paths), ["new", "new", "new"]);
     }
 
     #[test]

@@ -3,8 +3,11 @@
 could run script or load something.
 
 usage: nomarkup.py FILE...
+       nomarkup.py --self-test
 
-Each .rss/.atom file is parsed with feedparser. Every title, summary, author, category and
+Each .rss/.atom file is parsed with feedparser, with its sanitiser and its rewriting of
+relative links turned off, so that each value is read as the file holds it, as a reader that
+does not sanitise gets it. Every title, summary, author, category and
 content (an item page's main text, RSS content:encoded and Atom content: sanitised markup, so
 markup is allowed there, but not what this script calls a problem) it gives back (the feed's
 title and subtitle too) is parsed as HTML with Python's html.parser: a
@@ -14,11 +17,19 @@ style, iframe, frame, object, embed, svg, math, link, meta, base, form and its c
 on* attribute, any style attribute, and any attribute whose value is a javascript:,
 vbscript: or data: URL. Prints, as JSON, for each file the text each field shows when
 rendered as HTML, and the problems; exits 1 where there is any problem.
+
+--self-test writes hand-made feeds, each with one kind of live markup in an Atom summary and
+an RSS description (<script>, an onerror handler, a javascript: link, an <iframe>), and one
+whose summaries show that markup only as text; it exits 0 only if each of the first is
+reported for both files, and the last is not reported at all.
 """
 import html.parser
 import json
+import os
 import re
 import sys
+import tempfile
+from xml.sax.saxutils import escape
 
 try:
     import feedparser
@@ -90,7 +101,7 @@ def read(value):
 
 def check_file(path):
     with open(path, "rb") as f:
-        parsed = feedparser.parse(f.read())
+        parsed = feedparser.parse(f.read(), sanitize_html=False, resolve_relative_uris=False)
     problems = []
 
     def field(where, value):
@@ -123,7 +134,66 @@ def check_file(path):
     return out
 
 
+# Each kind of live markup the self-test plants, with the problem it must be reported as.
+PLANTED = [
+    ("script", "Before <script>alert(1)</script> after", "<script>"),
+    ("onerror", "An <img src=x onerror=alert(2)> image", "<img onerror>"),
+    ("javascript", 'A <a href="javascript:alert(3)">link</a>', "<a href='javascript:alert(3)'>"),
+    ("iframe", 'A <iframe src="https://x.example/"></iframe> frame', "<iframe>"),
+]
+# Summaries that show the same markup as text only: nothing to report.
+SHOWN = "Shows &lt;script&gt;alert(1)&lt;/script&gt; &lt;iframe&gt; as <b>text</b>"
+
+
+def atom(summary):
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<title>Self-test</title><id>urn:self-test</id><updated>2026-01-01T00:00:00Z</updated>
+<entry><title>Entry</title><id>urn:self-test:1</id><updated>2026-01-01T00:00:00Z</updated>
+<link href="https://x.example/1"/><summary type="html">{escape(summary)}</summary></entry>
+</feed>
+"""
+
+
+def rss(summary):
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Self-test</title><link>https://x.example/</link>
+<description>Self-test</description>
+<item><title>Entry</title><link>https://x.example/1</link><guid>urn:self-test:1</guid>
+<description>{escape(summary)}</description></item>
+</channel></rss>
+"""
+
+
+def self_test():
+    failures = []
+    with tempfile.TemporaryDirectory() as tmp:
+        def check(name, summary):
+            found = {}
+            for ext, render in (("atom", atom), ("rss", rss)):
+                path = os.path.join(tmp, f"{name}.{ext}")
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(render(summary))
+                found[ext] = check_file(path)["problems"]
+            return found
+
+        for name, summary, problem in PLANTED:
+            for ext, problems in check(name, summary).items():
+                if not any("entry 1 summary" in p and problem in p for p in problems):
+                    failures.append(f"{ext}: {name}: {problem} not reported, only {problems}")
+                else:
+                    print(f"nomarkup self-test: {ext}: {name}: reported {problem}")
+        for ext, problems in check("shown", SHOWN).items():
+            if problems:
+                failures.append(f"{ext}: markup shown as text reported: {problems}")
+    for f in failures:
+        print(f"nomarkup self-test: FAILED: {f}", file=sys.stderr)
+    return 1 if failures else 0
+
+
 def main(argv):
+    if argv == ["--self-test"]:
+        return self_test()
     result = {path: check_file(path) for path in argv}
     print(json.dumps(result, indent=1, ensure_ascii=False))
     return 1 if any(r["problems"] for r in result.values()) or not argv else 0
