@@ -9,6 +9,9 @@
 //! the expected count), the time per page and the first candidate's selector. The time is only
 //! printed, never asserted: it depends on the build and on what else runs on the machine.
 //!
+//! The held-out link table is also read with its class names made meaningless and with
+//! none at all: its items must be found by the page's structure alone.
+//!
 //! `cargo test --test suggest_corpus -- --nocapture`
 
 use chrono::{DateTime, Utc};
@@ -191,4 +194,64 @@ fn the_right_candidate_is_first_on_every_page() {
         "the right candidate is not at rank {RANK} on: {}",
         wrong.join(", ")
     );
+}
+
+/// The link table of the held-out part with each class name replaced by a meaningless one
+/// (`kz`, `ky`, … in order of first use, so that the spacer rows' name sorts before the
+/// title rows'), or with no class attributes: the right candidate's rank and the first
+/// candidate's selector.
+fn link_table(classes: bool) -> (Option<usize>, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/suggest/heldout");
+    let html = std::fs::read_to_string(root.join("link-aggregator.html")).expect("page");
+    let e = expected(&root.join("link-aggregator.expected.json"));
+    let class = regex::Regex::new(r#" class="([^"]*)""#).expect("regex");
+    let mut names: Vec<String> = Vec::new();
+    for c in class.captures_iter(&html) {
+        for name in c[1].split_whitespace() {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+    }
+    assert!(names.len() <= 26, "{names:?}");
+    let html = class.replace_all(&html, |c: &regex::Captures<'_>| {
+        if !classes {
+            return String::new();
+        }
+        let renamed: Vec<String> = c[1]
+            .split_whitespace()
+            .filter_map(|name| names.iter().position(|n| n == name))
+            .map(|i| format!("k{}", char::from(b'z' - i as u8)))
+            .collect();
+        format!(r#" class="{}""#, renamed.join(" "))
+    });
+    let now: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-03-04T13:30:00+01:00")
+        .expect("time")
+        .with_timezone(&Utc);
+    let doc = pagefeed::extract::parse::document(&html).expect("parses");
+    let analysis = analyse(&doc, &e.url, false, None, now);
+    let rank = analysis
+        .candidates
+        .iter()
+        .position(|c| right(c, &e))
+        .map(|r| r + 1);
+    let select = analysis
+        .candidates
+        .first()
+        .map(|c| c.select.clone())
+        .unwrap_or_default();
+    (rank, select)
+}
+
+#[test]
+fn the_link_table_is_read_by_its_structure_not_its_class_names() {
+    // Meaningless class names: the title rows are found by how the rows cycle and which
+    // of them holds the title link, and selected by their class.
+    let (rank, select) = link_table(true);
+    assert_eq!(rank, Some(1), "renamed classes: first candidate {select}");
+    assert!(select.starts_with("tr.k"), "{select}");
+    // No class names at all: the same rows, selected by their ids.
+    let (rank, select) = link_table(false);
+    assert_eq!(rank, Some(1), "no classes: first candidate {select}");
+    assert_eq!(select, "tbody > tr[id]");
 }
