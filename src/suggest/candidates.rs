@@ -333,6 +333,8 @@ mod tests {
 
     #[test]
     fn siblings_and_grids_and_class_subsets_are_groups() {
+        // The table's rows: a class that some of them share, whatever its name, makes them
+        // a group of their own.
         let doc = Html::parse_document(
             r#"<body><ul class="a"><li>1</li><li>2</li><li>3</li></ul>
             <div class="grid"><div class="row"><div class="card">c1</div><div class="card">c2</div></div>

@@ -126,7 +126,7 @@ pub fn main_link_chars(e: ElementRef<'_>) -> usize {
 }
 
 /// Whether a link text is a host name or an address rather than words: `example.com`,
-/// `(github.com/owner)`, `www.example.org`.
+/// `(code.example.org/owner)`, `www.example.org`.
 fn host_like(text: &str) -> bool {
     let t = text.trim().trim_matches(|c: char| "()[]<>".contains(c));
     let host = t.split('/').next().unwrap_or("");
@@ -477,7 +477,7 @@ mod tests {
         );
         let row = select(&doc, "tr")[0];
         assert_eq!(text_of(title(row)), "Short one");
-        assert!(host_like("(github.com/someone)") && host_like("x.example"));
+        assert!(host_like("(code.example.org/someone)") && host_like("x.example"));
         assert!(!host_like("Node.js 24 released") && !host_like("v1.2") && !host_like("e.g."));
     }
 
