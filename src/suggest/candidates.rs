@@ -205,15 +205,14 @@ fn row_shape(row: ElementRef<'_>) -> u64 {
 
 /// The commonest of `values`, the first of equals.
 fn commonest(values: impl Iterator<Item = u64>) -> Option<u64> {
-    let mut counts: Vec<(u64, usize)> = Vec::new();
-    for v in values {
-        match counts.iter_mut().find(|(x, _)| *x == v) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((v, 1)),
-        }
+    let mut counts: HashMap<u64, (usize, usize)> = HashMap::new();
+    for (i, v) in values.enumerate() {
+        counts.entry(v).or_insert((0, i)).0 += 1;
     }
-    let most = counts.iter().map(|(_, n)| *n).max()?;
-    counts.iter().find(|(_, n)| *n == most).map(|(v, _)| *v)
+    counts
+        .into_iter()
+        .max_by_key(|(_, (n, first))| (*n, std::cmp::Reverse(*first)))
+        .map(|(v, _)| v)
 }
 
 /// Table rows that cycle, each cycle one item.
@@ -253,8 +252,10 @@ fn row_cycle(rows: &[ElementRef<'_>], min: usize) -> Option<Cycle> {
     let n = rows.len();
     let period = (2..=MAX_ROWS).take_while(|p| n >= p * min).find(|&p| {
         let same = (0..n - p).filter(|&i| shapes[i] == shapes[i + p]).count();
-        let at = places(&shapes, p);
-        same * 5 >= (n - p) * 4 && at.iter().any(|s| *s != at[0])
+        same * 5 >= (n - p) * 4 && {
+            let at = places(&shapes, p);
+            at.iter().any(|s| *s != at[0])
+        }
     })?;
     let at = places(&shapes, period);
     // Of each row shaped as its place wants: its main link's length and its text's.
