@@ -164,7 +164,7 @@ fn element(doc: &Html, id: NodeId) -> Option<ElementRef<'_>> {
 fn item_like(e: ElementRef<'_>) -> bool {
     const WORDS: &[&str] = &[
         "item", "post", "entry", "story", "teaser", "card", "result", "thread", "article",
-        "release", "episode", "news", "row", "athing",
+        "release", "episode", "news", "row",
     ];
     matches!(e.value().name(), "li" | "article" | "tr" | "a")
         || e.value()

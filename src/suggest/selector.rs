@@ -1,9 +1,10 @@
 //! Writing selectors as a person would: a tag with a class name that says what the element
 //! is (`article.post`, `li.thread`), a parent for context where that is not enough
-//! (`ul.news > li`, `#content li`), and fields inside the item (`h2 a`, `span.date`). Class
-//! names that a build tool generated (`css-1x2y3z`, `sc-abc123`, `Card_title__a1b2c`), state
-//! classes (`active`, `is-open`) and ones naming one instance (`post-123`) are never used:
-//! they change with the next deploy or differ from item to item. No `nth-child` chains.
+//! (`ul.news > li`, `#content li`), `[id]` where only their ids tell the items from the
+//! rows between them (`tbody > tr[id]`), and fields inside the item (`h2 a`, `span.date`).
+//! Class names that a build tool generated (`css-1x2y3z`, `sc-abc123`, `Card_title__a1b2c`),
+//! state classes (`active`, `is-open`) and ones naming one instance (`post-123`) are never
+//! used: they change with the next deploy or differ from item to item. No `nth-child` chains.
 
 use scraper::{ElementRef, Html, Selector};
 use std::collections::HashSet;
@@ -108,7 +109,8 @@ pub fn context(element: ElementRef<'_>) -> String {
 }
 
 /// Compound selectors for `items` alone: tag with each class they all share, tag with a
-/// naming attribute they all share, the bare tag.
+/// naming attribute they all share, the bare tag; and the tag with `[id]` where each item
+/// has an id of its own (rows of a table that carry their record's id), tried after context.
 fn compounds(items: &[ElementRef<'_>]) -> Vec<String> {
     let Some(first) = items.first() else {
         return Vec::new();
@@ -132,6 +134,10 @@ fn compounds(items: &[ElementRef<'_>]) -> Vec<String> {
         }
     }
     out.push(tag.to_string());
+    let ids: HashSet<&str> = items.iter().filter_map(|i| i.value().id()).collect();
+    if ids.len() == items.len() {
+        out.push(format!("{tag}[id]"));
+    }
     out
 }
 
@@ -143,17 +149,33 @@ fn plain_value(value: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b"-_./:".contains(&b))
 }
 
+/// What a compound says of the items: 0 a class or a naming attribute, 1 only their tag,
+/// 2 only that they have ids.
+fn vagueness(c: &str) -> usize {
+    if c.ends_with("[id]") {
+        2
+    } else if c.contains(['.', '[']) {
+        0
+    } else {
+        1
+    }
+}
+
 /// The selector for a group of items: the shortest whose matches on the page are exactly
 /// the items, else the shortest that matches all of them and at most a quarter more. Tried
-/// from plainest to most specific; a bare tag alone is tried last.
+/// from plainest to most specific; a bare tag alone is tried last, a tag with `[id]` after it.
 pub fn item_selector(doc: &Html, items: &[ElementRef<'_>]) -> Option<(String, Selector)> {
     let first = *items.first()?;
     let wanted: HashSet<ego_tree::NodeId> = items.iter().map(|i| i.id()).collect();
     let own = compounds(items);
     let mut tries: Vec<(usize, String)> = Vec::new();
     for (n, c) in own.iter().enumerate() {
-        let bare = !c.contains(['.', '[']);
-        tries.push((if bare { 40 } else { n }, c.clone()));
+        // Alone, a bare tag goes last, and an `[id]` after it.
+        let cost = match vagueness(c) {
+            0 => n,
+            v => 39 + v,
+        };
+        tries.push((cost, c.clone()));
     }
     // Context from the first item's ancestors, nearest first; the parent also with `>`.
     let shared_parent = items
@@ -170,8 +192,8 @@ pub fn item_selector(doc: &Html, items: &[ElementRef<'_>]) -> Option<(String, Se
         let ctx = context(*ancestor);
         let generic = !ctx.contains(['.', '#']);
         for (n, c) in own.iter().enumerate() {
-            let bare = !c.contains(['.', '[']);
-            let cost = 10 + depth * 5 + n + usize::from(generic) * 8 + usize::from(bare) * 3;
+            let vague = [0, 3, 4][vagueness(c).min(2)];
+            let cost = 10 + depth * 5 + n + usize::from(generic) * 8 + vague;
             if depth == 0 && shared_parent {
                 tries.push((cost, format!("{ctx} > {c}")));
             }
@@ -374,6 +396,23 @@ mod tests {
         assert_eq!(
             item_selector(&d, &items).map(|(s, _)| s).as_deref(),
             Some("div[data-testid=\"card\"]")
+        );
+        // Rows with no class, told from the rows between them by their ids.
+        let d = doc(
+            r#"<table><tr id="r1"><td>1</td></tr><tr><td>x</td></tr><tr id="r2"><td>2</td></tr>
+            <tr><td>x</td></tr><tr id="r3"><td>3</td></tr><tr><td>x</td></tr></table>"#,
+        );
+        let items = all(&d, "tr[id]");
+        assert_eq!(
+            item_selector(&d, &items).map(|(s, _)| s).as_deref(),
+            Some("tbody > tr[id]")
+        );
+        // Where a class says it, the ids are not used.
+        let d = doc(r#"<ul><li id="a" class="post">1</li><li id="b" class="post">2</li></ul>"#);
+        let items = all(&d, "li");
+        assert_eq!(
+            item_selector(&d, &items).map(|(s, _)| s).as_deref(),
+            Some("li.post")
         );
     }
 
