@@ -162,3 +162,40 @@ fn settle_is_checked_and_turning_it_off_publishes_what_waits() {
     // Within (09:40, 10:30], at its middle.
     assert_eq!(feed.get("c"), Some(&at(10, 5)), "{feed:?}");
 }
+
+/// An item held back that leaves the page is published then, and counts as new like any item
+/// that enters the feed: in the poll's log line and in `status` (and so in the metrics, which
+/// count from the same report).
+#[test]
+fn a_held_item_published_as_it_leaves_the_page_counts_as_new() {
+    let shown: Arc<Mutex<String>> = Arc::default();
+    let served = shown.clone();
+    let server = Server::start(move |_| {
+        Response::html(served.lock().unwrap_or_else(|e| e.into_inner()).clone())
+    });
+    let ws = Workspace::new();
+    ws.config(&config(&server.url("/")));
+    let truth = at(10, 5);
+    let poll = |page: String, now: DateTime<Utc>| {
+        *shown.lock().unwrap_or_else(|e| e.into_inner()) = page;
+        let out = ws.run(&["once", "--now", &now.to_rfc3339()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stderr(&out)
+    };
+    let first = poll(page(&[("x", truth)], at(13, 30)), at(13, 30));
+    assert!(first.contains("new=0"), "held, not published: {first}");
+    // x leaves the page; y, dated to the minute, enters it.
+    let gone = poll(page(&[("y", at(13, 22))], at(13, 40)), at(13, 40));
+    assert!(
+        published(&ws).contains_key("x"),
+        "published as it leaves the page"
+    );
+    let line = gone
+        .lines()
+        .find(|l| l.contains("polled"))
+        .unwrap_or_else(|| panic!("{gone}"));
+    assert!(line.contains("new=2"), "{line}");
+    let status = ws.run(&["status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+    assert_eq!(status[0]["new"], 2, "{status}");
+}

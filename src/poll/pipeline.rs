@@ -212,6 +212,9 @@ pub fn run(pass: &Pass<'_>, prior: Prior, pages: ItemPages) -> Result<Outcome, P
         followed,
     } = prior;
     let mut seen = read_dates(feed, extracted.items, now, declared.as_deref());
+    // New: in the feed after this pass, not before it (whether from the page, or held back
+    // and let go as it left the page).
+    let known: HashSet<String> = items.iter().map(|i| i.record.guid.clone()).collect();
     // Item pages: what they say joins the list's evidence; new undated items wait for theirs.
     let mut following = followed.map(|rows| {
         let before: HashMap<String, Followed> =
@@ -229,6 +232,11 @@ pub fn run(pass: &Pass<'_>, prior: Prior, pages: ItemPages) -> Result<Outcome, P
         logs: step.logs,
         held: step.held,
     });
+    let new = placed
+        .items
+        .iter()
+        .filter(|i| !known.contains(&i.record.guid))
+        .count();
     let meta = FeedMeta::new(&feed.id, title, page_link, base_url);
     let files = publish::render(&meta, &placed.items)?;
     Ok(Outcome {
@@ -236,7 +244,7 @@ pub fn run(pass: &Pass<'_>, prior: Prior, pages: ItemPages) -> Result<Outcome, P
         items: placed.items,
         files,
         on_page: placed.on_page,
-        new: placed.new,
+        new,
         fresh: placed.fresh,
         events: placed.events,
         coverage: extracted.coverage,
@@ -251,7 +259,6 @@ struct Placed {
     items: Vec<FeedItem>,
     held: Vec<FeedItem>,
     on_page: usize,
-    new: usize,
     fresh: HashSet<String>,
     events: Vec<timeline::Event>,
     untitled: HashSet<String>,
@@ -330,7 +337,7 @@ fn place(
         }
         line.records.insert(at, record);
     }
-    // The page's current text wins over what was stored. New: not kept before, kept now.
+    // The page's current text wins over what was stored. Fresh: not kept before.
     let mut fresh: HashSet<String> = HashSet::new();
     for s in seen {
         if !fields.contains_key(&s.item.guid) {
@@ -349,10 +356,6 @@ fn place(
             Some(item)
         })
         .collect();
-    let new = items
-        .iter()
-        .filter(|i| fresh.contains(&i.record.guid))
-        .count();
     // What is kept of each held item: the page's fields of it now, its evidence so far.
     let held: Vec<FeedItem> = still_held
         .into_iter()
@@ -366,7 +369,6 @@ fn place(
         items,
         held,
         on_page,
-        new,
         fresh,
         events: line.events,
         untitled,
