@@ -180,6 +180,40 @@ fn a_file_pages_canonical_link_of_another_scheme_is_not_the_feeds_link() {
     }
 }
 
+/// An item page more internal than the list is refused in words that say what happened: a
+/// link (not a redirect) that leads out of the feed's reach.
+#[test]
+fn a_private_item_link_is_refused_as_a_link() {
+    let server = server();
+    let ws = Workspace::new();
+    let list = format!(
+        "<html><head><title>L</title></head><body><ul><li><a href=\"{}\">An item on this machine</a></li></ul></body></html>",
+        server.url("/secret")
+    );
+    std::fs::write(ws.path("list.html"), list).expect("write");
+    ws.config(&config("list.html", "follow = true"));
+    let out = ws.run(&["once"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains("given up"))
+        .unwrap_or_else(|| panic!("the item page is given up: {err}"));
+    assert!(
+        line.contains(&format!(
+            "refused the item page {} (a loopback address)",
+            server.url("/secret")
+        )),
+        "{line}"
+    );
+    assert!(line.contains("public addresses only"), "{line}");
+    assert!(
+        !line.contains("redirect") && !line.contains("public url"),
+        "{line}"
+    );
+    assert_eq!(server.requests().len(), 0, "never asked");
+}
+
 /// robots.txt is fetched with the feed's own reach: a redirect of it into a more internal
 /// class is refused like a page's (the file then counts as unavailable), never followed.
 #[test]

@@ -160,11 +160,25 @@ impl Reach {
     /// Whether a redirect to `target` may be followed. A host name is left to DNS, except
     /// `localhost`, which is loopback by name.
     pub fn check_redirect(self, target: &Url) -> Result<(), Refused> {
+        self.check(target, Via::Redirect)
+    }
+
+    /// Whether a page an item links to may be fetched (as [`Reach::check_redirect`]).
+    pub fn check_link(self, target: &Url) -> Result<(), Refused> {
+        self.check(target, Via::Link)
+    }
+
+    fn check(self, target: &Url, via: Via) -> Result<(), Refused> {
         match Class::of_host(target) {
             Some(class) if !self.allows(class) => Err(Refused {
-                what: format!("the redirect to {target}"),
+                what: match via {
+                    Via::Redirect => format!("the redirect to {target}"),
+                    Via::Link => format!("the item page {target}"),
+                    Via::Dns => target.to_string(),
+                },
                 class,
                 origin: self.origin(),
+                via,
             }),
             _ => Ok(()),
         }
@@ -180,6 +194,7 @@ impl Reach {
                 what: format!("{host} at {}", first.ip()),
                 class: Class::of(first.ip()),
                 origin: self.origin(),
+                via: Via::Dns,
             }),
             Some(_) => {
                 tracing::debug!(%host, ?refused, "skipping addresses outside the feed's reach");
@@ -190,25 +205,47 @@ impl Reach {
     }
 }
 
-/// A redirect or DNS answer that leads where the feed may not reach.
+/// How a fetch was led to an address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Via {
+    /// A redirect of the page asked for.
+    Redirect,
+    /// A DNS answer for the host asked for.
+    Dns,
+    /// An item's link on the feed's list (an item page).
+    Link,
+}
+
+/// A redirect, DNS answer or item link that leads where the feed may not reach.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused {
-    /// "the redirect to URL" or "HOST at ADDRESS".
+    /// "the redirect to URL", "HOST at ADDRESS" or "the item page URL".
     pub what: String,
     pub class: Class,
     /// The class of the feed's URL.
     pub origin: &'static str,
+    pub via: Via,
 }
 
 impl fmt::Display for Refused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "refused {} (a {} address) from a {} url; set private_network = true on the feed to allow it",
-            self.what,
-            self.class.name(),
-            self.origin
-        )
+        let (what, class) = (&self.what, self.class.name());
+        let out = "set private_network = true on the feed to allow it";
+        match (self.via, self.origin) {
+            (Via::Link, "public") => write!(
+                f,
+                "refused {what} (a {class} address): the feed may reach public addresses only; {out}"
+            ),
+            (Via::Link, origin) => write!(
+                f,
+                "refused {what} (a {class} address): the feed may reach public and {origin} addresses only; {out}"
+            ),
+            _ => write!(
+                f,
+                "refused {what} (a {class} address) from a {} url; {out}",
+                self.origin
+            ),
+        }
     }
 }
 

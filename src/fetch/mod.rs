@@ -387,7 +387,7 @@ impl Fetcher {
     ) -> Result<Page, FetchError> {
         let reach = Self::linked_reach(feed_url, private_network);
         reach
-            .check_redirect(url)
+            .check_link(url)
             .map_err(|refused| FetchError::Refused {
                 url: url.to_string(),
                 refused,
