@@ -90,6 +90,38 @@ fn a_redirect_to_this_machine_by_another_name_needs_private_network() {
     );
 }
 
+/// The address classes follow IANA's special-purpose registries: a redirect into a block the
+/// registry does not call globally reachable (local-use NAT64 `64:ff9b:1::/48`, Teredo
+/// `2001::/32`, IETF protocol assignments `2001::/23`, 6to4 `2002::/16`, documentation
+/// `3fff::/20`, SRv6 `5f00::/16`) is refused before any packet, like a private one.
+#[test]
+fn a_redirect_into_a_special_purpose_block_is_refused() {
+    let server = server();
+    for target in [
+        "[64:ff9b:1::7f00:1]",
+        "[2001:0:5ef5:79fb::1]",
+        "[2001:2::1]",
+        "[2001:1f::1]",
+        "[2002:7f00:1::1]",
+        "[3fff::1]",
+        "[5f00::1]",
+        "[100:0:0:1::1]",
+    ] {
+        let url = server.url(&format!("/to/{target}:9/secret"));
+        let ws = Workspace::new();
+        ws.config(&config(&url, ""));
+        let out = ws.run(&["once"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{target}: {err}");
+        assert!(
+            err.contains(&format!(
+                "refused the redirect to http://{target}:9/secret (a reserved address)"
+            )),
+            "{target}: {err}"
+        );
+    }
+}
+
 #[test]
 fn a_redirect_within_loopback_is_followed() {
     let server = server();

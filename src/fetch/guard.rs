@@ -3,12 +3,15 @@
 //! service, the cloud's metadata service at 169.254.169.254, a router at 10.0.0.1) and get
 //! what it serves published in a feed.
 //!
-//! Addresses fall into classes: *public* (global), *private* (RFC 1918 10/8, 172.16/12,
-//! 192.168/16; 100.64/10 shared by carrier-grade NAT; fc00::/7, fec0::/10), *link-local*
-//! (169.254/16, fe80::/10), *loopback* (127/8, ::1) and *reserved* (0/8 and `::`, which reach
-//! the machine itself, multicast, broadcast, documentation, benchmarking and other
-//! special-purpose ranges). IPv4 inside IPv6 (`::ffff:a.b.c.d`, NAT64 `64:ff9b::/96`, 6to4
-//! `2002::/16`) is classed by its IPv4 address.
+//! Addresses fall into classes, made from IANA's special-purpose address registries
+//! ([`super::special`], generated from the registries themselves): *private* (private-use
+//! 10/8, 172.16/12, 192.168/16; 100.64/10 shared by carrier-grade NAT; unique-local fc00::/7;
+//! and the deprecated site-local fec0::/10), *link-local* (169.254/16, fe80::/10), *loopback*
+//! (127/8, ::1), *reserved* (every other block the registries do not call globally reachable:
+//! 0/8 and `::`, which reach the machine itself, documentation, benchmarking, Teredo, 6to4,
+//! local-use NAT64 `64:ff9b:1::/48` and more; and multicast and broadcast) and *public*
+//! (everything else, and the blocks the registries call globally reachable). IPv4 inside IPv6
+//! (`::ffff:a.b.c.d`, the global NAT64 prefix `64:ff9b::/96`) is classed by its IPv4 address.
 //!
 //! The rule: a fetch may reach public addresses, and addresses of the class of the feed's
 //! configured URL — never a class more internal than that one. A feed whose url is an
@@ -24,6 +27,7 @@
 use std::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
+use super::special::{self, Block, Kind};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use url::{Host, Url};
 
@@ -70,57 +74,53 @@ impl Class {
     }
 }
 
+/// The most specific block of `table` that holds `address` (as bits, `width` of them).
+fn block<T: Copy + Into<u128>>(table: &[Block<T>], address: u128, width: u8) -> Option<&Block<T>> {
+    table.iter().find(|b| {
+        let prefix = u32::from(b.prefix.min(width));
+        let mask = match prefix {
+            0 => 0,
+            p => u128::MAX << (u32::from(width) - p),
+        } & (u128::MAX >> (128 - u32::from(width)));
+        address & mask == b.first.into() & mask
+    })
+}
+
+/// The class a registry block gives its addresses: its kind's, else public where the registry
+/// calls it globally reachable, else reserved.
+fn class_of_block<T>(b: &Block<T>) -> Class {
+    match b.kind {
+        Kind::Loopback => Class::Loopback,
+        Kind::Private => Class::Private,
+        Kind::LinkLocal => Class::LinkLocal,
+        Kind::Embedded | Kind::Special if b.globally_reachable => Class::Public,
+        Kind::Embedded | Kind::Special => Class::Reserved,
+    }
+}
+
 fn class_v4(ip: Ipv4Addr) -> Class {
-    let [a, b, c, _] = ip.octets();
-    match (a, b, c) {
-        (127, _, _) => Class::Loopback,
-        (10, _, _) | (192, 168, _) => Class::Private,
-        (172, 16..=31, _) | (100, 64..=127, _) => Class::Private,
-        (169, 254, _) => Class::LinkLocal,
-        // 0/8 "this network" (0.0.0.0 reaches the machine itself), multicast, 240/4 and
-        // broadcast, IETF protocol assignments, documentation, benchmarking.
-        (0, _, _) | (224..=255, _, _) => Class::Reserved,
-        (192, 0, 0) | (192, 0, 2) | (198, 51, 100) | (203, 0, 113) | (198, 18..=19, _) => {
-            Class::Reserved
-        }
-        _ => Class::Public,
+    let bits = u32::from(ip);
+    match block(special::V4, u128::from(bits), 32) {
+        Some(b) => class_of_block(b),
+        // Multicast (224/4) is in IANA's multicast registry, not the special-purpose one.
+        None if ip.is_multicast() => Class::Reserved,
+        None => Class::Public,
     }
 }
 
 fn class_v6(ip: Ipv6Addr) -> Class {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return class_v4(v4);
-    }
     let s = ip.segments();
-    let embedded = |hi: u16, lo: u16| {
-        let [a, b] = hi.to_be_bytes();
-        let [c, d] = lo.to_be_bytes();
-        Ipv4Addr::new(a, b, c, d)
-    };
-    if ip.is_loopback() {
-        Class::Loopback
-    } else if s[..6] == [0, 0, 0, 0, 0, 0] {
-        // `::`, and the deprecated IPv4-compatible `::a.b.c.d`.
-        Class::Reserved
-    } else if s[0] & 0xfe00 == 0xfc00 || s[0] & 0xffc0 == 0xfec0 {
-        Class::Private
-    } else if s[0] & 0xffc0 == 0xfe80 {
-        Class::LinkLocal
-    } else if s[0] & 0xff00 == 0xff00
-        || (s[0] == 0x2001 && s[1] == 0x0db8)
-        || (s[0] == 0x0100 && s[1..4] == [0, 0, 0])
-    {
-        // Multicast, documentation, discard-only.
-        Class::Reserved
-    } else if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
-        class_v4(embedded(s[6], s[7]))
-    } else if s[0] == 0x2002 {
-        match class_v4(embedded(s[1], s[2])) {
-            Class::Public => Class::Public,
-            _ => Class::Reserved,
-        }
-    } else {
-        Class::Public
+    let bits = u128::from(ip);
+    match block(special::V6, bits, 128) {
+        // An address that carries an IPv4 address (IPv4-mapped, NAT64's global prefix) is
+        // that address.
+        Some(b) if b.kind == Kind::Embedded => class_v4(Ipv4Addr::from(bits as u32)),
+        Some(b) => class_of_block(b),
+        // Multicast; `::/8`, which the IPv6 address space registry reserves (the deprecated
+        // IPv4-compatible `::a.b.c.d` among it); the deprecated site-local `fec0::/10`.
+        None if ip.is_multicast() || s[0] & 0xff00 == 0 => Class::Reserved,
+        None if s[0] & 0xffc0 == 0xfec0 => Class::Private,
+        None => Class::Public,
     }
 }
 
@@ -314,7 +314,10 @@ mod tests {
                     "100.128.0.1",
                     "2a00:1450::1",
                     "64:ff9b::808:808",
-                    "2002:808:808::1",
+                    // Blocks the registries call globally reachable, inside ones they do not.
+                    "192.0.0.9",
+                    "2001:1::1",
+                    "2001:20::1",
                 ][..],
             ),
             (
@@ -364,6 +367,17 @@ mod tests {
                     "2001:db8::1",
                     "100::1",
                     "2002:7f00:1::1",
+                    // 6to4 and Teredo: the registry does not call them globally reachable.
+                    "2002:808:808::1",
+                    "2001:0:5ef5:79fb::1",
+                    "2001:2::1",
+                    "64:ff9b:1::7f00:1",
+                    "64:ff9b:1::808:808",
+                    "3fff::1",
+                    "5f00::1",
+                    "100:0:0:1::1",
+                    "192.0.0.170",
+                    "192.88.99.2",
                 ],
             ),
         ];

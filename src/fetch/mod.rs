@@ -10,6 +10,8 @@ pub mod moment;
 pub mod politeness;
 pub mod robots;
 mod source;
+#[rustfmt::skip]
+pub mod special;
 #[cfg(test)]
 mod tests;
 
