@@ -706,6 +706,44 @@ fn sigterm_ends_the_process_within_5s_whatever_a_poll_is_doing() {
     assert_ne!(ws.read("feeds/buitenland.rss"), before);
 }
 
+/// Another process holds the state for writing while polls go on and want to note how they
+/// went (two processes may share a state): SIGTERM still ends the daemon within 5 s, since no
+/// poll waits for the state while it holds the writes open.
+#[test]
+fn sigterm_within_5s_while_another_process_holds_the_state() {
+    let etag = Arc::new(Mutex::new("\"v1\"".to_string()));
+    let page = Arc::new(Mutex::new(seed_page()));
+    let server = etag_server(etag, page);
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{}{}",
+        top("200ms"),
+        feed("buitenland", &server.url("/b"), "")
+    ));
+    let d = Daemon::start(&ws, &[]);
+    wait_for(Duration::from_secs(10), "the first poll", || {
+        d.log().contains("polled")
+    });
+    // The next polls are answered 304, and then wait to note it in the state.
+    let db = rusqlite::Connection::open(ws.path("state/pagefeed.sqlite3")).expect("open state");
+    db.execute_batch("BEGIN IMMEDIATE").expect("lock the state");
+    let polls = hits(&server, "/b").len();
+    wait_for(
+        Duration::from_secs(10),
+        "polls while the state is held",
+        || hits(&server, "/b").len() >= polls + 3,
+    );
+    let stopped = d.stop();
+    assert_eq!(stopped.code, 0, "{}", stopped.log);
+    assert!(
+        stopped.took < Duration::from_secs(5),
+        "SIGTERM took {:?}:\n{}",
+        stopped.took,
+        stopped.log
+    );
+    db.execute_batch("ROLLBACK").expect("unlock");
+}
+
 /// A FIFO where a feed file goes is replaced, never read: the daemon's other feeds go on and
 /// SIGTERM is honoured.
 #[test]

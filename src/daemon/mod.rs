@@ -75,16 +75,20 @@ pub fn bound_the_heap() {
     }
 }
 
+/// The most poll notes that wait for the state to be written: past this (the state held by
+/// another process for long), a poll's note is dropped with a warning rather than kept.
+const NOTES_WAITING: usize = 1024;
+
 /// What the scheduler tells the world after each poll and while it runs: the metrics, the
 /// heartbeat, and a note of the poll in the state (written by a task of its own, so that the
-/// scheduler never waits for the database).
+/// scheduler never waits for the database; at most [`NOTES_WAITING`] wait).
 fn hooks(
     metrics: Arc<Metrics>,
     heartbeat: Arc<Heartbeat>,
     site: watch::Receiver<Arc<Config>>,
     gate: Gate,
 ) -> Arc<Hooks> {
-    let (tx, mut rx) = mpsc::unbounded_channel::<(String, PollNote)>();
+    let (tx, mut rx) = mpsc::channel::<(String, PollNote)>(NOTES_WAITING);
     tokio::spawn(async move {
         while let Some((id, note)) = rx.recv().await {
             let places = Places::from(&**site.borrow());
@@ -98,7 +102,13 @@ fn hooks(
             let started = now - chrono::Duration::from_std(f.took).unwrap_or_default();
             let next = now + chrono::Duration::from_std(f.next_in).unwrap_or_default();
             let note = poll::poll_note(f.result, started, f.took, Some(next));
-            let _ = tx.send((f.feed.id.clone(), note));
+            if let Err(mpsc::error::TrySendError::Full(_)) = tx.try_send((f.feed.id.clone(), note))
+            {
+                tracing::warn!(
+                    feed = %f.feed.id,
+                    "{NOTES_WAITING} poll notes wait for the state already (is another process holding it?); this poll's note is dropped"
+                );
+            }
         }),
         alive: Box::new(move || heartbeat.beat()),
         beat: Heartbeat::PERIOD,

@@ -191,12 +191,12 @@ pub(super) fn publish_meanwhile(
         tx.files_written(&feed.id)?;
     }
     tx.commit()?;
+    drop(open);
     let written = if current {
         false
     } else {
-        write_files(&mut store, places, feed, &outcome)?
+        write_files(&mut store, places, gate, feed, &outcome)?
     };
-    drop(open);
     Ok(Report {
         feed: feed.id.clone(),
         modified: true,
@@ -211,14 +211,17 @@ pub(super) fn publish_meanwhile(
 }
 
 /// Write the feed files for what the state holds, holding its write lock, and clear the
-/// pending mark.
+/// pending mark. The lock is taken before the writes are held open: waiting for another
+/// process that holds the state never keeps a stop waiting.
 fn write_files(
     store: &mut Store,
     places: &Places,
+    gate: &Gate,
     feed: &Feed,
     outcome: &Outcome,
 ) -> Result<bool, PollError> {
     let lock = store.begin_light()?;
+    let _open = gate.hold()?;
     let held = lock.items(&feed.id)?;
     let rendered;
     let files = if held == outcome.items {

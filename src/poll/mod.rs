@@ -588,12 +588,16 @@ pub fn poll_note(
 
 /// Note in the state how a poll of `id` went: one small write, on a blocking thread. A
 /// failure to note is logged; it never fails the poll, and nothing is noted once `gate` is
-/// closed at a stop.
+/// closed at a stop. The state's lock is taken before the writes are held open, so that
+/// waiting for another process that holds the state never keeps a stop waiting.
 pub async fn note(places: &Places, gate: &Gate, id: &str, note: PollNote) {
     let (dir, gate, feed) = (places.state_dir.clone(), gate.clone(), id.to_string());
     let noted = blocking(move || {
+        let mut store = Store::open(&dir)?;
+        let tx = store.begin_light()?;
         let _open = gate.hold()?;
-        Store::note_poll(&dir, &feed, &note).map_err(PollError::from)
+        tx.note_poll(&feed, &note)?;
+        tx.commit().map_err(PollError::from)
     })
     .await;
     if let Err(e) | Ok(Err(e)) = noted {

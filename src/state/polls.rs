@@ -2,10 +2,9 @@
 //! time taken, failures in a row, the last error, the next poll) — the feed's standing, as
 //! `pagefeed status` and the status page show it.
 
-use super::{StateError, Store, Tx, secs};
+use super::{StateError, Tx, secs};
 use chrono::{DateTime, Utc};
 use rusqlite::params;
-use std::path::Path;
 use std::time::Duration;
 
 /// How one poll of a feed went, as it is noted in the state after the poll.
@@ -55,10 +54,11 @@ pub struct Standing {
     pub settling: u64,
 }
 
-impl Store {
+#[cfg(test)]
+impl super::Store {
     /// Note how a poll of `feed` went: one small write, outside any poll's transaction.
-    pub fn note_poll(dir: &Path, feed: &str, note: &PollNote) -> Result<(), StateError> {
-        let mut store = Store::open(dir)?;
+    pub fn note_poll(dir: &std::path::Path, feed: &str, note: &PollNote) -> Result<(), StateError> {
+        let mut store = super::Store::open(dir)?;
         let tx = store.begin_light()?;
         tx.note_poll(feed, note)?;
         tx.commit()
