@@ -158,6 +158,7 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::Store;
     use chrono::TimeZone;
 
     #[test]
