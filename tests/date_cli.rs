@@ -359,3 +359,45 @@ fn a_closed_pipe_ends_the_output_quietly() {
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+/// A text that names only an update ("Bijgewerkt: 3 uur geleden", "Updated 10:00 CET",
+/// "Updated: 2026-03-04T10:00:00Z") says the item was published no later than that: the
+/// update bounds the publication from above, it is not the publication.
+#[test]
+fn a_lone_update_label_bounds_the_publication_from_above() {
+    let at_1330 = "2026-03-04T13:30:00+01:00";
+    let (e, l, p) = dutch("Bijgewerkt: 3 uur geleden", at_1330, &[]);
+    assert_eq!(e, "1970-01-01T01:00:00+01:00", "no earlier bound");
+    assert_eq!(l, "2026-03-04T10:30:00+01:00");
+    assert_eq!(p, l);
+    let (e, l, _) = json(&[
+        "Updated 10:00 CET",
+        "--language",
+        "en",
+        "--now",
+        "2026-03-04T13:30:00+01:00",
+    ]);
+    assert_eq!(e, "1970-01-01T00:00:00+00:00");
+    assert_eq!(l, "2026-03-04T09:00:59+00:00");
+    let (e, l, _) = json(&[
+        "Updated: 2026-03-04T10:00:00Z",
+        "--language",
+        "en",
+        "--now",
+        "2026-03-04T13:30:00+01:00",
+    ]);
+    assert_eq!(e, "1970-01-01T00:00:00+00:00");
+    assert_eq!(l, "2026-03-04T10:00:00+00:00");
+    // Named with the publication, the update is left out as before.
+    let (e, l, _) = json(&[
+        "Published 3 days ago (updated 5 min ago)",
+        "--language",
+        "en",
+        "--now",
+        "2026-03-04T13:30:00+01:00",
+    ]);
+    assert_eq!(
+        (e.as_str(), l.as_str()),
+        ("2026-02-28T12:30:00+00:00", "2026-03-01T12:30:00+00:00")
+    );
+}

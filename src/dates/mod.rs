@@ -491,7 +491,15 @@ fn read_any(text: &str, languages: &[Language], ctx: &Context) -> Result<Reading
         if !rest.iter().any(Tok::is_num)
             && (rest.iter().all(|t| t.kind != text::Kind::Word) || words_known())
         {
-            return Ok(reading);
+            let updated_only = languages
+                .iter()
+                .filter_map(|l| l.lex())
+                .any(|lex| only_an_update(&rest, lex));
+            return Ok(if updated_only {
+                no_later_than(reading)
+            } else {
+                reading
+            });
         }
     }
     let toks = text::tokens(text);
@@ -512,18 +520,28 @@ fn read_any(text: &str, languages: &[Language], ctx: &Context) -> Result<Reading
         })
         .filter(|(lex, toks, _)| accounted(toks, lex, false))
         .collect();
-    // Each reads the part of the text its words pick.
-    let lexes: Vec<(&Lex, &[Tok], Zone)> = stripped
+    // Each reads the part of the text its words pick; a text that names only an update says
+    // the publication was no later than it.
+    let lexes: Vec<(&Lex, &[Tok], Zone, bool)> = stripped
         .iter()
-        .filter_map(|(lex, toks, zone)| part(toks, lex).map(|part| (*lex, part, *zone)))
+        .filter_map(|(lex, toks, zone)| {
+            part(toks, lex).map(|(part, updated_only)| (*lex, part, *zone, updated_only))
+        })
         .collect();
+    let bound = |reading: Reading, updated_only: bool| {
+        if updated_only {
+            no_later_than(reading)
+        } else {
+            reading
+        }
+    };
     if lexes.is_empty() && designator_fail.is_some() {
         return Err(designator_fail);
     }
     for (step, pick) in STEPS {
         let mut first_fail = None;
         let mut best: Option<Reading> = None;
-        for &(lex, toks, zone) in &lexes {
+        for &(lex, toks, zone, updated_only) in &lexes {
             let read = step(toks, lex, ctx, zone);
             // A zone named in the text names instants: the margin of an instant.
             let read = match read {
@@ -532,6 +550,7 @@ fn read_any(text: &str, languages: &[Language], ctx: &Context) -> Result<Reading
                 }
                 read => read,
             };
+            let read = read.map(|r| r.map(|r| bound(r, updated_only)));
             match read {
                 Ok(Some(reading)) if pick == Pick::First => return Ok(reading),
                 Ok(Some(reading)) => {
@@ -605,10 +624,13 @@ fn labels(toks: &[Tok], lex: &Lex) -> Vec<(usize, usize, Label)> {
 /// comma-separated clause that holds it ("vor 5 Minuten aktualisiert, ursprünglich vor 3
 /// Tagen"); where that clause holds a date on both sides of the word, the word and what
 /// follows it ("3.3.2026 14:05 Päivitetty 4.3.2026 9:12": labels come before their dates).
-fn part<'t>(toks: &'t [Tok], lex: &Lex) -> Option<&'t [Tok]> {
+///
+/// The flag says the text names only an update and holds no other date ("Bijgewerkt: 3 uur
+/// geleden"): its date is the update's, which bounds the publication from above.
+fn part<'t>(toks: &'t [Tok], lex: &Lex) -> Option<(&'t [Tok], bool)> {
     let labels = labels(toks, lex);
     if !labels.iter().any(|l| l.2 == Label::Updated) {
-        return Some(toks);
+        return Some((toks, false));
     }
     let dated = |i: usize| toks[i].is_num() || lex.names_date(toks, i);
     let prefixed = labels.first().is_some_and(|l| l.0 == 0);
@@ -645,7 +667,7 @@ fn part<'t>(toks: &'t [Tok], lex: &Lex) -> Option<&'t [Tok]> {
         }
     };
     if let Some(&(at, _, _)) = labels.iter().find(|l| l.2 == Label::Published) {
-        return toks.get(around(at));
+        return toks.get(around(at)).map(|t| (t, false));
     }
     let (at, _, _) = labels[0];
     let update = around(at);
@@ -666,11 +688,31 @@ fn part<'t>(toks: &'t [Tok], lex: &Lex) -> Option<&'t [Tok]> {
     let before = (0..whole.start).any(dated);
     let after = (whole.end..toks.len()).any(dated);
     match (before, after) {
-        // The update is the only date: read it.
-        (false, false) => Some(toks),
-        (true, false) => toks.get(..whole.start),
-        (false, true) => toks.get(whole.end..),
+        // The update is the only date: read it, as the latest the publication can be.
+        (false, false) => Some((toks, true)),
+        (true, false) => toks.get(..whole.start).map(|t| (t, false)),
+        (false, true) => toks.get(whole.end..).map(|t| (t, false)),
         (true, true) => None,
+    }
+}
+
+/// Whether the text names an update and no publication ("Bijgewerkt: 3 uur geleden",
+/// "Updated 10:00 CET"), so that its only date is the update's.
+fn only_an_update(toks: &[Tok], lex: &Lex) -> bool {
+    let labels = labels(toks, lex);
+    labels.iter().any(|l| l.2 == Label::Updated) && !labels.iter().any(|l| l.2 == Label::Published)
+}
+
+/// What an update time says of the publication: it was no later than the update. The
+/// interval reaches back to the earliest time a date may name.
+fn no_later_than(update: Reading) -> Reading {
+    let latest = update.interval.latest;
+    match Interval::new(DateTime::<Utc>::UNIX_EPOCH, latest) {
+        Some(interval) => Reading {
+            interval,
+            point: latest,
+        },
+        None => update,
     }
 }
 
