@@ -64,6 +64,18 @@ impl Interval {
     pub fn width(&self) -> Duration {
         self.latest - self.earliest
     }
+
+    /// `(earliest time, latest]`: all that is known is a time it came no later than (an
+    /// update time, an item page given up).
+    pub fn up_to(latest: DateTime<Utc>) -> Option<Interval> {
+        Interval::new(DateTime::<Utc>::UNIX_EPOCH, latest)
+    }
+
+    /// Whether the interval says only when it ended ([`Interval::up_to`]): nothing narrows
+    /// such an interval from below, and its middle means nothing.
+    pub fn open_below(&self) -> bool {
+        self.earliest <= DateTime::<Utc>::UNIX_EPOCH
+    }
 }
 
 impl fmt::Display for Interval {

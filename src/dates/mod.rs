@@ -707,7 +707,7 @@ fn only_an_update(toks: &[Tok], lex: &Lex) -> bool {
 /// interval reaches back to the earliest time a date may name.
 fn no_later_than(update: Reading) -> Reading {
     let latest = update.interval.latest;
-    match Interval::new(DateTime::<Utc>::UNIX_EPOCH, latest) {
+    match Interval::up_to(latest) {
         Some(interval) => Reading {
             interval,
             point: latest,

@@ -320,7 +320,7 @@ pub fn combine(list: Option<Reading>, page: Option<Reading>) -> Combined {
 /// The reading of a held item whose page was given up: (epoch, first listed], published at
 /// the moment it was first listed.
 pub fn given_up_reading(first_listed: DateTime<Utc>) -> Option<Reading> {
-    Interval::new(DateTime::<Utc>::UNIX_EPOCH, first_listed).map(|interval| Reading {
+    Interval::up_to(first_listed).map(|interval| Reading {
         interval,
         point: first_listed,
     })

@@ -89,8 +89,13 @@ pub fn settle<'a>(
         }
         let previous = before.remove(s.guid);
         let (first_seen, evidence) = match (previous, s.reading) {
-            // New: held only when its first reading is wider than settled.
-            (None, Some(r)) if r.interval.width() > SETTLED && most > TimeDelta::zero() => {
+            // New: held only when its first reading is wider than settled, and can narrow
+            // (a reading that says only when it ended, an update time, never does).
+            (None, Some(r))
+                if r.interval.width() > SETTLED
+                    && !r.interval.open_below()
+                    && most > TimeDelta::zero() =>
+            {
                 (now, r.interval)
             }
             (None, _) => {
@@ -167,6 +172,21 @@ mod tests {
     }
 
     const MOST: TimeDelta = TimeDelta::hours(3);
+
+    /// A reading that says only when the item was published by (an update time) never
+    /// narrows from below: it goes on at once, never held to be published at a middle.
+    #[test]
+    fn a_reading_open_below_is_not_held() {
+        let none = HashSet::new();
+        let update = Some(Reading {
+            interval: Interval::up_to(t(10, 30, 0)).expect("interval"),
+            point: t(10, 30, 0),
+        });
+        let s = settle(&[seen("u", update)], &none, Vec::new(), t(13, 30, 0), MOST);
+        assert!(s.held.is_empty());
+        assert_eq!(s.sightings.len(), 1);
+        assert!(!s.sightings[0].settled);
+    }
 
     #[test]
     fn narrow_and_undated_items_go_on_wide_ones_wait_for_two_ticks() {
