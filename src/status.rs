@@ -7,6 +7,7 @@ use crate::config::{Config, Feed};
 use crate::fetch::Source;
 use crate::state::{Standing, StateError, Store};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// One configured feed and what the state says about it.
@@ -114,39 +115,49 @@ impl FeedStatus {
 
 /// Every feed of `config`, in the config's order, with its standing from the state.
 pub fn collect(config: &Config) -> Result<Vec<FeedStatus>, StateError> {
-    let mut standings = Store::look(&config.state_dir, |tx| tx.standings())?;
+    let mut standings: HashMap<String, Standing> =
+        Store::look(&config.state_dir, |tx| tx.standings())?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
     Ok(config
         .feeds
         .iter()
-        .map(|feed| {
-            let h = standings
-                .iter()
-                .position(|h| h.id == feed.id)
-                .map(|at| standings.swap_remove(at))
-                .filter(|h| h.last_poll.is_some() || h.title.is_some());
-            let title = h
-                .as_ref()
-                .and_then(|h| h.title.clone())
-                .or_else(|| feed.title.clone())
-                .unwrap_or_else(|| feed.id.clone());
-            // Only an http(s) or file address is linked: a state written before pages were
-            // checked for it may hold another scheme.
-            let page = h
-                .as_ref()
-                .and_then(|h| h.page.clone())
-                .filter(|p| {
-                    url::Url::parse(p)
-                        .is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "file"))
-                })
-                .unwrap_or_else(|| source_text(&feed.source));
-            FeedStatus {
-                feed: feed.clone(),
-                title,
-                page,
-                standing: h,
-            }
-        })
+        .map(|feed| FeedStatus::new(feed, standings.remove(&feed.id)))
         .collect())
+}
+
+/// One feed of `config` with its standing from the state.
+pub fn of_feed(config: &Config, feed: &Arc<Feed>) -> Result<FeedStatus, StateError> {
+    let standing = Store::look(&config.state_dir, |tx| tx.standing(&feed.id))?;
+    Ok(FeedStatus::new(feed, standing))
+}
+
+impl FeedStatus {
+    /// `feed` with what the state holds about it (`None` where it was never polled).
+    fn new(feed: &Arc<Feed>, standing: Option<Standing>) -> FeedStatus {
+        let h = standing.filter(|h| h.last_poll.is_some() || h.title.is_some());
+        let title = h
+            .as_ref()
+            .and_then(|h| h.title.clone())
+            .or_else(|| feed.title.clone())
+            .unwrap_or_else(|| feed.id.clone());
+        // Only an http(s) or file address is linked: a state written before pages were
+        // checked for it may hold another scheme.
+        let page = h
+            .as_ref()
+            .and_then(|h| h.page.clone())
+            .filter(|p| {
+                url::Url::parse(p).is_ok_and(|u| matches!(u.scheme(), "http" | "https" | "file"))
+            })
+            .unwrap_or_else(|| source_text(&feed.source));
+        FeedStatus {
+            feed: feed.clone(),
+            title,
+            page,
+            standing: h,
+        }
+    }
 }
 
 fn source_text(source: &Source) -> String {

@@ -645,3 +645,48 @@ fn slow_and_idle_clients_do_not_delay_polls() {
     assert_eq!(get(port, "/healthz").status, 200);
     assert_eq!(daemon.stop().code, 0);
 }
+
+/// Many feeds: the status page shows a summary of all, a page of them with failing feeds
+/// first, and links to the other pages (`/?page=N`).
+#[test]
+fn the_status_page_of_many_feeds_comes_in_pages_failing_feeds_first() {
+    let ws = Workspace::new();
+    std::fs::write(ws.path("page.html"), seed_page()).expect("page");
+    let port = free_port();
+    let mut text = format!(
+        "output_dir = \"feeds\"\nstate_dir = \"state\"\ninterval = \"7d\"\nlisten = \"127.0.0.1:{port}\"\nconcurrency = 8\n"
+    );
+    for n in 0..150 {
+        // Every fiftieth feed's page is missing: it fails.
+        let url = if n % 50 == 49 {
+            "missing.html"
+        } else {
+            "page.html"
+        };
+        text.push_str(&format!(
+            "[[feed]]\nid = \"f{n:03}\"\nurl = \"{url}\"\n[feed.items]\nselect = \"ul.news-list > li\"\n"
+        ));
+    }
+    ws.config(&text);
+    let d = Daemon::start(&ws, &[]);
+    wait_for(Duration::from_secs(60), "150 polls", || {
+        d.log().matches("polled").count() + d.log().matches("ERROR").count() >= 150
+    });
+    let first = get_ok(port, "/").replace("&#x2f;", "/");
+    assert!(first.contains("150 feeds, 3 failing"), "{first}");
+    assert!(first.contains("page 1 of 2"), "{first}");
+    assert_eq!(first.matches("<section class=\"feed").count(), 100);
+    let failing = first
+        .find("id=\"feed-f049\"")
+        .expect("a failing feed on page 1");
+    assert!(
+        failing < first.find("id=\"feed-f000\"").expect("f000"),
+        "failing first"
+    );
+    assert!(first.contains("href=\"/?page=2\" rel=\"next\""));
+    let second = get_ok(port, "/?page=2").replace("&#x2f;", "/");
+    assert!(second.contains("page 2 of 2") && second.contains("rel=\"prev\""));
+    assert_eq!(second.matches("<section class=\"feed").count(), 50);
+    assert!(second.contains("id=\"feed-f148\"") && !second.contains("id=\"feed-f149\""));
+    d.stop();
+}

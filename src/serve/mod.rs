@@ -225,20 +225,35 @@ async fn metrics_text(State(s): State<Arc<Shared>>) -> Response<Body> {
     r
 }
 
-async fn status_page(State(s): State<Arc<Shared>>) -> Response<Body> {
+/// The status page's page number from the query (`/?page=2`); 1 where there is none, or it
+/// is no number.
+fn page_number(uri: &http::Uri) -> usize {
+    uri.query()
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .find_map(|pair| pair.strip_prefix("page="))
+        .and_then(|n| n.parse::<usize>().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(1)
+}
+
+async fn status_page(State(s): State<Arc<Shared>>, uri: http::Uri) -> Response<Body> {
     let config = s.config();
     let shared = s.clone();
+    let page = page_number(&uri);
     match s.blocking(move || crate::status::collect(&config)).await {
-        Ok(Ok(list)) => match status::status_page(&shared.templates, &list, chrono::Utc::now()) {
-            Ok(page) => html(page),
-            Err(e) => {
-                tracing::error!("status page: {e}");
-                plain(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "cannot render the page\n",
-                )
+        Ok(Ok(list)) => {
+            match status::status_page(&shared.templates, &list, page, chrono::Utc::now()) {
+                Ok(page) => html(page),
+                Err(e) => {
+                    tracing::error!("status page: {e}");
+                    plain(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "cannot render the page\n",
+                    )
+                }
             }
-        },
+        }
         Ok(Err(e)) => {
             tracing::warn!("status page: {e}");
             plain(StatusCode::SERVICE_UNAVAILABLE, "cannot read the state\n")
@@ -253,19 +268,17 @@ async fn feed_page(State(s): State<Arc<Shared>>, Path(id): Path<String>) -> Resp
         return not_found();
     };
     let shared = s.clone();
+    let of = feed.clone();
     let read = s
         .blocking(move || {
-            let list = crate::status::collect(&config)?;
+            let status = crate::status::of_feed(&config, &of)?;
             let items = crate::state::Store::look(&config.state_dir, |tx| tx.items(&id))?;
-            Ok::<_, crate::state::StateError>((list, items))
+            Ok::<_, crate::state::StateError>((status, items))
         })
         .await;
     match read {
-        Ok(Ok((list, items))) => {
-            let Some(status) = list.iter().find(|f| f.id() == feed.id) else {
-                return not_found();
-            };
-            match status::feed_page(&shared.templates, status, &feed, &items) {
+        Ok(Ok((status, items))) => {
+            match status::feed_page(&shared.templates, &status, &feed, &items) {
                 Ok(page) => html(page),
                 Err(e) => {
                     tracing::error!("feed page: {e}");

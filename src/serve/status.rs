@@ -70,14 +70,31 @@ fn links(id: &str) -> (String, String, String) {
     )
 }
 
-/// The status page.
+/// Feeds on one status page: the page stays small and quick however many feeds there are.
+pub const PER_PAGE: usize = 100;
+
+/// The status page: a summary of every feed, then the cards of page `page` (1-based) of
+/// [`PER_PAGE`], failing feeds first (most failures in a row first), the others in the config's
+/// order.
 pub fn status_page(
     env: &Environment<'_>,
     feeds: &[FeedStatus],
+    page: usize,
     now: DateTime<Utc>,
 ) -> Result<String, minijinja::Error> {
-    let cards: Vec<FeedCard> = feeds
-        .iter()
+    let failing = feeds.iter().filter(|s| s.failing()).count();
+    let never = feeds.iter().filter(|s| s.standing.is_none()).count();
+    let mut order: Vec<&FeedStatus> = feeds.iter().collect();
+    order.sort_by_key(|s| {
+        std::cmp::Reverse(
+            s.failing()
+                .then(|| s.standing.as_ref().map_or(0, |h| h.failures)),
+        )
+    });
+    let pages = feeds.len().div_ceil(PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let shown = order.iter().skip((page - 1) * PER_PAGE).take(PER_PAGE);
+    let cards: Vec<FeedCard> = shown
         .map(|s| {
             let tz = s.feed.timezone;
             let h = s.standing.clone().unwrap_or_default();
@@ -109,21 +126,31 @@ pub fn status_page(
             }
         })
         .collect();
-    let failing = cards.iter().filter(|c| c.failing).count();
-    let never = cards.iter().filter(|c| c.last_poll.is_none()).count();
     let mut summary = format!(
         "{} feed{}, {} failing",
-        cards.len(),
-        if cards.len() == 1 { "" } else { "s" },
+        feeds.len(),
+        if feeds.len() == 1 { "" } else { "s" },
         failing
     );
     if never > 0 {
         summary.push_str(&format!(", {never} not polled yet"));
     }
+    let first = (page - 1) * PER_PAGE + 1;
+    let shown = if pages > 1 {
+        format!(
+            "page {page} of {pages}: feeds {first} to {}",
+            first + cards.len() - 1
+        )
+    } else {
+        String::new()
+    };
     env.get_template("status.html")?
         .render(minijinja::context! {
-            count => cards.len(),
+            count => feeds.len(),
             summary => summary,
+            shown => shown,
+            previous => (page > 1).then(|| format!("/?page={}", page - 1)),
+            next => (page < pages).then(|| format!("/?page={}", page + 1)),
             generated => now.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
             feeds => Value::from(minijinja::value::Serde(&cards)),
             style => Value::from_safe_string(STYLE.to_string()),
@@ -239,6 +266,75 @@ mod tests {
             .expect("time")
     }
 
+    /// With 10,000 feeds the page shows a summary of all and 100 cards, failing feeds first,
+    /// with links to the next pages: under 1 MB.
+    #[test]
+    fn ten_thousand_feeds_make_a_small_page_with_failing_feeds_first() {
+        let now = half_past_noon();
+        let mut text = String::new();
+        for n in 0..10_000 {
+            text.push_str(&format!(
+                "[[feed]]\nid = \"f{n}\"\nurl = \"http://h{n}.example/news\"\n[feed.items]\nselect = \"li\"\n"
+            ));
+        }
+        let config =
+            crate::config::parse(&text, std::path::Path::new("/tmp/p.toml"), None).expect("config");
+        let list: Vec<FeedStatus> = config
+            .feeds
+            .iter()
+            .map(|f| {
+                let n: usize = f.id[1..].parse().expect("n");
+                let failing = n % 1000 == 999;
+                FeedStatus {
+                    feed: f.clone(),
+                    title: format!("Feed number {n} of many"),
+                    page: format!("http://h{n}.example/news"),
+                    standing: Some(Standing {
+                        id: f.id.clone(),
+                        last_poll: Some(now - chrono::Duration::seconds(60)),
+                        result: Some(if failing { "HTTP 503" } else { "ok" }.into()),
+                        items: Some(20),
+                        new: Some(0),
+                        failures: if failing { (n / 1000) as u64 + 1 } else { 0 },
+                        last_error: failing.then(|| "http://h.example/: HTTP 503".into()),
+                        next_poll: Some(now + chrono::Duration::seconds(540)),
+                        ..Standing::default()
+                    }),
+                }
+            })
+            .collect();
+        let env = templates();
+        let started = std::time::Instant::now();
+        let first = status_page(&env, &list, 1, now)
+            .expect("renders")
+            .replace("&#x2f;", "/");
+        println!(
+            "10,000 feeds: the first page is {} bytes, rendered in {:?} (debug build)",
+            first.len(),
+            started.elapsed()
+        );
+        assert!(first.len() < 1_000_000, "{} bytes", first.len());
+        assert!(
+            first.contains("10000 feeds, 10 failing"),
+            "the summary counts all"
+        );
+        assert_eq!(first.matches("<section class=\"feed").count(), PER_PAGE);
+        // The ten failing feeds lead, most failures in a row first.
+        let at = |id: &str| first.find(&format!("id=\"feed-{id}\"")).expect(id);
+        assert!(at("f9999") < at("f999") && at("f999") < at("f0"));
+        assert!(first.contains("page 1 of 100"), "{}", &first[..2000]);
+        assert!(first.contains("href=\"/?page=2\" rel=\"next\""));
+        let last = status_page(&env, &list, 100, now)
+            .expect("renders")
+            .replace("&#x2f;", "/");
+        assert!(last.contains("href=\"/?page=99\" rel=\"prev\"") && !last.contains("rel=\"next\""));
+        assert!(last.contains("id=\"feed-f9998\""));
+        let beyond = status_page(&env, &list, 500, now)
+            .expect("renders")
+            .replace("&#x2f;", "/");
+        assert_eq!(beyond, last, "a page past the last shows the last");
+    }
+
     #[test]
     fn the_status_page_shows_health_and_subscribe_links_as_text() {
         let now = half_past_noon();
@@ -256,7 +352,7 @@ mod tests {
             ..Standing::default()
         };
         let env = templates();
-        let html = status_page(&env, &[status(Some(h))], now)
+        let html = status_page(&env, &[status(Some(h))], 1, now)
             .expect("renders")
             .replace("&#x2f;", "/");
         assert!(html.contains("<meta name=\"viewport\""), "{html}");
@@ -274,7 +370,7 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("&amp;quot;"), "escaped once");
-        let never = status_page(&env, &[status(None)], now).expect("renders");
+        let never = status_page(&env, &[status(None)], 1, now).expect("renders");
         assert!(never.contains("never polled"), "{never}");
     }
 
@@ -291,13 +387,13 @@ mod tests {
             ..Standing::default()
         };
         let env = templates();
-        let plain = status_page(&env, &[status(Some(h.clone()))], now).expect("renders");
+        let plain = status_page(&env, &[status(Some(h.clone()))], 1, now).expect("renders");
         assert!(!plain.contains("Item pages"), "{plain}");
         let following = FeedStatus {
             feed: feed_with("follow = true\n"),
             ..status(Some(h))
         };
-        let html = status_page(&env, &[following], now).expect("renders");
+        let html = status_page(&env, &[following], 1, now).expect("renders");
         assert!(
             html.contains(
                 "<dt>Waiting</dt><dd>2 new item(s) waiting for their time to settle</dd>"

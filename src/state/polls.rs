@@ -106,6 +106,16 @@ impl Tx<'_> {
 
     /// Every feed the state knows, with its standing, by id.
     pub fn standings(&self) -> Result<Vec<Standing>, StateError> {
+        self.standings_where("")
+    }
+
+    /// The standing of `feed`, where the state knows it.
+    pub fn standing(&self, feed: &str) -> Result<Option<Standing>, StateError> {
+        Ok(self.standings_where(feed)?.pop())
+    }
+
+    /// The standings of every feed, or of `only` where it is not empty.
+    fn standings_where(&self, only: &str) -> Result<Vec<Standing>, StateError> {
         let mut stmt = self
             .tx
             .prepare_cached(
@@ -121,13 +131,14 @@ impl Tx<'_> {
                  LEFT JOIN feed f ON f.id = k.id
                  LEFT JOIN polls p ON p.feed = k.id
                  LEFT JOIN selector_health s ON s.feed = k.id
+                 WHERE ?1 = '' OR k.id = ?1
                  ORDER BY k.id",
             )
             .map_err(|e| self.err(e))?;
         let opt_time = |v: Option<i64>| v.and_then(|s| DateTime::from_timestamp(s, 0));
         let count = |v: Option<i64>| v.and_then(|n| u64::try_from(n).ok());
         let rows = stmt
-            .query_map([], |r| {
+            .query_map([only], |r| {
                 Ok(Standing {
                     id: r.get(0)?,
                     title: r.get(1)?,
