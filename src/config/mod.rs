@@ -4,6 +4,10 @@
 //! serde, so that each error can name the file, the line, the key and the feed it belongs to,
 //! and so that one `pagefeed check` lists all the mistakes instead of only the first.
 
+mod limits;
+
+pub use limits::*;
+
 use crate::dates::{Language, Rounding};
 use crate::fetch::Source;
 use crate::fetch::browser::{BrowserOptions, Render};
@@ -24,60 +28,6 @@ use url::Url;
 
 /// Where the config is looked for when `-c` is not given, after `$PAGEFEED_CONFIG`.
 pub const DEFAULT_PATHS: [&str; 2] = ["pagefeed.toml", "/etc/pagefeed/pagefeed.toml"];
-
-/// `interval` (the default and each feed's). At least 100 ms: zero would poll in a busy loop,
-/// and how hard a site is asked is `host_delay`'s business, not the interval's (the daemon's
-/// own tests poll local pages a few times a second). At most 7 days: a page looked at less
-/// than weekly is not being followed, and even a failing feed's longest wait (6 intervals,
-/// 42 days) stays far inside what the clock can add.
-pub const INTERVAL_RANGE: RangeInclusive<Duration> =
-    Duration::from_millis(100)..=Duration::from_secs(7 * 24 * 3600);
-
-/// `settle`, the longest a new item whose page gives its time only to the hour is held back
-/// for its time to settle (see `timeline::settle`). 0 (the default) publishes every item at
-/// once. At most a day: a day-wide reading ("gisteren") narrows only when the day ticks over,
-/// and a feed that holds items longer is not a news feed any more.
-pub const SETTLE_RANGE: RangeInclusive<Duration> = Duration::ZERO..=Duration::from_secs(24 * 3600);
-
-/// `timeout`, the longest one request may take. At least 1 s: a shorter limit fails ordinary
-/// sites and is more likely a slip ("30ms" for "30s"). At most 10 minutes: a request holds
-/// a place among the polls in flight and its host's turn while it runs, and a source that
-/// has not answered in 10 minutes is not going to.
-pub const TIMEOUT_RANGE: RangeInclusive<Duration> =
-    Duration::from_secs(1)..=Duration::from_secs(600);
-
-/// `host_delay`, the least gap between two requests to one host. 0 turns it off. At most an
-/// hour, the same cap as a robots.txt `Crawl-delay`: every feed on a host waits its turn, so
-/// a longer gap starves all but one of them.
-pub const HOST_DELAY_RANGE: RangeInclusive<Duration> = Duration::ZERO..=Duration::from_secs(3600);
-
-/// `concurrency`, polls in flight at once. At least 1, or nothing is ever polled. At most
-/// 256: each poll holds a connection and up to a 10 MiB page while it is parsed (2.5 GiB at
-/// 256), and far more would run into the service's file-descriptor limit (1024 by default).
-pub const CONCURRENCY_RANGE: RangeInclusive<usize> = 1..=256;
-
-/// `max_items` (the default and each feed's), items kept in a feed, history included. At
-/// least 1, or the feed is always empty. At most 100 000: every poll writes the whole feed
-/// twice (RSS and Atom) and reads every kept item from the state, and at 1–2 kB an item the
-/// files would be 100–200 MB each, far past what any feed reader fetches.
-pub const MAX_ITEMS_RANGE: RangeInclusive<usize> = 1..=100_000;
-
-/// `follow_budget`: item pages fetched per poll of one feed. At least one, or items would
-/// wait for ever; at most 100, each a request to the site between two polls of its list.
-pub const FOLLOW_BUDGET_RANGE: RangeInclusive<usize> = 1..=100;
-
-/// Item pages fetched per poll of a feed where `follow_budget` is not set.
-pub const FOLLOW_BUDGET_DEFAULT: usize = 10;
-
-/// `browser_concurrency`, rendered polls in flight at once (each is a tab with a renderer
-/// process of its own, 50–300 MB). At least 1; at most 16, about 4 GB of renderers.
-pub const BROWSER_CONCURRENCY_RANGE: RangeInclusive<usize> = 1..=16;
-
-/// `browser_timeout`, the longest a rendered page may take to load and show its items. The
-/// same range as `timeout`: a render holds a tab, a place among the polls in flight and its
-/// host's turn while it runs.
-pub const BROWSER_TIMEOUT_RANGE: RangeInclusive<Duration> =
-    Duration::from_secs(1)..=Duration::from_secs(600);
 
 /// The whole, validated configuration.
 #[derive(Debug)]
@@ -396,13 +346,13 @@ impl Doc<'_> {
         let output_dir = top
             .string(self, "output_dir")
             .map(|(s, _)| folder.join(s))
-            .unwrap_or_else(|| folder.join("feeds"));
+            .unwrap_or_else(|| folder.join(OUTPUT_DIR_DEFAULT));
         let state_dir = match top.string(self, "state_dir") {
             Some((s, _)) => folder.join(s),
             None => match state_directory.filter(|s| !s.is_empty()) {
                 // systemd may list several folders separated by ':'; the first is ours.
                 Some(s) => PathBuf::from(s.split(':').next().unwrap_or(s)),
-                None => folder.join("state"),
+                None => folder.join(STATE_DIR_DEFAULT),
             },
         };
         let base_url = top.string(self, "base_url").and_then(|(s, span)| {
@@ -429,16 +379,16 @@ impl Doc<'_> {
         });
         let user_agent = top
             .user_agent(self)
-            .unwrap_or_else(|| format!("pagefeed/{}", env!("CARGO_PKG_VERSION")));
+            .unwrap_or_else(|| USER_AGENT_DEFAULT.to_string());
         let concurrency = top
             .count(self, "concurrency", CONCURRENCY_RANGE)
-            .unwrap_or(4);
+            .unwrap_or(CONCURRENCY_DEFAULT);
         let host_delay = top
             .duration(self, "host_delay", HOST_DELAY_RANGE)
-            .unwrap_or(Duration::from_secs(1));
+            .unwrap_or(HOST_DELAY_DEFAULT);
         let timeout = top
             .duration(self, "timeout", TIMEOUT_RANGE)
-            .unwrap_or(Duration::from_secs(30));
+            .unwrap_or(TIMEOUT_DEFAULT);
         let listen = top
             .string(self, "listen")
             .and_then(|(s, span)| match listen_address(&s) {
@@ -460,21 +410,25 @@ impl Doc<'_> {
             }),
             concurrency: top
                 .count(self, "browser_concurrency", BROWSER_CONCURRENCY_RANGE)
-                .unwrap_or(1),
+                .unwrap_or(BROWSER_CONCURRENCY_DEFAULT),
             load_timeout: top
                 .duration(self, "browser_timeout", BROWSER_TIMEOUT_RANGE)
-                .unwrap_or(Duration::from_secs(30)),
+                .unwrap_or(BROWSER_TIMEOUT_DEFAULT),
         };
         let defaults = Defaults {
             interval: top
                 .duration(self, "interval", INTERVAL_RANGE)
-                .unwrap_or(Duration::from_secs(600)),
+                .unwrap_or(INTERVAL_DEFAULT),
             settle: top
                 .duration(self, "settle", SETTLE_RANGE)
-                .unwrap_or(Duration::ZERO),
-            timezone: top.timezone(self).unwrap_or(Tz::UTC),
-            languages: top.languages(self).unwrap_or_default(),
-            max_items: top.count(self, "max_items", MAX_ITEMS_RANGE).unwrap_or(100),
+                .unwrap_or(SETTLE_DEFAULT),
+            timezone: top.timezone(self).unwrap_or(TIMEZONE_DEFAULT),
+            languages: top
+                .languages(self)
+                .unwrap_or_else(|| LANGUAGES_DEFAULT.to_vec()),
+            max_items: top
+                .count(self, "max_items", MAX_ITEMS_RANGE)
+                .unwrap_or(MAX_ITEMS_DEFAULT),
         };
         let feeds = self.feeds(root, &defaults, &folder);
         Config {
@@ -599,8 +553,10 @@ impl Doc<'_> {
             }
         };
         let title = sec.string(self, "title").map(|(s, _)| s);
-        let robots = sec.boolean(self, "robots").unwrap_or(true);
-        let private_network = sec.boolean(self, "private_network").unwrap_or(false);
+        let robots = sec.boolean(self, "robots").unwrap_or(ROBOTS_DEFAULT);
+        let private_network = sec
+            .boolean(self, "private_network")
+            .unwrap_or(PRIVATE_NETWORK_DEFAULT);
         let rendered = sec.render(self, source.as_ref());
         let (follow, full) = sec.follow(self);
         let follow_budget = sec
@@ -620,7 +576,7 @@ impl Doc<'_> {
                     None
                 }
             })
-            .unwrap_or_default();
+            .unwrap_or(ROUNDING_DEFAULT);
         let interval = sec
             .duration(self, "interval", INTERVAL_RANGE)
             .unwrap_or(defaults.interval);
@@ -742,7 +698,7 @@ impl Doc<'_> {
                     None
                 }
             })
-            .unwrap_or_default();
+            .unwrap_or(ORDER_DEFAULT);
         Some(Items {
             select: select?,
             title,
@@ -807,7 +763,7 @@ impl<'t, 'i> Section<'t, 'i> {
     fn render(&self, doc: &mut Doc<'_>, source: Option<&Source>) -> Option<bool> {
         let block_media = self.boolean(doc, "block_media");
         let browser = match self.string(doc, "render") {
-            None => false,
+            None => RENDER_IN_BROWSER_DEFAULT,
             Some((value, _)) if value == "http" => false,
             Some((value, span)) if value == "browser" => {
                 if let Some(Source::File(_)) = source {
@@ -841,7 +797,7 @@ impl<'t, 'i> Section<'t, 'i> {
                 "applies only to render = \"browser\"".into(),
             );
         }
-        browser.then_some(block_media.unwrap_or(true))
+        browser.then_some(block_media.unwrap_or(BLOCK_MEDIA_DEFAULT))
     }
 
     /// `follow` and `content`: whether the feed reads each new item's own page, and whether
@@ -874,7 +830,7 @@ impl<'t, 'i> Section<'t, 'i> {
                     false
                 }
             },
-            None => false,
+            None => FULL_CONTENT_DEFAULT,
         };
         (follow.unwrap_or(full), full)
     }
