@@ -256,8 +256,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 // The schema of the file, written once: every key with the tables it may be written in and
 // the reader of its value. The walk reads each key through its constant here (and, in debug
 // builds, checks that it reads it only where the schema allows it), and what a table allows
-// comes from `SCHEMA`, which the same list makes: the unknown-key errors and their
-// did-you-mean.
+// comes from `SCHEMA`, which the same list makes: the unknown-key errors, their did-you-mean,
+// and where a key written below its own table goes.
 
 /// `NAME: Type = "name" in [Tables] by reader;` makes `const NAME: Key<Type>` and the entry
 /// of `SCHEMA` for it. A reader takes the section, the key's name and its value; one written

@@ -680,6 +680,31 @@ fn a_field_may_ask_for_its_text() {
     );
 }
 
+/// Keys appended at the end of the file land in the last feed's items (or the feed, after
+/// its `[[feed]]`); each says where it goes, a typo of a key allowed there still says which.
+#[test]
+fn a_key_below_its_table_says_where_it_goes() {
+    let two = "[[feed]]\nid = \"a\"\nurl = \"a.html\"\n[feed.items]\nselect = \"li\"\n\n[[feed]]\nid = \"b\"\nurl = \"b.html\"\n";
+    assert_eq!(
+        errors(&format!(
+            "{two}concurrency = 2\n[feed.items]\nselect = \"li\"\ntimezone = \"UTC\"\nfollow = true\nsummry = \"p\"\n"
+        )),
+        [
+            "/etc/pf/pagefeed.toml:10: feed \"b\": concurrency: unknown key; top-level keys go above the first [[feed]]",
+            "/etc/pf/pagefeed.toml:13: feed \"b\": items.timezone: unknown key; feed keys go above [feed.items], top-level keys above the first [[feed]]",
+            "/etc/pf/pagefeed.toml:14: feed \"b\": items.follow: unknown key; feed keys go above [feed.items]",
+            "/etc/pf/pagefeed.toml:15: feed \"b\": items.summry: unknown key; did you mean \"summary\"?",
+        ]
+    );
+    // A key of the items at the top is not one written below its table.
+    assert_eq!(
+        errors(&format!(
+            "select = \"li\"\n{two}[feed.items]\nselect = \"li\"\n"
+        )),
+        ["/etc/pf/pagefeed.toml:1: select: unknown key"]
+    );
+}
+
 /// A table allows each name once, so a key in it is read one way.
 #[test]
 fn a_table_allows_each_name_once() {

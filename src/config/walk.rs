@@ -161,21 +161,38 @@ impl<'t, 'i> Section<'t, 'i> {
     }
 }
 
-/// The message for `key` in table `at`, where the schema does not allow it there, with the
-/// allowed key it is likely a typo of.
+/// The message for `key` in table `at`, where the schema does not allow it there. TOML puts
+/// a key in the table whose header it follows, so a key of the top (or of the feed) written
+/// after a `[[feed]]` (or after `[feed.items]`) lands here: the message says where it goes.
+/// It also names the allowed key this one is likely a typo of.
 fn unknown(key: &str, at: Table) -> Option<String> {
+    let allowed_in = |table: Table| {
+        SCHEMA
+            .iter()
+            .any(|e| e.name == key && e.at.contains(&table))
+    };
+    if allowed_in(at) {
+        return None;
+    }
+    let goes = match (at, allowed_in(Table::Feed), allowed_in(Table::Top)) {
+        (Table::Feed, _, true) | (Table::Items, false, true) => {
+            "; top-level keys go above the first [[feed]]"
+        }
+        (Table::Items, true, true) => {
+            "; feed keys go above [feed.items], top-level keys above the first [[feed]]"
+        }
+        (Table::Items, true, false) => "; feed keys go above [feed.items]",
+        _ => "",
+    };
     let allowed: Vec<&str> = SCHEMA
         .iter()
         .filter(|e| e.at.contains(&at))
         .map(|e| e.name)
         .collect();
-    if allowed.contains(&key) {
-        return None;
-    }
-    let hint = closest(key, &allowed)
+    let typo = closest(key, &allowed)
         .map(|c| format!("; did you mean {c:?}?"))
         .unwrap_or_default();
-    Some(format!("unknown key{hint}"))
+    Some(format!("unknown key{goes}{typo}"))
 }
 
 /// A string.
