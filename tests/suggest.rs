@@ -239,3 +239,151 @@ fn a_link_around_the_whole_item_is_not_its_title_and_hides_no_date() {
         "the first sample is dated: {printed}"
     );
 }
+
+/// `suggest --add` writes a new file and puts it in place: a write cut short (here the file
+/// size limit, as a full disk would) leaves the config exactly as it was, and no file beside
+/// it; a config's mode is kept.
+#[test]
+fn add_replaces_the_config_whole_or_not_at_all() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Workspace::new();
+    let mut existing = format!(
+        "{HEAD}[[feed]]\nid = \"threads\"\nurl = \"{}\"\n\n[feed.items]\nselect = \"li.thread\"\n",
+        fixtures().join("forum-threads.html").display()
+    );
+    // Just under 2 KiB, so that a limit of 2 KiB cuts the block short.
+    while existing.len() < 1950 {
+        existing.push_str("# a comment that keeps the file as the user wrote it\n");
+    }
+    let config = ws.config(&existing);
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let page = fixtures().join("french-news.html");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 2; exec \"$0\" \"$@\"")
+        .arg(env!("CARGO_BIN_EXE_pagefeed"))
+        .arg("suggest")
+        .arg(&page)
+        .args(["--id", "fil", "--now", NOW, "--add"])
+        .arg(&config)
+        .env_remove("PAGEFEED_CONFIG")
+        .output()
+        .expect("run");
+    assert_ne!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+    assert_eq!(
+        ws.read("pagefeed.toml"),
+        existing,
+        "the config is as it was"
+    );
+    let beside: Vec<String> = std::fs::read_dir(ws.path(""))
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("pagefeed.toml") && n != "pagefeed.toml")
+        .collect();
+    assert!(beside.is_empty(), "left beside it: {beside:?}");
+    let out = suggest(&[
+        page.to_str().expect("path"),
+        "--id",
+        "fil",
+        "--add",
+        config.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(ws.read("pagefeed.toml").starts_with(&existing));
+    let mode = std::fs::metadata(&config)
+        .expect("meta")
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o640, "the mode is kept");
+}
+
+/// `suggest --add` creates a config that is not there yet, and it passes `check`.
+#[test]
+fn add_creates_a_missing_config() {
+    let ws = Workspace::new();
+    let config = ws.path("new.toml");
+    let page = fixtures().join("french-news.html");
+    let out = suggest(&[
+        page.to_str().expect("path"),
+        "--id",
+        "fil",
+        "--add",
+        config.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&config).expect("created");
+    assert!(text.contains("id = \"fil\""), "{text}");
+    let check = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+        .args(["check", "-c"])
+        .arg(&config)
+        .output()
+        .expect("check");
+    assert!(check.status.success(), "{}", stderr(&check));
+}
+
+/// A config path that is no regular file (a FIFO, a device) is refused at once, never read
+/// for ever; nor is a file far larger than any config.
+#[test]
+fn a_config_that_is_no_regular_file_is_refused_at_once() {
+    let ws = Workspace::new();
+    let fifo = ws.path("fifo.toml");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run");
+        let started = std::time::Instant::now();
+        loop {
+            if child.try_wait().expect("wait").is_some() {
+                break;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                let _ = child.kill();
+                panic!("{args:?} hangs");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        child.wait_with_output().expect("output")
+    };
+    let fifo_arg = fifo.to_str().expect("path");
+    for args in [
+        vec!["check", "-c", fifo_arg],
+        vec!["check", "-c", "/dev/zero"],
+        vec!["once", "-c", "/dev/zero"],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("not a regular file"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let page = fixtures().join("french-news.html");
+    let out = run(&[
+        "suggest",
+        page.to_str().expect("path"),
+        "--now",
+        NOW,
+        "--add",
+        fifo_arg,
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not a regular file"),
+        "{}",
+        stderr(&out)
+    );
+    let big = ws.path("big.toml");
+    std::fs::write(&big, "# x\n".repeat(10_000_000)).expect("write");
+    let out = run(&["check", "-c", big.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("larger than"), "{}", stderr(&out));
+}

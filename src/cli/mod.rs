@@ -48,8 +48,6 @@ pub enum Error {
     Failed(String),
     /// Some feeds failed, each reported as it failed; the others were done: exit 1.
     Feeds { failed: usize, of: usize },
-    /// The command said what went wrong itself, and exits with this status.
-    Reported(u8),
 }
 
 impl Error {
@@ -58,7 +56,6 @@ impl Error {
         match self {
             Error::Usage(_) | Error::Config(_) => 2,
             Error::Failed(_) | Error::Feeds { .. } => 1,
-            Error::Reported(code) => *code,
         }
     }
 }
@@ -71,7 +68,6 @@ impl fmt::Display for Error {
             Error::Feeds { failed, of } => {
                 write!(f, "pagefeed: {failed} of {of} feed(s) failed (see above)")
             }
-            Error::Reported(_) => Ok(()),
         }
     }
 }

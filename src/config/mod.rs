@@ -9,6 +9,7 @@
 //! walk of the top table; `walk` has the readers and the unknown-key check, `feed` the feeds
 //! and their items, `limits` every range and default.
 
+pub mod edit;
 mod feed;
 mod limits;
 #[cfg(test)]
@@ -203,15 +204,24 @@ pub fn locate(explicit: Option<&Path>, env: Option<&str>) -> PathBuf {
 /// Read and validate the config at `path`. `state_directory` is systemd's
 /// `$STATE_DIRECTORY`, the state folder when the file names none.
 pub fn load(path: &Path, state_directory: Option<&str>) -> Result<Config, ConfigErrors> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let unreadable = |message: String| {
         ConfigErrors(vec![ConfigError {
             file: path.to_path_buf(),
             line: 0,
             feed: None,
             key: String::new(),
-            message: format!("cannot read the config: {e}"),
+            message,
         }])
-    })?;
+    };
+    let text = match edit::read(path) {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            return Err(unreadable(
+                "cannot read the config: No such file or directory".into(),
+            ));
+        }
+        Err(e) => return Err(unreadable(format!("cannot read the config: {e}"))),
+    };
     parse(&text, path, state_directory)
 }
 

@@ -27,7 +27,7 @@ pub mod output;
 pub mod score;
 pub mod selector;
 
-use crate::config::{self, Field, Items};
+use crate::config::{Field, Items};
 use crate::dates::{self, Context, Language, Rounding};
 use crate::extract;
 use crate::fetch::{FetchOptions, Fetched, Fetcher, Source};
@@ -36,8 +36,7 @@ use crate::timeline::Order;
 use chrono::{DateTime, Utc};
 use ego_tree::NodeId;
 use scraper::{ElementRef, Html, Selector};
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::LazyLock;
 use url::Url;
 
@@ -578,28 +577,39 @@ fn quote(s: &str) -> String {
 
 /// Fetch, analyse, print; append with `--add`. The exit status: 0 all well, 1 the page
 /// could not be had or has no list, 2 a usage or config error.
-pub async fn run(options: Options, fetch: FetchOptions) -> u8 {
+/// Why `suggest` proposes nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum SuggestError {
+    /// The command was asked for something it cannot do (a bad `--id`, `--pick` or source).
+    #[error("{0}")]
+    Usage(String),
+    /// The page could not be had, or shows no list.
+    #[error("{0}")]
+    Failed(String),
+}
+
+/// What `suggest` found on a page: the analysis, and a `[[feed]]` block per candidate, best
+/// first.
+pub struct Suggestion {
+    pub analysis: Analysis,
+    pub blocks: Vec<Block>,
+    /// The page's address after redirects.
+    pub page_url: Url,
+}
+
+/// Fetch the page `options` names and find its item lists: a block for each candidate.
+pub async fn suggest(options: &Options, fetch: FetchOptions) -> Result<Suggestion, SuggestError> {
+    use SuggestError::{Failed, Usage};
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let source = match Source::parse(&options.url, &cwd) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("pagefeed: {e}");
-            return 2;
-        }
-    };
+    let source = Source::parse(&options.url, &cwd).map_err(|e| Usage(format!("pagefeed: {e}")))?;
     if let Some(id) = &options.id
         && !valid_id(id)
     {
-        eprintln!("pagefeed: --id {id:?}: an id is [a-z0-9][a-z0-9_-]*");
-        return 2;
+        return Err(Usage(format!(
+            "pagefeed: --id {id:?}: an id is [a-z0-9][a-z0-9_-]*"
+        )));
     }
-    let fetcher = match Fetcher::new(fetch) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("pagefeed: {e}");
-            return 1;
-        }
-    };
+    let fetcher = Fetcher::new(fetch).map_err(|e| Failed(format!("pagefeed: {e}")))?;
     let fetched = match (&source, options.render) {
         (Source::Http(_), true) => {
             // Every list the page builds: nothing to wait for but the network falling idle.
@@ -610,32 +620,24 @@ pub async fn run(options: Options, fetch: FetchOptions) -> u8 {
             fetcher.render_feed(&source, false, &render).await
         }
         (Source::File(_), true) => {
-            eprintln!(
+            return Err(Usage(format!(
                 "pagefeed: {source}: --render needs an http(s) URL: the browser reads no files"
-            );
-            return 2;
+            )));
         }
         (_, false) => fetcher.fetch(&source, None).await,
     };
     let page = match fetched {
         Ok(Fetched::Page(p)) => p,
         Ok(Fetched::NotModified) => {
-            eprintln!("pagefeed: {source}: the source answered 304 to an unconditional request");
-            return 1;
+            return Err(Failed(format!(
+                "pagefeed: {source}: the source answered 304 to an unconditional request"
+            )));
         }
-        Err(e) => {
-            eprintln!("pagefeed: {e}");
-            return 1;
-        }
+        Err(e) => return Err(Failed(format!("pagefeed: {e}"))),
     };
     let now = crate::fetch::moment::fetch_moment(options.now, &page, Utc::now());
-    let doc = match extract::parse::document(&page.text) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("pagefeed: {source}: {e}");
-            return 1;
-        }
-    };
+    let doc = extract::parse::document(&page.text)
+        .map_err(|e| Failed(format!("pagefeed: {source}: {e}")))?;
     let analysis = analyse(
         &doc,
         &page.url,
@@ -644,20 +646,18 @@ pub async fn run(options: Options, fetch: FetchOptions) -> u8 {
         now,
     );
     if analysis.candidates.is_empty() {
-        eprintln!(
+        return Err(Failed(format!(
             "pagefeed: {source}: no repeated blocks that look like a list of items were found \
              (the page may build its list with JavaScript)"
-        );
-        return 1;
+        )));
     }
     if options.pick == 0 || options.pick > analysis.candidates.len() {
-        eprintln!(
+        return Err(Usage(format!(
             "pagefeed: --pick {}: there are {} candidate(s); pick 1 to {}",
             options.pick,
             analysis.candidates.len(),
             analysis.candidates.len()
-        );
-        return 2;
+        )));
     }
     let id = options.id.clone().unwrap_or_else(|| derive_id(&source));
     let blocks: Vec<Block> = analysis
@@ -668,19 +668,22 @@ pub async fn run(options: Options, fetch: FetchOptions) -> u8 {
             ..Block::new(&id, &source, &analysis, c)
         })
         .collect();
-    let chosen = &blocks[options.pick - 1];
-    let printed = if options.json {
-        output::json(&analysis, &blocks)
-    } else {
-        output::text(&analysis, &blocks, options.pick, &page.url)
-    };
-    if let Err(e) = std::io::stdout().write_all(printed.as_bytes()) {
-        eprintln!("pagefeed: cannot print: {e}");
-        return 1;
-    }
-    match &options.add {
-        Some(path) => add(path, chosen),
-        None => 0,
+    Ok(Suggestion {
+        analysis,
+        blocks,
+        page_url: page.url.clone(),
+    })
+}
+
+impl Suggestion {
+    /// What the command prints: the chosen block (`pick`, 1-based) and every candidate as
+    /// TOML comments, or with `json` one array of candidates.
+    pub fn printed(&self, pick: usize, json: bool) -> String {
+        if json {
+            output::json(&self.analysis, &self.blocks)
+        } else {
+            output::text(&self.analysis, &self.blocks, pick, &self.page_url)
+        }
     }
 }
 
@@ -692,44 +695,16 @@ fn valid_id(id: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-/// Append `block` to the config at `path` if the file with it passes `check`; otherwise
-/// leave the file as it is and print why (exit 2).
-pub fn add(path: &Path, block: &Block) -> u8 {
-    let existing = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!(
-                "pagefeed: --add {}: cannot read the config: {e}",
-                path.display()
-            );
-            return 2;
-        }
-    };
-    let addition = joined_addition(&existing, block);
-    let combined = format!("{existing}{addition}");
-    if let Err(errors) = config::parse(&combined, path, None) {
-        eprintln!(
-            "pagefeed: not added to {}: with the feed {:?} it would not pass check:",
-            path.display(),
-            block.id
+/// The config `existing` with `block` appended after a blank line; a config that is not
+/// there yet (`existing` empty) starts with a line that says what it is.
+pub fn with_block(existing: &str, block: &Block) -> String {
+    if existing.trim().is_empty() {
+        return format!(
+            "# pagefeed's config: `pagefeed check -c FILE` checks it; `pagefeed suggest URL --add FILE` adds a feed.\n\n{}",
+            block.toml()
         );
-        eprintln!("{errors}");
-        return 2;
     }
-    let written = std::fs::OpenOptions::new()
-        .append(true)
-        .open(path)
-        .and_then(|mut f| f.write_all(addition.as_bytes()));
-    match written {
-        Ok(()) => {
-            eprintln!("pagefeed: added feed {:?} to {}", block.id, path.display());
-            0
-        }
-        Err(e) => {
-            eprintln!("pagefeed: --add {}: cannot write: {e}", path.display());
-            2
-        }
-    }
+    format!("{existing}{}", joined_addition(existing, block))
 }
 
 /// What is appended: a blank line between the file and the block.
@@ -747,6 +722,8 @@ fn joined_addition(existing: &str, block: &Block) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config;
+    use std::path::Path;
 
     #[test]
     fn ids_come_from_host_and_path() {
