@@ -862,3 +862,57 @@ fn under_journald_lines_carry_their_priority_and_nothing_else() {
     );
     assert!(find("stopped").is_some_and(|l| l.starts_with("<6>")));
 }
+
+/// Only one `pagefeed run` uses a state folder: a second exits 2 at once, naming the process
+/// that holds it; `once` beside it keeps working.
+#[test]
+fn a_second_run_on_one_state_exits_2_naming_the_first() {
+    let server = Server::start(|_| Response::html(seed_page()));
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{}{}",
+        top("1h"),
+        feed("buitenland", &server.url("/b"), "")
+    ));
+    let first = Daemon::start(&ws, &[]);
+    wait_for(Duration::from_secs(10), "the first poll", || {
+        first.log().contains("polled")
+    });
+    let started = std::time::Instant::now();
+    let mut second = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+        .args(["run", "-c"])
+        .arg(ws.path("pagefeed.toml"))
+        .env_remove("STATE_DIRECTORY")
+        .env_remove("NOTIFY_SOCKET")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("second run");
+    while second.try_wait().expect("wait").is_none() {
+        if started.elapsed() > Duration::from_secs(5) {
+            let _ = second.kill();
+            let _ = second.wait();
+            let _ = first.stop();
+            panic!("a second run on one state kept running");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let second = second.wait_with_output().expect("output");
+    let err = stderr(&second);
+    assert_eq!(second.status.code(), Some(2), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(5), "at once");
+    assert!(
+        err.contains(&format!("pid {}", first.child.id())) && err.contains("state"),
+        "{err}"
+    );
+    let once = ws.run(&["once"]);
+    assert!(once.status.success(), "{}", stderr(&once));
+    let stopped = first.stop();
+    assert_eq!(stopped.code, 0, "{}", stopped.log);
+    // Once the first has gone, a run may start again.
+    let again = Daemon::start(&ws, &[]);
+    wait_for(Duration::from_secs(10), "the poll of the next run", || {
+        again.log().contains("polled")
+    });
+    assert_eq!(again.stop().code, 0);
+}

@@ -506,3 +506,36 @@ fn page_order_not_kept_is_one_line_and_only_for_new_items() {
     assert_eq!(disorder.len(), 1, "{err}");
     assert!(disorder[0].contains("/n/0: listed below"), "{err}");
 }
+
+/// `check`, `status` and `once` say which state they read: the folder, and for `status` a
+/// state not there yet.
+#[test]
+fn the_commands_say_which_state_they_read() {
+    let ws = Workspace::new();
+    let page = seed_dir().join("buitenland-1330.html");
+    ws.config(&seed_config(&page.display().to_string()));
+    let state = ws.path("state");
+    let state = state.display().to_string();
+    let check = ws.run(&["check"]);
+    assert!(
+        String::from_utf8_lossy(&check.stdout).contains(&format!("state in {state}")),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+    let status = ws.run(&["status"]);
+    assert!(status.status.success());
+    let err = stderr(&status);
+    assert!(err.contains(&format!("no state in {state} yet")), "{err}");
+    let once = ws.run(&["once", "--now", SEED_NOW[0]]);
+    assert!(
+        stderr(&once).contains(&format!("state in {state}")),
+        "{}",
+        stderr(&once)
+    );
+    let status = ws.run(&["status"]);
+    assert!(
+        stderr(&status).contains(&format!("state in {state}")),
+        "{}",
+        stderr(&status)
+    );
+}

@@ -10,14 +10,16 @@ use std::path::PathBuf;
 pub fn run(config: Option<PathBuf>, fetch: bool) -> Result {
     let c = load(config)?;
     outln!(
-        "{}: OK, {} feed(s): {}",
+        "{}: OK, {} feed(s): {}; state in {}, feeds written to {}",
         c.path.display(),
         c.feeds.len(),
         c.feeds
             .iter()
             .map(|f| f.id.as_str())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        c.state_dir.display(),
+        c.output_dir.display()
     );
     if fetch {
         runtime(fetch_each(c))?;

@@ -26,6 +26,11 @@ pub fn run(config: Option<PathBuf>, only: Vec<String>, now: Option<DateTime<Utc>
 async fn poll_all(c: Config, only: Vec<String>, now: Option<DateTime<Utc>>) -> Result {
     let poller = Poller::new(&c, None, Gate::default())
         .map_err(|e| Error::Failed(format!("pagefeed: {e}")))?;
+    tracing::info!(
+        "state in {}, feeds written to {}",
+        c.state_dir.display(),
+        c.output_dir.display()
+    );
     let feeds: Vec<Arc<pagefeed::config::Feed>> = c
         .feeds
         .iter()

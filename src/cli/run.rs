@@ -12,6 +12,7 @@ pub fn run(config: Option<PathBuf>) -> Result {
         daemon::run(path).await.map_err(|e| match e {
             RunError::Config(errors) => Error::Config(errors),
             RunError::Start(m) => Error::Failed(format!("pagefeed: {m}")),
+            RunError::Locked(m) => Error::Usage(format!("pagefeed: {m}")),
         })
     })
 }

@@ -7,6 +7,15 @@ use std::path::PathBuf;
 
 pub fn run(config: Option<PathBuf>, json: bool) -> Result {
     let c = load(config)?;
+    let file = c.state_dir.join(pagefeed::state::FILE_NAME);
+    if file.exists() {
+        eprintln!("state in {}", c.state_dir.display());
+    } else {
+        eprintln!(
+            "no state in {} yet: no feed has been polled with it (under systemd the service's state is $STATE_DIRECTORY, /var/lib/pagefeed)",
+            c.state_dir.display()
+        );
+    }
     let list = collect(&c).map_err(|e| Error::Failed(format!("pagefeed: {e}")))?;
     if json {
         let all: Vec<serde_json::Value> = list.iter().map(FeedStatus::json).collect();

@@ -12,8 +12,17 @@ use std::time::Duration;
 pub const OUTPUT_DIR_DEFAULT: &str = "feeds";
 
 /// `state_dir` where the file names none and systemd gives no `$STATE_DIRECTORY`: `state`,
-/// beside the config.
+/// beside the config (but see [`SERVICE_CONFIG_DIR`]).
 pub const STATE_DIR_DEFAULT: &str = "state";
+
+/// The folder of the service's config (systemd/pagefeed.service reads
+/// `/etc/pagefeed/pagefeed.toml`). A config there that names no `state_dir` uses the service's
+/// state folder, [`SERVICE_STATE_DIR`], even where systemd gives no `$STATE_DIRECTORY` (an
+/// admin's `pagefeed status` or `once`): one state, never a second beside the config.
+pub const SERVICE_CONFIG_DIR: &str = "/etc/pagefeed";
+
+/// The service's state folder: the unit's `StateDirectory=pagefeed`.
+pub const SERVICE_STATE_DIR: &str = "/var/lib/pagefeed";
 
 /// `user_agent` where the file names none: pagefeed and its version.
 pub const USER_AGENT_DEFAULT: &str = concat!("pagefeed/", env!("CARGO_PKG_VERSION"));

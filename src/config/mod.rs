@@ -429,6 +429,8 @@ fn config(doc: &mut Doc<'_>, root: &DeTable<'_>, state_directory: Option<&str>) 
         None => match state_directory.filter(|s| !s.is_empty()) {
             // systemd may list several folders separated by ':'; the first is ours.
             Some(s) => PathBuf::from(s.split(':').next().unwrap_or(s)),
+            // The service's config: the service's state, whoever reads it.
+            None if folder == Path::new(SERVICE_CONFIG_DIR) => PathBuf::from(SERVICE_STATE_DIR),
             None => folder.join(STATE_DIR_DEFAULT),
         },
     };

@@ -720,3 +720,33 @@ fn a_table_allows_each_name_once() {
         assert_eq!(names.len(), all, "{table:?}: {names:?}");
     }
 }
+
+/// Where the state goes when the file names no `state_dir`: systemd's `$STATE_DIRECTORY`; for
+/// a config in /etc/pagefeed (the service's), the service's state folder; else beside the
+/// config. So an admin's `pagefeed status -c /etc/pagefeed/pagefeed.toml` reads the state
+/// the service writes, and never starts a second one.
+#[test]
+fn the_state_of_a_config_in_etc_pagefeed_is_the_services() {
+    let text = "[[feed]]\nid = \"a\"\nurl = \"http://h.example/\"\n[feed.items]\nselect = \"li\"\n";
+    let at =
+        |path: &str, env: Option<&str>| parse(text, Path::new(path), env).expect("valid").state_dir;
+    assert_eq!(
+        at("/etc/pagefeed/pagefeed.toml", None),
+        PathBuf::from("/var/lib/pagefeed")
+    );
+    assert_eq!(
+        at("/etc/pagefeed/pagefeed.toml", Some("/var/lib/other")),
+        PathBuf::from("/var/lib/other")
+    );
+    assert_eq!(
+        at("/home/u/feeds/p.toml", None),
+        PathBuf::from("/home/u/feeds/state")
+    );
+    let named = parse(
+        &format!("state_dir = \"s\"\n{text}"),
+        Path::new("/etc/pagefeed/pagefeed.toml"),
+        None,
+    )
+    .expect("valid");
+    assert_eq!(named.state_dir, PathBuf::from("/etc/pagefeed/s"));
+}

@@ -15,7 +15,7 @@ use crate::config::{self, Config, ConfigErrors};
 use crate::fetch::politeness::Politeness;
 use crate::poll::{self, Finished, Gate, Places, Poller};
 use crate::serve::{self, Heartbeat, metrics::Metrics};
-use crate::state::PollNote;
+use crate::state::{LockError, PollNote, RunLock};
 use chrono::Utc;
 use schedule::{Control, Hooks, Options, PollFn};
 use std::path::{Path, PathBuf};
@@ -59,6 +59,8 @@ pub enum RunError {
     Config(ConfigErrors),
     /// Something it needs could not be had (the HTTP client, signals, the listening socket).
     Start(String),
+    /// Another `run` uses the state folder.
+    Locked(String),
 }
 
 /// Keep the heap from growing with the biggest page ever fetched: glibc raises its mmap
@@ -118,6 +120,11 @@ fn hooks(
 /// Run until SIGTERM or SIGINT.
 pub async fn run(path: PathBuf) -> Result<(), RunError> {
     let config = load(&path).map_err(RunError::Config)?;
+    // One run per state folder, held until the process ends.
+    let _lock = RunLock::take(&config.state_dir).map_err(|e| match e {
+        LockError::Held { .. } => RunError::Locked(e.to_string()),
+        LockError::Io { .. } => RunError::Start(e.to_string()),
+    })?;
     // Closed once, at the stop: nothing is committed or written after "stopped".
     let gate = Gate::default();
     let (poll, mut polite) = poller(&config, None, &gate).map_err(RunError::Start)?;
@@ -167,9 +174,10 @@ pub async fn run(path: PathBuf) -> Result<(), RunError> {
     let feeds = config.feeds.len();
     let mut scheduler = tokio::spawn(schedule::schedule(config.feeds.clone(), poll, rx, options));
     tracing::info!(
-        "started: {feeds} feeds from {}, writing to {}",
+        "started: {feeds} feeds from {}, writing to {}, state in {}",
         path.display(),
-        config.output_dir.display()
+        config.output_dir.display(),
+        config.state_dir.display()
     );
     notify::ready();
     loop {

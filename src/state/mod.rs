@@ -18,11 +18,13 @@ pub mod feed;
 pub mod followed;
 pub mod held;
 pub mod items;
+pub mod lock;
 pub mod polls;
 pub mod schema;
 pub mod selector_health;
 
 pub use feed::Rendered;
+pub use lock::{LockError, RunLock};
 pub use polls::{PollNote, Standing};
 pub use selector_health::GoodPoll;
 
