@@ -101,7 +101,9 @@ enum Command {
         #[arg(long)]
         render: bool,
     },
-    /// Show every feed's health (last poll, result, failures, next poll) from the state.
+    /// Write a commented starting config (never over a file that is there).
+    Init,
+    /// Show every feed's standing (last poll, result, failures, next poll) from the state.
     Status {
         /// Print a JSON array of feeds.
         #[arg(long)]
@@ -148,6 +150,7 @@ fn main() -> ExitCode {
             },
         ),
         Command::Status { json } => cli::status::run(config, json),
+        Command::Init => cli::init::run(config),
         Command::Run => cli::run::run(config),
     };
     match done {

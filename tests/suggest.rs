@@ -387,3 +387,62 @@ fn a_config_that_is_no_regular_file_is_refused_at_once() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("larger than"), "{}", stderr(&out));
 }
+
+/// A new user's first minutes: `init` writes a commented starting config (and never over a
+/// file that is there), `suggest --add` adds a feed to it, and it checks and polls.
+#[test]
+fn init_then_add_then_once() {
+    let ws = Workspace::new();
+    let config = ws.path("pagefeed.toml");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+            .args(args)
+            .arg("-c")
+            .arg(&config)
+            .env_remove("PAGEFEED_CONFIG")
+            .env_remove("STATE_DIRECTORY")
+            .output()
+            .expect("run")
+    };
+    let init = run(&["init"]);
+    assert_eq!(init.status.code(), Some(0), "{}", stderr(&init));
+    let written = ws.read("pagefeed.toml");
+    assert!(written.contains("# timezone ="), "{written}");
+    let again = run(&["init"]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("not overwritten"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(ws.read("pagefeed.toml"), written, "left as it was");
+    let check = run(&["check"]);
+    assert_eq!(check.status.code(), Some(2));
+    assert!(
+        stderr(&check).contains("suggest URL --add"),
+        "{}",
+        stderr(&check)
+    );
+    let page = fixtures().join("french-news.html");
+    let out = suggest(&[
+        page.to_str().expect("path"),
+        "--id",
+        "fil",
+        "--add",
+        config.to_str().expect("path"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        ws.read("pagefeed.toml").starts_with(&written),
+        "the comments stay"
+    );
+    let check = run(&["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+    let once = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+        .args(["once", "--now", NOW, "-c"])
+        .arg(&config)
+        .output()
+        .expect("once");
+    assert!(once.status.success(), "{}", stderr(&once));
+    assert!(ws.path("feeds/fil.rss").exists());
+}

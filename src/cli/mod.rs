@@ -31,6 +31,7 @@ macro_rules! out {
 
 pub mod check;
 pub mod date;
+pub mod init;
 pub mod once;
 pub mod preview;
 pub mod run;

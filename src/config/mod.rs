@@ -469,7 +469,12 @@ fn config(doc: &mut Doc<'_>, root: &DeTable<'_>, state_directory: Option<&str>) 
         max_items: top.read(doc, &MAX_ITEMS).unwrap_or(MAX_ITEMS_DEFAULT),
     };
     if top.value(&FEED).is_none() {
-        top.fail(doc, 0..0, FEED.name, "no [[feed]] is configured".into());
+        top.fail(
+            doc,
+            0..0,
+            FEED.name,
+            "no [[feed]] is configured; add one with `pagefeed suggest URL --add FILE`".into(),
+        );
     }
     let feeds = top.read_with(doc, &FEED, &defaults).unwrap_or_default();
     Config {
