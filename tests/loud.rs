@@ -539,3 +539,112 @@ fn the_commands_say_which_state_they_read() {
         stderr(&status)
     );
 }
+
+/// A German page: "heute, 18:00 Uhr" and the like, `lang="de"`.
+fn german_page() -> String {
+    let items: String = (0..16)
+        .map(|n| {
+            format!(
+                "<li><a href=\"/n{n}\">Meldung {n} aus dem Ressort</a> <span class=\"t\">heute, {:02}:{:02} Uhr</span></li>",
+                12 - n / 4,
+                (n % 4) * 15
+            )
+        })
+        .collect();
+    format!(
+        "<html lang=\"de\"><head><title>Nachrichten</title></head><body><ul>{items}</ul></body></html>"
+    )
+}
+
+fn german_config(url: &str, keys: &str) -> String {
+    format!(
+        "output_dir = \"feeds\"\nstate_dir = \"state\"\nhost_delay = \"0s\"\n{keys}[[feed]]\nid = \"de\"\nurl = \"{url}\"\n[feed.items]\nselect = \"li\"\ndate = \"span.t\"\n"
+    )
+}
+
+/// A wrong `language`: `check --fetch` counts the date texts read beside those matched, names
+/// the first it cannot read and the page's own language, and exits 1; `preview` and a poll's
+/// log say the same.
+#[test]
+fn dates_read_are_counted_beside_dates_matched() {
+    let (server, _page) = changing(&german_page());
+    let ws = Workspace::new();
+    ws.config(&german_config(
+        &server.url("/"),
+        "language = \"fr\"\ntimezone = \"Europe/Berlin\"\n",
+    ));
+    let out = ws.run(&["check", "--fetch"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    let date = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("date"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(date.ends_with("16 of 16, 0 read"), "{date}");
+    assert!(
+        text.contains("16 matched, 0 read: cannot read \"heute, 12:00 Uhr\" as a date in fr; the page says lang=\"de\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("most of the feed's date texts cannot be read"),
+        "{text}"
+    );
+    let preview = ws.run(&["preview", "de", "--now", NOW]);
+    assert!(
+        stderr(&preview).contains("16 matched, 0 read"),
+        "{}",
+        stderr(&preview)
+    );
+    let once = ws.run(&["once", "--now", NOW]);
+    assert!(
+        stderr(&once).contains("date: 16 matched, 0 read"),
+        "{}",
+        stderr(&once)
+    );
+    // The right language: all read, exit 0.
+    ws.config(&german_config(
+        &server.url("/"),
+        "language = \"de\"\ntimezone = \"Europe/Berlin\"\n",
+    ));
+    let out = ws.run(&["check", "--fetch"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("16 of 16, 16 read"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// No `timezone`: `check` warns for each such feed; `check --fetch` warns where the page's
+/// dates need a zone (clock times without one), and not where they name their instant.
+#[test]
+fn a_feed_without_a_zone_is_warned_about() {
+    let (server, page) = changing(&german_page());
+    let ws = Workspace::new();
+    ws.config(&german_config(&server.url("/"), ""));
+    let out = ws.run(&["check"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("warning: feed \"de\": no timezone: clock times on its page without an offset or zone are read as UTC"),
+        "{}",
+        stdout(&out)
+    );
+    let out = ws.run(&["check", "--fetch"]);
+    assert!(
+        stdout(&out).contains("16 date text(s) name a clock time or a day without an offset or zone (\"heute, 09:00 Uhr\"), and the feed names no timezone: they are read as UTC"),
+        "{}",
+        stdout(&out)
+    );
+    // Dates with their own offset need no zone.
+    *page.lock().unwrap_or_else(|e| e.into_inner()) = german_page()
+        .replace("<span class=\"t\">heute, ", "<span class=\"t\">2026-03-04T")
+        .replace(" Uhr</span>", ":00+01:00</span>");
+    let out = ws.run(&["check", "--fetch"]);
+    assert!(!stdout(&out).contains("read as UTC"), "{}", stdout(&out));
+    ws.config(&german_config(
+        &server.url("/"),
+        "timezone = \"Europe/Berlin\"\n",
+    ));
+    let out = ws.run(&["check"]);
+    assert!(!stdout(&out).contains("no timezone"), "{}", stdout(&out));
+}

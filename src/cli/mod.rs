@@ -139,8 +139,12 @@ pub fn to_second(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-/// One line per field: its selector (or default) and the items it was found in.
-pub fn coverage_table(coverage: &pagefeed::extract::Coverage) -> Vec<String> {
+/// One line per field: its selector (or default) and the items it was found in; for the
+/// date, with `dates`, how many of those texts were read too.
+pub fn coverage_table(
+    coverage: &pagefeed::extract::Coverage,
+    dates: Option<&pagefeed::poll::pipeline::DateCounts>,
+) -> Vec<String> {
     coverage
         .fields
         .iter()
@@ -149,7 +153,14 @@ pub fn coverage_table(coverage: &pagefeed::extract::Coverage) -> Vec<String> {
                 Some(s) => format!("{s:?}"),
                 None => format!("(default: {})", f.default_words()),
             };
-            format!("{:<9}{:<44} {} of {}", f.name, how, f.found, coverage.items)
+            let read = match dates {
+                Some(d) if f.name == "date" => format!(", {} read", d.read),
+                _ => String::new(),
+            };
+            format!(
+                "{:<9}{:<44} {} of {}{read}",
+                f.name, how, f.found, coverage.items
+            )
         })
         .collect()
 }

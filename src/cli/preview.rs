@@ -72,11 +72,14 @@ fn show(feed: &pagefeed::config::Feed, preview: &Preview, json: bool) -> Result 
         to_second(now, tz)
     );
     // Coverage goes to standard error in both forms, so that --json stays an array of items.
-    for line in coverage_table(&outcome.coverage) {
+    for line in coverage_table(&outcome.coverage, Some(&outcome.dates)) {
         eprintln!("coverage: {line}");
     }
     for miss in outcome.coverage.misses() {
         eprintln!("warning: {miss}");
+    }
+    if let Some(summary) = outcome.dates.summary() {
+        eprintln!("warning: date: {summary}");
     }
     if json {
         eprintln!("{head}");

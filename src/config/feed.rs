@@ -28,7 +28,8 @@ use url::Url;
 pub(super) struct Defaults {
     pub interval: Duration,
     pub settle: Duration,
-    pub timezone: Tz,
+    /// The top level's `timezone`, where the file names one.
+    pub timezone: Option<Tz>,
     pub languages: Vec<Language>,
     pub max_items: usize,
 }
@@ -119,7 +120,8 @@ fn feed(
     let rounding = sec.read(doc, &ROUNDING).unwrap_or(ROUNDING_DEFAULT);
     let interval = sec.read(doc, &INTERVAL).unwrap_or(defaults.interval);
     let settle = sec.read(doc, &SETTLE).unwrap_or(defaults.settle);
-    let timezone = sec.read(doc, &TIMEZONE).unwrap_or(defaults.timezone);
+    let named = sec.read(doc, &TIMEZONE).or(defaults.timezone);
+    let timezone = named.unwrap_or(TIMEZONE_DEFAULT);
     let languages = sec
         .read(doc, &LANGUAGE)
         .unwrap_or_else(|| defaults.languages.clone());
@@ -147,6 +149,7 @@ fn feed(
         interval,
         settle,
         timezone,
+        timezone_named: named.is_some(),
         languages,
         max_items,
         page_url,

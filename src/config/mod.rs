@@ -79,6 +79,9 @@ pub struct Feed {
     /// held back for the page to narrow it (0: not held).
     pub settle: Duration,
     pub timezone: Tz,
+    /// Whether the file names the zone (the feed's own `timezone`, or the top level's); where
+    /// it does not, clock times without an offset are read as UTC, and `check` says so.
+    pub timezone_named: bool,
     /// Empty means every language pagefeed reads ("auto").
     pub languages: Vec<Language>,
     pub max_items: usize,
@@ -462,7 +465,7 @@ fn config(doc: &mut Doc<'_>, root: &DeTable<'_>, state_directory: Option<&str>) 
     let defaults = Defaults {
         interval: top.read(doc, &INTERVAL).unwrap_or(INTERVAL_DEFAULT),
         settle: top.read(doc, &SETTLE).unwrap_or(SETTLE_DEFAULT),
-        timezone: top.read(doc, &TIMEZONE).unwrap_or(TIMEZONE_DEFAULT),
+        timezone: top.read(doc, &TIMEZONE),
         languages: top
             .read(doc, &LANGUAGE)
             .unwrap_or_else(|| LANGUAGES_DEFAULT.to_vec()),
@@ -486,7 +489,7 @@ fn config(doc: &mut Doc<'_>, root: &DeTable<'_>, state_directory: Option<&str>) 
         concurrency,
         host_delay,
         timeout,
-        timezone: defaults.timezone,
+        timezone: defaults.timezone.unwrap_or(TIMEZONE_DEFAULT),
         languages: defaults.languages,
         listen,
         browser,

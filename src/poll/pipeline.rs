@@ -80,6 +80,8 @@ pub struct Outcome {
     pub events: Vec<timeline::Event>,
     /// How many of the page's items each field was found in.
     pub coverage: Coverage,
+    /// How the page's date texts read.
+    pub dates: DateCounts,
     /// Guids of the page's items whose title fell back (see [`Item::titled`]).
     pub untitled: HashSet<String>,
     /// For a feed that follows its items: what following did.
@@ -131,6 +133,40 @@ pub fn extract(feed: &Feed, page: &Page) -> Result<Extracted, PollError> {
     })
 }
 
+/// How a page's date texts read: how many items had one, how many were read, and why the
+/// first that was not could not be.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DateCounts {
+    /// Items with a date text.
+    pub matched: usize,
+    /// Items whose date text was read.
+    pub read: usize,
+    /// Why the first text that could not be read could not ("cannot read "heute, 02:00 Uhr"
+    /// as a date in fr").
+    pub first_unread: Option<String>,
+    /// The language the page declares, where the feed reads dates in others only.
+    pub declared_elsewhere: Option<String>,
+}
+
+impl DateCounts {
+    /// Whether most date texts could not be read: the feed's dates are mostly not its
+    /// items' times (a wrong `language`, a `date` selector on the wrong element).
+    pub fn mostly_unread(&self) -> bool {
+        self.matched > 0 && self.read * 2 < self.matched
+    }
+
+    /// "16 matched, 0 read: cannot read "heute, 02:00 Uhr" as a date in fr; the page says
+    /// lang="de"", or `None` where every date text was read.
+    pub fn summary(&self) -> Option<String> {
+        let why = self.first_unread.as_ref()?;
+        let mut line = format!("{} matched, {} read: {why}", self.matched, self.read);
+        if let Some(lang) = &self.declared_elsewhere {
+            line.push_str(&format!("; the page says lang={lang:?}"));
+        }
+        Some(line)
+    }
+}
+
 /// Read every item's date text. Texts that cannot be read are logged once for the poll.
 /// `declared` is the language the page declares (`<html lang>`, else `Content-Language`):
 /// with `language = "auto"` it is tried first.
@@ -139,13 +175,14 @@ pub fn read_dates(
     items: Vec<Item>,
     now: DateTime<Utc>,
     declared: Option<&str>,
-) -> Vec<Seen> {
+) -> (Vec<Seen>, DateCounts) {
     let ctx = dates::Context {
         now,
         timezone: feed.timezone,
         languages: &feed.languages,
         rounding: feed.rounding,
     };
+    let mut counts = DateCounts::default();
     let mut unreadable: Vec<String> = Vec::new();
     // Lists repeat their date texts ("1 uur geleden" down half the page): read each once.
     let mut read: HashMap<String, Option<Reading>> = HashMap::new();
@@ -153,6 +190,7 @@ pub fn read_dates(
         .into_iter()
         .map(|item| {
             let reading = item.date_text.as_deref().and_then(|text| {
+                counts.matched += 1;
                 if let Some(known) = read.get(text) {
                     return *known;
                 }
@@ -162,18 +200,59 @@ pub fn read_dates(
                 read.insert(text.to_string(), reading);
                 reading
             });
+            counts.read += usize::from(reading.is_some());
             Seen { item, reading }
         })
         .collect();
-    if !unreadable.is_empty() {
+    counts.first_unread = unreadable.first().cloned();
+    counts.declared_elsewhere = declared
+        .filter(|_| !feed.languages.is_empty())
+        .filter(|tag| dates::Language::from_tag(tag).is_none_or(|l| !feed.languages.contains(&l)))
+        .map(str::to_string);
+    if let Some(summary) = counts.summary() {
         tracing::warn!(
             feed = %feed.id,
-            "{} date text(s) could not be read; those items keep the moment they were first seen: {}",
+            "date: {summary}; items whose date is not read keep the moment they were first seen ({} distinct text(s) not read: {})",
             unreadable.len(),
             unreadable.join("; ")
         );
     }
-    seen
+    (seen, counts)
+}
+
+/// The date texts of `seen` that were read and whose reading depends on the feed's zone (a
+/// clock time or a day with no offset or zone of its own: "heute, 18:00 Uhr", "27 nov"), not
+/// an instant the text names whatever the zone ("2026-03-04T10:00:00Z", "14:05 CET", "3 uur
+/// geleden"). Each distinct text is read again in two zones far apart.
+pub fn zone_dependent<'a>(
+    feed: &Feed,
+    seen: &'a [Seen],
+    now: DateTime<Utc>,
+    declared: Option<&str>,
+) -> Vec<&'a str> {
+    let read_in = |text: &str, timezone| {
+        let ctx = dates::Context {
+            now,
+            timezone,
+            languages: &feed.languages,
+            rounding: feed.rounding,
+        };
+        dates::read_in_page(text, &ctx, declared).ok()
+    };
+    let mut texts: Vec<&str> = seen
+        .iter()
+        .filter(|s| s.reading.is_some())
+        .filter_map(|s| s.item.date_text.as_deref())
+        .collect();
+    texts.sort_unstable();
+    texts.dedup();
+    texts
+        .into_iter()
+        .filter(|text| {
+            read_in(text, chrono_tz::Pacific::Kiritimati)
+                != read_in(text, chrono_tz::Etc::GMTPlus12)
+        })
+        .collect()
 }
 
 /// From the page and what the state held to the feed's items and documents: each stage once
@@ -211,7 +290,7 @@ pub fn run(pass: &Pass<'_>, prior: Prior, pages: ItemPages) -> Result<Outcome, P
         held,
         followed,
     } = prior;
-    let mut seen = read_dates(feed, extracted.items, now, declared.as_deref());
+    let (mut seen, dates) = read_dates(feed, extracted.items, now, declared.as_deref());
     // New: in the feed after this pass, not before it (whether from the page, or held back
     // and let go as it left the page).
     let known: HashSet<String> = items.iter().map(|i| i.record.guid.clone()).collect();
@@ -248,6 +327,7 @@ pub fn run(pass: &Pass<'_>, prior: Prior, pages: ItemPages) -> Result<Outcome, P
         fresh: placed.fresh,
         events: placed.events,
         coverage: extracted.coverage,
+        dates,
         untitled: placed.untitled,
         follow,
         held: placed.held,
