@@ -57,8 +57,9 @@ pub fn visible_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> Strin
 }
 
 /// The visible text of `element` as [`visible_text`] gives it, up to the end of the first
-/// block element (an `<h4>`, a `<p>`, a `<div>`) inside it that holds text: where a derived
-/// title ends when the page sets its headline apart in a block of its own.
+/// block element (an `<h4>`, a `<p>`, a `<div>`) inside it that holds words: where a derived
+/// title ends when the page sets its headline apart in a block of its own. A block whose text
+/// has no letter (a vote arrow, a rank "1.", a bullet) is left out.
 pub fn first_block_text(element: ElementRef<'_>, skip: &[ego_tree::NodeId]) -> String {
     walk(element, skip, true)
 }
@@ -101,7 +102,12 @@ fn walk(element: ElementRef<'_>, skip: &[ego_tree::NodeId], first_block: bool) -
                         if first_block && node.id() != element.id() {
                             let opened = blocks.pop().unwrap_or(0);
                             if out.out.len() > opened {
-                                break;
+                                // A block of words ends the walk; one without a letter (a
+                                // vote arrow, a rank "1.", a bullet) is no title: left out.
+                                if out.out[opened..].chars().any(char::is_alphabetic) {
+                                    break;
+                                }
+                                out.out.truncate(opened);
                             }
                         }
                         out.space();

@@ -648,3 +648,49 @@ fn a_feed_without_a_zone_is_warned_about() {
     let out = ws.run(&["check"]);
     assert!(!stdout(&out).contains("no timezone"), "{}", stdout(&out));
 }
+
+/// A forum list whose items open with an up-vote action (`vote?id=…&how=up&auth=<token>`):
+/// the item's link is the one that carries its title, never the action or a URL carrying a
+/// session token; where a configured `link` takes such links, `check --fetch` warns.
+#[test]
+fn an_items_link_is_its_title_link_never_an_action() {
+    let rows: String = (1..=30)
+        .map(|n| {
+            format!(
+                "<tr class=\"row\"><td><a href=\"vote?id={n}&amp;how=up&amp;auth=5f2b9c{n}\">▲</a></td><td><a href=\"https://example.org/story/{n}\">Story number {n} about something</a> <a href=\"hide?id={n}&amp;auth=5f2b9c{n}\">hide</a></td></tr>"
+            )
+        })
+        .collect();
+    let page =
+        format!("<html><head><title>Forum</title></head><body><table>{rows}</table></body></html>");
+    let (server, _page) = changing(&page);
+    let ws = Workspace::new();
+    let config = |link: &str| {
+        format!(
+            "output_dir = \"feeds\"\nstate_dir = \"state\"\nhost_delay = \"0s\"\ntimezone = \"UTC\"\n[[feed]]\nid = \"forum\"\nurl = \"{}\"\n[feed.items]\nselect = \"tr.row\"\n{link}",
+            server.url("/")
+        )
+    };
+    ws.config(&config(""));
+    let once = ws.run(&["once", "--now", NOW]);
+    assert!(once.status.success(), "{}", stderr(&once));
+    let rss = ws.read("feeds/forum.rss");
+    assert!(
+        rss.contains("<link>https://example.org/story/7</link>"),
+        "{rss}"
+    );
+    assert!(!rss.contains("vote?") && !rss.contains("auth="), "{rss}");
+    let out = ws.run(&["check", "--fetch"]);
+    assert!(
+        !stdout(&out).contains("look like actions"),
+        "{}",
+        stdout(&out)
+    );
+    ws.config(&config("link = \"a\"\n"));
+    let out = ws.run(&["check", "--fetch"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("30 of 30 items' links look like actions or carry a session token"),
+        "{text}"
+    );
+}

@@ -66,17 +66,24 @@ async fn fetch_each(c: Config) -> Result {
                 let declared = x.language.clone().or_else(|| page.content_language.clone());
                 let coverage = x.coverage.clone();
                 let items = x.items.len();
+                let actions: Vec<String> = x
+                    .items
+                    .iter()
+                    .filter_map(|i| i.link.as_ref())
+                    .filter(|l| pagefeed::extract::is_action(l))
+                    .map(|l| l.to_string())
+                    .collect();
                 let (seen, dates) = pipeline::read_dates(&feed, x.items, now, declared.as_deref());
                 let zoned: Vec<String> =
                     pipeline::zone_dependent(&feed, &seen, now, declared.as_deref())
                         .into_iter()
                         .map(str::to_string)
                         .collect();
-                Ok::<_, pagefeed::poll::PollError>((items, coverage, dates, zoned))
+                Ok::<_, pagefeed::poll::PollError>((items, coverage, dates, zoned, actions))
             })
             .await
         };
-        let (items, coverage, dates, zoned) = match checked {
+        let (items, coverage, dates, zoned, actions) = match checked {
             Ok(Ok(checked)) => checked,
             Ok(Err(e)) => {
                 outln!("feed {:?}: {e}", feed.id);
@@ -101,6 +108,12 @@ async fn fetch_each(c: Config) -> Result {
         }
         for miss in coverage.misses() {
             outln!("  warning: {miss}");
+        }
+        if let Some(first) = actions.first() {
+            outln!(
+                "  warning: {} of {items} items' links look like actions or carry a session token ({first}): set link to the element of the item's title",
+                actions.len()
+            );
         }
         if let Some(summary) = dates.summary() {
             outln!("  warning: date: {summary}");

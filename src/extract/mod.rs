@@ -63,7 +63,7 @@ impl FieldCoverage {
     pub fn default_words(&self) -> &'static str {
         match self.name {
             "title" => "the first sentence of the summary",
-            "link" => "the first a[href]",
+            "link" => "the title's link",
             "date" => "a <time>",
             "summary" => "the item's text",
             "author" => "a dateline's agency",
@@ -409,10 +409,10 @@ fn read_item(element: ElementRef<'_>, plan: &Plan<'_>, base: &Url) -> Option<(It
         .map(|e| crate::sanitize::html(&e.inner_html(), base))
         .filter(|h| !h.trim().is_empty());
     let link = match &items.link {
-        Some(_) => field_value(plan, LINK_F, element, Some("href")).map(|(v, _)| v),
-        None => own_or_first_href(element),
-    }
-    .and_then(|href| resolve(base, &href));
+        Some(_) => field_value(plan, LINK_F, element, Some("href"))
+            .and_then(|(href, _)| resolve(base, &href)),
+        None => title_link(element, plan.first(TITLE_F, element), base),
+    };
     let dateline = wire::dateline(&summary);
     let configured = match &items.title {
         Some(_) => field_value(plan, TITLE_F, element, None).map(|(v, _)| v),
@@ -527,17 +527,111 @@ fn every_value(plan: &Plan<'_>, item: ElementRef<'_>) -> Vec<String> {
     out
 }
 
-fn own_or_first_href(element: ElementRef<'_>) -> Option<String> {
-    if element.value().name() == "a"
-        && let Some(h) = element.attr("href")
-    {
-        return Some(h.to_string());
+/// The link of an item where none is configured: the link a reader wants, the one that
+/// carries its title. The item's own `href` where the item is a link; else the link around or
+/// inside the configured title; else the first link with text (an image link only where no
+/// link has text). Never an action ([`is_action`]: a vote, a "hide", a share or login link, a
+/// URL with a session token).
+fn title_link(element: ElementRef<'_>, title: Option<ElementRef<'_>>, base: &Url) -> Option<Url> {
+    let usable = |a: ElementRef<'_>| {
+        a.attr("href")
+            .and_then(|h| resolve(base, h))
+            .filter(|u| !is_action(u))
+    };
+    if element.value().name() == "a" && element.attr("href").is_some() {
+        return usable(element);
     }
-    element
-        .select(&ANCHOR)
-        .next()?
-        .attr("href")
-        .map(str::to_string)
+    // The title inside a link, or a link inside the title.
+    if let Some(t) = title {
+        let around = t
+            .ancestors()
+            .take_while(|n| n.id() != element.id())
+            .filter_map(ElementRef::wrap)
+            .find(|a| a.value().name() == "a");
+        let inside = t.select(&ANCHOR).next();
+        if let Some(u) = around.or(inside).and_then(usable) {
+            return Some(u);
+        }
+    }
+    let mut image_only = None;
+    for a in element.select(&ANCHOR).take(MAX_LINKS_LOOKED_AT) {
+        let Some(u) = usable(a) else {
+            continue;
+        };
+        if a.text().any(|t| t.chars().any(char::is_alphanumeric)) {
+            return Some(u);
+        }
+        image_only.get_or_insert(u);
+    }
+    image_only
+}
+
+/// Links of one item looked at for its link: a list item holds a handful.
+const MAX_LINKS_LOOKED_AT: usize = 64;
+
+/// Words of a URL's path or query that make a link an action on the site, not a page to
+/// read: voting, flagging, hiding, sharing, logging in, replying, editing.
+const ACTIONS: &[&str] = &[
+    "vote",
+    "upvote",
+    "downvote",
+    "flag",
+    "hide",
+    "unhide",
+    "share",
+    "sharer",
+    "login",
+    "logout",
+    "signin",
+    "signup",
+    "register",
+    "reply",
+    "edit",
+    "delete",
+    "report",
+    "subscribe",
+    "favorite",
+    "fave",
+    "bookmark",
+    "like",
+];
+
+/// Query keys that carry a session or an authorisation: a link with one is no page to publish.
+const SECRETS: &[&str] = &[
+    "auth",
+    "token",
+    "access_token",
+    "session",
+    "sessionid",
+    "sid",
+    "phpsessid",
+    "jsessionid",
+    "csrf",
+    "csrf_token",
+    "xsrf",
+    "nonce",
+    "api_key",
+    "apikey",
+];
+
+/// Whether a link is an action on the site (vote, hide, share, login, reply…) or carries a
+/// session or authorisation token, rather than a page a reader can open.
+pub fn is_action(url: &Url) -> bool {
+    let word = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        let stem = s.split(['.', ';']).next().unwrap_or("");
+        ACTIONS.contains(&stem)
+    };
+    if url.path_segments().is_some_and(|mut p| p.any(word)) {
+        return true;
+    }
+    if url.path().to_ascii_lowercase().contains(";jsessionid=") {
+        return true;
+    }
+    url.query_pairs().any(|(k, v)| {
+        let k = k.to_ascii_lowercase();
+        SECRETS.contains(&k.as_str()) || (matches!(k.as_str(), "action" | "how") && !v.is_empty())
+    })
 }
 
 /// An absolute http(s) link, or none for hrefs that lead nowhere a reader can follow. Only
@@ -1040,5 +1134,52 @@ mod tests {
         // The default <time> reads the same way.
         let out = extract(html, &url("https://s.example/"), false, &items("li")).expect("items");
         assert_eq!(out.items[0].date_text.as_deref(), Some("3 uur geleden"));
+    }
+
+    #[test]
+    fn actions_and_session_links_are_no_item_links() {
+        let u = |s: &str| Url::parse(s).expect("url");
+        for action in [
+            "https://f.example/vote?id=1&how=up&auth=abc",
+            "https://f.example/hide?id=1",
+            "https://f.example/story/7?token=x",
+            "https://f.example/login?goto=item",
+            "https://f.example/a/b;jsessionid=0F3A?x=1",
+            "https://f.example/reply/12",
+            "https://f.example/item?action=flag",
+        ] {
+            assert!(is_action(&u(action)), "{action}");
+        }
+        for page in [
+            "https://f.example/item?id=1",
+            "https://f.example/story/the-vote-that-was",
+            "https://f.example/things-i-like",
+            "https://f.example/news/2026/03/04/share-prices-fall",
+        ] {
+            assert!(!is_action(&u(page)), "{page}");
+        }
+    }
+
+    #[test]
+    fn the_title_link_is_the_link_and_a_symbol_is_no_title() {
+        let html = r#"<table><tr class="r"><td><a href="vote?id=1&how=up">▲</a></td><td><span class="t"><a href="https://s.example/1">One story</a></span> <a href="https://s.example/from?site=x">(s.example)</a></td></tr></table>"#;
+        let out =
+            extract(html, &url("https://s.example/list"), false, &items("tr.r")).expect("items");
+        assert_eq!(
+            out.items[0].link.as_ref().map(Url::as_str),
+            Some("https://s.example/1")
+        );
+        assert!(
+            out.items[0].title.starts_with("One story"),
+            "{}",
+            out.items[0].title
+        );
+        let mut cfg = items("tr.r");
+        cfg.title = field("span.t");
+        let out = extract(html, &url("https://s.example/list"), false, &cfg).expect("items");
+        assert_eq!(
+            out.items[0].link.as_ref().map(Url::as_str),
+            Some("https://s.example/1")
+        );
     }
 }
