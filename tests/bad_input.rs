@@ -114,6 +114,14 @@ fn a_timeout() {
     fails_with(r, "timeout");
 }
 
+/// An empty body (200 with nothing, or only white space) is a failure of the source, said
+/// as such: not "the item selector matched nothing".
+#[test]
+fn an_empty_body() {
+    fails_with(Response::html(""), "the page is empty");
+    fails_with(Response::html("  \n\t "), "the page is empty");
+}
+
 #[test]
 fn a_body_that_is_not_html() {
     let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();

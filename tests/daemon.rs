@@ -214,6 +214,35 @@ fn a_failing_source_is_retried_with_growing_gaps() {
     );
 }
 
+/// An empty body is a failing source like a 500: it backs off, it is no page of another shape.
+#[test]
+fn an_empty_body_backs_off_like_any_failure() {
+    let (server, times) = timed(|req| {
+        if req.path == "/robots.txt" {
+            Response::status(404)
+        } else {
+            Response::html("")
+        }
+    });
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{}{}",
+        top("500ms"),
+        feed("empty", &server.url("/empty"), "")
+    ));
+    let d = Daemon::start(&ws, &[]);
+    std::thread::sleep(Duration::from_millis(3500));
+    let stopped = d.stop();
+    let t = arrivals(&times, "/empty");
+    assert!(
+        t.len() <= 3,
+        "backed off (polls at about 0, 1, 3 s), not every 500 ms: {} polls\n{}",
+        t.len(),
+        stopped.log
+    );
+    assert!(stopped.log.contains("the page is empty"), "{}", stopped.log);
+}
+
 /// 429 with Retry-After in seconds and 503 with Retry-After as an HTTP date are waited out
 /// (the backoff alone would retry after 1 s), then the feeds recover at the first success.
 #[test]

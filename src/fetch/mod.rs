@@ -151,6 +151,10 @@ pub enum FetchError {
     TooLarge { origin: String, limit: u64 },
     #[error("{origin}: not HTML ({what})")]
     NotHtml { origin: String, what: String },
+    /// Nothing, or only white space, where a page should be: the source failed to say
+    /// anything, which may pass (it is no page of another shape).
+    #[error("{origin}: the page is empty ({bytes} bytes, none but white space)")]
+    Empty { origin: String, bytes: usize },
     #[error("{origin}: unknown charset {label:?}")]
     UnknownCharset { origin: String, label: String },
     #[error("{origin}: bytes not valid {encoding} (at byte {offset})")]
@@ -237,6 +241,12 @@ fn size(limit: &u64) -> String {
 
 /// Refuse bytes that are binary data rather than a page.
 fn check_html(bytes: &[u8], content_type: Option<&str>, origin: &str) -> Result<(), FetchError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(FetchError::Empty {
+            origin: origin.to_owned(),
+            bytes: bytes.len(),
+        });
+    }
     match sniff_binary(bytes, content_type) {
         Some(what) => Err(FetchError::NotHtml {
             origin: origin.to_owned(),

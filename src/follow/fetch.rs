@@ -29,7 +29,8 @@ pub fn may_pass(error: &PoliteError) -> bool {
             FetchError::Status { code, .. } => *code == 429 || *code >= 500,
             FetchError::Timeout { .. }
             | FetchError::Connect { .. }
-            | FetchError::Transfer { .. } => true,
+            | FetchError::Transfer { .. }
+            | FetchError::Empty { .. } => true,
             _ => false,
         },
     }

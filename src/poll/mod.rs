@@ -109,6 +109,7 @@ impl PollError {
                 F::Connect { .. } => "cannot connect".into(),
                 F::TooLarge { .. } => "page too large".into(),
                 F::NotHtml { .. } => "not HTML".into(),
+                F::Empty { .. } => "empty page".into(),
                 F::Transfer { .. } => "broken transfer".into(),
                 F::TooManyRedirects { .. } => "too many redirects".into(),
                 F::Io { .. } => "cannot read the file".into(),
