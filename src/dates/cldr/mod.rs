@@ -275,6 +275,8 @@ pub fn compile(data: &Data) -> Lex {
     let (mut less, mut almost, mut approx, mut over) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut ordinals = Vec::new();
+    let (mut units, mut numbers, mut frames, mut periods) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut dates = Vec::new();
     let mut prefixes: HashSet<(&str, &str)> = HashSet::new();
     let mut order = Order::DayMonth;
@@ -342,6 +344,30 @@ pub fn compile(data: &Data) -> Lex {
             ("ampm", ["before"]) => period_first = true,
             ("hour", [word]) => clock_after.push(*word),
             ("word", [word]) => vocabulary.push(*word),
+            ("unit", [u, word]) => {
+                if let Some(unit) = unit(u) {
+                    vocabulary.push(*word);
+                    units.push((*word, unit));
+                }
+            }
+            ("number", [n, word]) => {
+                if let Ok(n) = n.parse::<u32>() {
+                    vocabulary.push(*word);
+                    numbers.push((*word, n));
+                }
+            }
+            ("ago", [before, after]) => {
+                let side = |w: &str| if w == "~" { Vec::new() } else { tokens(w) };
+                vocabulary.push(*before);
+                vocabulary.push(*after);
+                frames.push((side(before), side(after)));
+            }
+            ("period", [from, before, word]) => {
+                if let (Ok(from), Ok(before)) = (from.parse::<u32>(), before.parse::<u32>()) {
+                    vocabulary.push(*word);
+                    periods.push((*word, (from, before)));
+                }
+            }
             ("published", [word]) => published.push(*word),
             ("updated", [word]) => updated.push(*word),
             ("filler", [word]) => fillers.push(*word),
@@ -464,8 +490,8 @@ pub fn compile(data: &Data) -> Lex {
             && !elems.iter().any(|e| matches!(e, DateElem::MonthName))
     });
     Lex {
-        units: Lexicon::new([]),
-        numbers: Lexicon::new([]),
+        units: Lexicon::new(units),
+        numbers: Lexicon::new(numbers),
         few: Lexicon::new([]),
         spans: Lexicon::new([]),
         approx: list(&approx),
@@ -479,6 +505,8 @@ pub fn compile(data: &Data) -> Lex {
         joiners: Lexicon::new([]),
         ago_before: Lexicon::new([]),
         ago_after: Lexicon::new([]),
+        ago_frames: frames,
+        bare_ages: false,
         future_before: Lexicon::new([]),
         future_after: Lexicon::new([]),
         just_now: list(&just_now),
@@ -498,6 +526,7 @@ pub fn compile(data: &Data) -> Lex {
         weekdays: Lexicon::new(weekdays),
         am: list(&am),
         pm: list(&pm),
+        periods: Lexicon::new(periods),
         clock_before: list(&clock_before),
         clock_after: list(&clock_after),
         date_fillers: fillers,
