@@ -461,7 +461,10 @@ def read_locale(lang, fields, greg, plurals, primary, rbnf=None, period_rules=No
                 for key, pattern in f.get(kind, {}).items():
                     count = key.rsplit("-", 1)[-1]
                     pattern = clean(pattern)
+                    # "−{0} мин" (a narrow form): read in the past, where the sign says it.
                     if pattern.startswith(SIGNS):
+                        if direction == "past" and "{0}" in pattern:
+                            lang.add(direction, unit, "n", pattern)
                         continue
                     if "({0})" in pattern:
                         pattern = pattern.replace("({0})", "").strip()
