@@ -17,10 +17,10 @@ const CORPUS: &str = include_str!("../../../tests/fixtures/dates/corpus.tsv");
 /// Per part: the least share of texts read (per cent), the least number of the 43
 /// languages with most texts (five or more) read at 80% or more, and the most misreads.
 const FLOORS: [(&str, f64, usize, usize); 3] = [
-    ("tune", 75.0, 23, 0),
+    ("tune", 78.0, 29, 0),
     // Two texts of the held-out part are misread; see docs/dates.md.
-    ("held", 63.0, 19, 2),
-    ("all", 70.0, 19, 2),
+    ("held", 64.0, 19, 2),
+    ("all", 72.0, 24, 2),
 ];
 /// How many languages count as the biggest.
 const BIGGEST: usize = 43;
