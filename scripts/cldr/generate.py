@@ -2,16 +2,27 @@
 """Generate the date reader's CLDR tables and their test rows.
 
 Usage:
-    cd /tmp && npm pack cldr-dates-full@48.2.0 cldr-core@48.2.0 cldr-cal-persian-full@46.1.0
+    cd /tmp && npm pack cldr-dates-full@48.2.0 cldr-core@48.2.0 cldr-cal-persian-full@46.1.0 \
+        cldr-rbnf@48.2.0
     tar xzf cldr-dates-full-48.2.0.tgz --wildcards 'package/main/*/dateFields.json' \
         'package/main/*/ca-gregorian.json' package/package.json
     tar xzf cldr-core-48.2.0.tgz package/supplemental/plurals.json \
         package/supplemental/calendarPreferenceData.json \
-        package/supplemental/likelySubtags.json package/supplemental/calendarData.json
+        package/supplemental/likelySubtags.json package/supplemental/calendarData.json \
+        package/supplemental/dayPeriods.json
     mkdir persian && tar xzf cldr-cal-persian-full-46.1.0.tgz -C persian
-    python3 scripts/cldr/generate.py /tmp/package /tmp/persian/package
+    mkdir rbnf && tar xzf cldr-rbnf-48.2.0.tgz -C rbnf
+    python3 scripts/cldr/generate.py /tmp/package /tmp/persian/package /tmp/rbnf/package
 
 (cldr-cal-persian-full is published up to 46.1.0 only; its month names are those of 48.)
+
+Besides CLDR's words as they are, the script derives from them: the unit words and the
+words of the past around a relative age ("{0} минут назад": "минут", "назад"), so that ages
+of several units and ages with number words are read; ages without a number where the
+singular's word is its own ("минуту назад"); number words, from CLDR's rule-based number
+formats (cldr-rbnf: every cardinal spell-out rule set, all genders and cases, 1 to 31 and
+the tens to 60); day periods with the hours they cover (dayPeriods.json: "सुबह" 04:00 to
+12:00); and day periods written without their dots ("π.μ." as "πμ").
 
 Writes src/dates/cldr/data.tsv (the words and patterns of every language CLDR has relative
 times for, except the hand-written ones) and src/dates/cldr/tests.tsv (test rows rendered
@@ -23,6 +34,9 @@ import json
 import os
 import re
 import sys
+import unicodedata
+
+from rbnf import load as load_rbnf
 from datetime import datetime, timedelta, timezone
 
 HAND_WRITTEN = {"nl", "en", "de", "fr", "es", "it", "pt"}
@@ -331,8 +345,115 @@ def write_persian_tests(lang, persian):
         if text:
             lang.tests.append(day_row(lang.code, text, back))
 
+# Numbers spelled out as number words: every count of an age sites write in words.
+NUMBER_VALUES = list(range(1, 32)) + [40, 45, 50, 60]
 
-def read_locale(lang, fields, greg, plurals, primary):
+
+def unspaced(c):
+    """Letters of scripts written without spaces, each a word of its own to the reader."""
+    o = ord(c)
+    return (0x0E00 <= o <= 0x0EFF or 0x1000 <= o <= 0x109F or 0x1780 <= o <= 0x17FF
+            or 0x2E80 <= o <= 0x2FDF or 0x3005 <= o <= 0x3007 or 0x3021 <= o <= 0x3029
+            or 0x3040 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0x3400 <= o <= 0x4DBF
+            or 0x4E00 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF66 <= o <= 0xFF9F
+            or o >= 0x20000)
+
+
+def boundary(s, k):
+    """Whether one word may end before s[k] and another start there."""
+    if k <= 0 or k >= len(s):
+        return True
+    a, b = s[k - 1], s[k]
+    if a.isspace() or b.isspace():
+        return True
+    if unicodedata.category(b).startswith("M"):
+        return False
+    return unspaced(a) or unspaced(b)
+
+
+def common_edge(strings, suffix):
+    """The longest common prefix (or suffix) of the strings that ends (starts) where words
+    meet in every one of them."""
+    if not strings:
+        return ""
+    flip = (lambda x: x[::-1]) if suffix else (lambda x: x)
+    rev = [flip(x) for x in strings]
+    n = 0
+    while all(len(x) > n and x[n] == rev[0][n] for x in rev):
+        n += 1
+    for k in range(n, -1, -1):
+        if all(boundary(x, len(x) - k if suffix else k) for x in strings):
+            return flip(rev[0][:k])
+    return ""
+
+
+def derive_ages(lang, patterns):
+    """From the past patterns of one width ((unit, count, pattern) with "{0}"): the words of
+    the past around every one of them ("назад"), and each pattern's unit words after the
+    number ("минут"). An age of one unit without a number is read where the singular's unit
+    word is not also another count's ("минуту назад")."""
+    befores = [p.split("{0}")[0] for _, _, p in patterns]
+    afters = [p.split("{0}")[1] for _, _, p in patterns]
+    pre = common_edge(befores, False)
+    suf = common_edge(afters, True)
+    if not pre.strip() and not suf.strip():
+        return
+    if len({u for u, _, _ in patterns}) < 3:
+        return
+    lang.add("ago", pre.strip() or "~", suf.strip() or "~")
+    # "för {0} sedan" is also written without its first word ("5 minuter sedan").
+    if pre.strip() and suf.strip():
+        lang.add("ago", "~", suf.strip())
+    words = {}
+    for (unit, count, _), b, a in zip(patterns, befores, afters):
+        if b[len(pre):].strip():
+            continue
+        word = a[: len(a) - len(suf)].strip()
+        if word:
+            lang.add("unit", unit, word)
+            words.setdefault(unit, {}).setdefault(word, set()).add(count)
+    for unit, forms in words.items():
+        for word, counts in forms.items():
+            if counts == {"one"} and not any(w != word and "one" in c for w, c in forms.items()):
+                lang.add("past", unit, "1", " ".join(x for x in (pre.strip(), word, suf.strip()) if x))
+
+
+def read_numbers(lang, rbnf):
+    """Number words of every cardinal spell-out rule set (genders, cases), or of the plain
+    numbering where a language has none."""
+    names = [n for n in rbnf.sets if n.startswith("%spellout-cardinal") and "financial" not in n]
+    if not names and "%spellout-numbering" in rbnf.sets:
+        names = ["%spellout-numbering"]
+    for name in names:
+        for n in NUMBER_VALUES:
+            word = rbnf.spell(name, n)
+            if word and not re.search(r"\d", word):
+                lang.add("number", str(n), word)
+
+
+def read_periods(lang, greg, rules):
+    """Day periods other than am/pm ("सुबह", "晚上") with the hours they cover, from
+    CLDR's day period rules; words of several periods are left out."""
+    found = {}
+    for ctx in ("format", "stand-alone"):
+        for width in ("abbreviated", "wide"):
+            for key, word in greg["dayPeriods"][ctx][width].items():
+                rule = rules.get(key, {})
+                # One letter ("v." in Czech) is a preposition as often as a period.
+                if key in ("am", "pm") or "_from" not in rule or len(re.sub(r"[.\s]", "", word)) < 2:
+                    continue
+                hours = (int(rule["_from"][:2]), int(rule["_before"][:2]))
+                found.setdefault(clean(word), set()).add(hours)
+    ampm = {clean(w) for c in ("format", "stand-alone") for wd in ("abbreviated", "wide")
+            for k, w in greg["dayPeriods"][c][wd].items() if k in ("am", "pm")}
+    for word, hours in found.items():
+        if len(hours) == 1 and word not in ampm:
+            start, end = next(iter(hours))
+            lang.add("period", str(start), str(end), word)
+
+
+def read_locale(lang, fields, greg, plurals, primary, rbnf=None, period_rules=None):
+    by_width = {}
     for unit in UNITS:
         for width in WIDTHS:
             f = fields.get(unit + width, {})
@@ -340,14 +461,23 @@ def read_locale(lang, fields, greg, plurals, primary):
                 for key, pattern in f.get(kind, {}).items():
                     count = key.rsplit("-", 1)[-1]
                     pattern = clean(pattern)
+                    # "−{0} мин" (a narrow form): read in the past, where the sign says it.
                     if pattern.startswith(SIGNS):
+                        if direction == "past" and "{0}" in pattern:
+                            lang.add(direction, unit, "n", pattern)
                         continue
                     if "({0})" in pattern:
                         pattern = pattern.replace("({0})", "").strip()
                     if "{0}" in pattern:
                         lang.add(direction, unit, "n", pattern)
+                        if direction == "past" and pattern.count("{0}") == 1:
+                            by_width.setdefault(width, []).append((unit, count, pattern))
                     elif count in ("one", "two"):
                         lang.add(direction, unit, "1" if count == "one" else "2", pattern)
+    for width, patterns in by_width.items():
+        derive_ages(lang, patterns)
+    if rbnf:
+        read_numbers(lang, rbnf)
     day = fields["day"]
     for key, back in (("relative-type--2", 2), ("relative-type--1", 1), ("relative-type-0", 0),
                       ("relative-type-1", -1), ("relative-type-2", -2)):
@@ -377,6 +507,11 @@ def read_locale(lang, fields, greg, plurals, primary):
             for key in ("am", "pm"):
                 if key in periods:
                     lang.add(key, periods[key])
+                    # "π.μ." as sites also write it: "πμ".
+                    bare = re.sub(r"[.\s]", "", clean(periods[key]))
+                    if bare != clean(periods[key]) and len(bare) > 1:
+                        lang.add(key, bare)
+    read_periods(lang, greg, period_rules or {})
     formats = greg["dateFormats"]
     available = greg["dateTimeFormats"]["availableFormats"]
     patterns = [formats[k] for k in ("full", "long", "medium", "short")]
@@ -491,6 +626,17 @@ def main():
             return json.load(f)["main"][code]["dates"]["calendars"]["persian"]
 
     root_persian = load_persian("und")
+    rbnf_root = sys.argv[3] if len(sys.argv) > 3 else os.path.join(os.path.dirname(root), "rbnf", "package")
+    with open(os.path.join(rbnf_root, "package.json"), encoding="utf-8") as f:
+        rbnf_version = json.load(f)["version"]
+    with open(os.path.join(root, "supplemental", "dayPeriods.json"), encoding="utf-8") as f:
+        day_periods = json.load(f)["supplemental"]["dayPeriodRuleSet"]
+
+    def load_rbnf_of(variant):
+        # Norwegian Bokmål's rules are CLDR's "no".
+        path = os.path.join(rbnf_root, "rbnf", {"nb": "no"}.get(variant, variant) + ".json")
+        return load_rbnf(path) if os.path.exists(path) else None
+
     codes = []
     for code in sorted(os.listdir(os.path.join(root, "main"))):
         if "-" in code or code == "und" or code in HAND_WRITTEN:
@@ -514,7 +660,8 @@ def main():
                 continue
             fields = load(root, variant, "dateFields.json")["fields"]
             greg = load(root, variant, "ca-gregorian.json")["calendars"]["gregorian"]
-            read_locale(lang, fields, greg, plurals.get(code, {}), variant == code)
+            read_locale(lang, fields, greg, plurals.get(code, {}), variant == code,
+                        load_rbnf_of(variant), day_periods.get(variant, day_periods.get(code, {})))
         if lang.calendar and lang.calendar[0] == "persian":
             lang.add("calendar", "persian")
             for variant in [code] + PERSIAN_VARIANTS.get(code, []):
@@ -530,13 +677,17 @@ def main():
             lang.add("calendar", "era", str(lang.calendar[1]))
         langs.append(lang)
     header = [
-        f"# CLDR {version} (npm cldr-dates-full {version}, cldr-core {version} plurals),",
-        "# generated by scripts/cldr/generate.py; do not edit. One line per entry:",
+        f"# CLDR {version} (npm cldr-dates-full {version}, cldr-core {version} plurals and day",
+        f"# periods, cldr-rbnf {rbnf_version} number words), generated by scripts/cldr/generate.py;",
+        "# do not edit. One line per entry:",
         "# code, kind, values. Kinds: past/future unit n|count pattern, day back word,",
         "# last unit word, now word, month n name, weekday n name, am/pm word, ampm before,",
         "# hour word, word word, at word, date pattern ({d} {M} {N} {y} {E}), order dm|md,",
         "# calendar persian (sites date by the Solar Hijri calendar), persian n name (its",
-        "# month names), calendar era offset (years may be of an era: Gregorian + offset).",
+        "# month names), calendar era offset (years may be of an era: Gregorian + offset),",
+        "# ago before after (the words of the past around an age, ~ for none), unit unit word",
+        "# (a unit's word after the number), number n word, period from before word (a day",
+        "# period and the hours it covers).",
     ]
     with open(os.path.join(out_dir, "data.tsv"), "w", encoding="utf-8") as f:
         f.write("\n".join(header) + "\n")

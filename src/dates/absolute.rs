@@ -137,8 +137,33 @@ pub fn day_word(
         .checked_sub_days(Days::new(back))
         .ok_or(NO_SUCH_DATE)?;
     let clock = clock::find(toks, lex, true, pos..pos + len);
-    // "gisteren vorige week" names two days at once.
-    if !numbers_within(toks, &[clock_tokens(clock.as_ref())]) || lex.vague.find(toks).is_some() {
+    // "gisteren vorige week" names two days at once, "kemarin lusa" is no yesterday, and
+    // "დღეს წინ" no today.
+    let span = clock_tokens(clock.as_ref());
+    let lead = lex
+        .clock_before
+        .ending_at(toks, span.start)
+        .map_or(0, |(_, l)| l);
+    let used =
+        |i: usize| (pos..pos + len).contains(&i) || (span.start - lead..span.end).contains(&i);
+    let of_clock = |i: usize| {
+        [
+            &lex.clock_before,
+            &lex.clock_after,
+            &lex.am,
+            &lex.pm,
+            &lex.date_fillers,
+        ]
+        .iter()
+        .any(|l| l.at(toks, i).is_some())
+    };
+    let other = |i: usize| {
+        !used(i) && !of_clock(i) && (lex.days.at(toks, i).is_some() || lex.past_word(toks, i))
+    };
+    if !numbers_within(toks, &[clock_tokens(clock.as_ref())])
+        || lex.vague.find(toks).is_some()
+        || (0..toks.len()).any(other)
+    {
         return Ok(None);
     }
     read_on(date, clock.as_ref(), ctx, zone)

@@ -51,6 +51,28 @@ fn glued_sep(toks: &[Tok], i: usize, c: char) -> bool {
     toks.get(i).is_some_and(|t| t.is_sep(c) && !t.spaced)
 }
 
+/// The hour of a clock written as `hour` in a day period that covers the hours `from` to
+/// `before` (across midnight when `before` is not after `from`): the one of `hour` and
+/// `hour + 12` inside it; none when neither or both are.
+fn in_period(hour: u32, (from, before): (u32, u32)) -> Option<u32> {
+    let inside = |h: u32| {
+        if from < before {
+            (from..before).contains(&h)
+        } else {
+            h >= from || h < before
+        }
+    };
+    let candidates: Vec<u32> = match hour {
+        1..=12 => vec![hour % 12, hour % 12 + 12],
+        _ => vec![hour],
+    };
+    let mut fitting = candidates.into_iter().filter(|&h| h < 24 && inside(h));
+    match (fitting.next(), fitting.next()) {
+        (Some(h), None) => Some(h),
+        _ => None,
+    }
+}
+
 /// The first clock time in the tokens outside `skip`.
 ///
 /// `loose` (a date or day word is already known) also accepts "14.05" without "uur".
@@ -64,6 +86,14 @@ pub fn find(toks: &[Tok], lex: &Lex, loose: bool, skip: Range<usize>) -> Option<
 pub fn at(toks: &[Tok], lex: &Lex, i: usize, loose: bool) -> Option<Clock> {
     let first = toks.get(i)?;
     if !first.is_num() || !(1..=2).contains(&first.digits()) || continues_number(toks, i) {
+        return None;
+    }
+    // "-5 m" is a negative number, not five o'clock.
+    let signed = i >= 1
+        && toks[i - 1].is_sep('-')
+        && !first.spaced
+        && (i == 1 || toks[i - 1].spaced || !toks[i - 2].is_num());
+    if signed {
         return None;
     }
     let mut hour = u32::try_from(first.value()?).ok()?;
@@ -97,11 +127,27 @@ pub fn at(toks: &[Tok], lex: &Lex, i: usize, loose: bool) -> Option<Clock> {
     };
     let (mut am, mut pm) = (lex.am.at(toks, j), lex.pm.at(toks, j));
     j += am.or(pm).map_or(0, |(_, len)| len);
-    if lex.period_first && am.is_none() && pm.is_none() {
-        // "下午2:05", "오후 2:05": the day period before the hour.
+    // "下午2:05", "오후 2:05", "PM 4:40": the day period before the hour; a word that is
+    // also one leading to a clock (Welsh "am", at) is that only, where periods follow.
+    let at_word = lex.clock_before.ending_at(toks, i).is_some();
+    if am.is_none() && pm.is_none() && (lex.period_first || !at_word) {
         (am, pm) = (lex.am.ending_at(toks, i), lex.pm.ending_at(toks, i));
     }
-    let twelve = am.is_some() || pm.is_some();
+    // A day period of its own ("सुबह 8:15", "晚8:00", "8:15 बजे सुबह"), before or after.
+    let mut period = None;
+    if am.is_none() && pm.is_none() {
+        period = match lex.periods.at(toks, j) {
+            Some((hours, len)) => {
+                j += len;
+                Some(hours)
+            }
+            None => lex.periods.ending_at(toks, i).map(|(hours, _)| hours),
+        };
+    }
+    if let Some(hours) = period {
+        hour = in_period(hour, hours)?;
+    }
+    let twelve = am.is_some() || pm.is_some() || period.is_some();
     let marker = match lex.clock_after.at(toks, j) {
         Some((_, len)) if form != Form::Letter => {
             j += len;
@@ -125,7 +171,7 @@ pub fn at(toks: &[Tok], lex: &Lex, i: usize, loose: bool) -> Option<Clock> {
     }
     // "14:05 pm": a 24-hour clock with a redundant "pm" (as NDTV writes) is that hour.
     let redundant_pm = pm.is_some() && (13..=23).contains(&hour);
-    if twelve && !redundant_pm {
+    if (am.is_some() || pm.is_some()) && !redundant_pm {
         if !(1..=12).contains(&hour) {
             return None;
         }

@@ -93,6 +93,12 @@ pub struct Lex {
     pub joiners: Lexicon<()>,
     pub ago_before: Lexicon<()>,
     pub ago_after: Lexicon<()>,
+    /// The words of the past around an age, both sides at once (CLDR's "för {0} sedan":
+    /// `för`, `sedan`; a side may be empty).
+    pub ago_frames: Vec<(Vec<Tok>, Vec<Tok>)>,
+    /// Whether an age without a word of the past ("3u", "5 min") is read: only in the
+    /// hand-written languages.
+    pub bare_ages: bool,
     pub future_before: Lexicon<()>,
     pub future_after: Lexicon<()>,
     pub just_now: Lexicon<()>,
@@ -103,6 +109,9 @@ pub struct Lex {
     pub weekdays: Lexicon<Weekday>,
     pub am: Lexicon<()>,
     pub pm: Lexicon<()>,
+    /// Day periods other than am and pm ("सुबह", "晚上") with the hours they cover: from,
+    /// and before (24 for midnight; a period across midnight has `before` < `from`).
+    pub periods: Lexicon<(u32, u32)>,
     pub clock_before: Lexicon<()>,
     pub clock_after: Lexicon<()>,
     pub date_fillers: Lexicon<()>,
@@ -128,6 +137,43 @@ pub struct Lex {
 }
 
 impl Lex {
+    /// Whether the word at token `i` is a unit of an age or a vague quantity ("минут",
+    /// "lună", "a few"): "just now" beside one is no "just now" ("acum o lună").
+    pub fn age_word(&self, toks: &[Tok], i: usize) -> bool {
+        toks[i].kind == Kind::Word
+            && (self.units.at(toks, i).is_some() || self.few.at(toks, i).is_some())
+    }
+
+    /// Whether the word at token `i` is a word of the past of an age ("назад", "წინ"): a
+    /// day word beside one is no day ("დღეს წინ").
+    pub fn past_word(&self, toks: &[Tok], i: usize) -> bool {
+        let t = &toks[i];
+        t.kind == Kind::Word
+            && (self.ago_before.at(toks, i).is_some()
+                || self.ago_after.at(toks, i).is_some()
+                || self.ago_frames.iter().any(|(before, after)| {
+                    before
+                        .iter()
+                        .chain(after)
+                        .any(|w| w.kind == Kind::Word && w.text == t.text)
+                }))
+    }
+
+    /// Whether one of the frames of the past stands around the tokens `start..end`: its
+    /// words before ending at `start`, its words after starting at `end`.
+    pub fn framed(&self, toks: &[Tok], start: usize, end: usize) -> bool {
+        let same = |p: &Tok, t: &Tok| p.kind == t.kind && p.text == t.text;
+        self.ago_frames.iter().any(|(before, after)| {
+            start >= before.len()
+                && toks.len() >= end + after.len()
+                && before
+                    .iter()
+                    .zip(&toks[start - before.len()..])
+                    .all(|(p, t)| same(p, t))
+                && after.iter().zip(&toks[end..]).all(|(p, t)| same(p, t))
+        })
+    }
+
     /// Whether a word of a date starts at token `i`: a day word, a month (Gregorian or Solar
     /// Hijri), a weekday, "just now", a vague span or a fixed span.
     pub fn names_date(&self, toks: &[Tok], i: usize) -> bool {

@@ -187,6 +187,13 @@ pub fn read_just_now(toks: &[Tok], lex: &Lex, ctx: &Context) -> Result<Option<Re
     match lex.just_now.find(toks) {
         // "今" (now) at the start of "今日" (today) is the day word's.
         Some((i, _, len)) if lex.days.at(toks, i).is_some_and(|(_, l)| l > len) => Ok(None),
+        // "acum" is "now" and the word of the past of "acum o lună": an age beside it is
+        // not read as now.
+        Some((i, _, len))
+            if (0..toks.len()).any(|k| !(i..i + len).contains(&k) && lex.age_word(toks, k)) =>
+        {
+            Ok(None)
+        }
         Some(_) => just_now(ctx).map(Some),
         None => Ok(None),
     }
@@ -390,6 +397,9 @@ fn negative(toks: &[Tok], i: usize) -> bool {
 /// "vor", "ago") next to it; without, any ("3u", "5 min"). A word of the future next to it
 /// ("over 3 uur", "in 2 hours") is an error.
 pub fn read(toks: &[Tok], lex: &Lex, ctx: &Context, marked: bool) -> Result<Option<Reading>, Fail> {
+    if !marked && !lex.bare_ages {
+        return Ok(None);
+    }
     // A vague span has no number and no other date word: "last week at 14:05" (or a weekday
     // that shares its word, Lao "ວັນອາທິດແລ້ວນີ້ເວລາ 14:05", last Sunday) and "gisteren vorige
     // week" are no span of 14 days.
@@ -420,8 +430,9 @@ pub fn read(toks: &[Tok], lex: &Lex, ctx: &Context, marked: bool) -> Result<Opti
         if negative(toks, i) {
             return Err(Fail::OutOfRange("an age cannot be negative"));
         }
-        let past =
-            lex.ago_before.ending_at(toks, i).is_some() || lex.ago_after.at(toks, end).is_some();
+        let past = lex.ago_before.ending_at(toks, i).is_some()
+            || lex.ago_after.at(toks, end).is_some()
+            || lex.framed(toks, i, end);
         if past || !marked {
             // Every number of the text is part of the age: "5 min, 3 uur" is not one.
             if !numbers_within(toks, std::slice::from_ref(&(i..end))) {

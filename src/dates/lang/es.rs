@@ -14,7 +14,6 @@ pub static TABLE: Table = Table {
         ("minutos", Minute),
         ("min", Minute),
         ("mins", Minute),
-        ("m", Minute),
         ("hora", Hour),
         ("horas", Hour),
         ("hs", Hour),

@@ -1,6 +1,7 @@
 //! Tests of the date reader: the phrasings table, DST, errors and properties.
 
 mod calendars;
+mod corpus;
 mod dst;
 mod errors;
 mod props;
