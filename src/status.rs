@@ -104,6 +104,7 @@ impl FeedStatus {
             "good_items": h.good_items,
             "good_links": h.good_links,
             "settling": h.settling,
+            "last_page": h.report,
             "item_pages": self.feed.follow.then(|| serde_json::json!({
                 "due": h.pages_due,
                 "read": h.pages_read,
@@ -238,6 +239,15 @@ pub fn table(list: &[FeedStatus], now: DateTime<Utc>) -> String {
         }
         if let Some(waiting) = s.settling() {
             out.push_str(&format!("\n{}: {waiting}\n", s.id()));
+        }
+        if let Some(r) = s.standing.as_ref().and_then(|h| h.report.as_ref())
+            && r.wanting()
+        {
+            out.push_str(&format!(
+                "\n{}: the last page: {} (a selector that misses, or dates not read)\n",
+                s.id(),
+                r.words()
+            ));
         }
     }
     for s in list.iter().filter(|s| s.failing()) {

@@ -694,3 +694,71 @@ fn the_status_page_of_many_feeds_comes_in_pages_failing_feeds_first() {
     assert!(second.contains("id=\"feed-f148\"") && !second.contains("id=\"feed-f149\""));
     d.stop();
 }
+
+/// The status page says one thing per state: a feed whose date selector misses every item is
+/// marked and its last page shown (`date 0 of 7, 0 read`); a failing feed shows its failure
+/// and its last success apart, never "HTTP 404 · 7 items on the page"; undated items are
+/// shown as undated.
+#[test]
+fn the_status_page_marks_missing_selectors_and_says_one_thing_per_state() {
+    let failing = Arc::new(AtomicBool::new(false));
+    let fail = failing.clone();
+    let server = Server::start(move |req| {
+        if req.path == "/gone" && fail.load(Ordering::SeqCst) {
+            return Response::status(404);
+        }
+        Response::html(seed_page())
+    });
+    let port = free_port();
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "output_dir = \"feeds\"\nstate_dir = \"state\"\ninterval = \"300ms\"\nhost_delay = \"0s\"\ntimezone = \"Europe/Amsterdam\"\nlisten = \"127.0.0.1:{port}\"\n\
+         [[feed]]\nid = \"nodate\"\nurl = \"{}\"\nrobots = false\n[feed.items]\nselect = \"ul.news-list > li\"\ndate = \"span.nope\"\n\
+         [[feed]]\nid = \"gone\"\nurl = \"{}\"\nrobots = false\n[feed.items]\nselect = \"ul.news-list > li\"\n",
+        server.url("/nodate"),
+        server.url("/gone")
+    ));
+    let d = Daemon::start(&ws, &[]);
+    wait_for(Duration::from_secs(10), "the server", || {
+        d.log().contains("serving http")
+    });
+    wait_for(Duration::from_secs(20), "both feeds noted", || {
+        !get_ok(port, "/").contains("not polled yet")
+    });
+    failing.store(true, Ordering::SeqCst);
+    wait_for(Duration::from_secs(20), "the failure noted", || {
+        get_ok(port, "/").contains("HTTP 404")
+    });
+    let page = get_ok(port, "/").replace("&#x2f;", "/");
+    let card = |id: &str| {
+        let at = page.find(&format!("id=\"feed-{id}\"")).expect(id);
+        let start = page[..at].rfind("<section").expect("section");
+        let end = at + page[at..].find("</section>").expect("end");
+        page[start..end].to_string()
+    };
+    let nodate = card("nodate");
+    assert!(nodate.contains("class=\"feed wanting\""), "{nodate}");
+    assert!(nodate.contains("date 0 of 7, 0 read"), "{nodate}");
+    let gone = card("gone");
+    assert!(gone.contains("HTTP 404"), "{gone}");
+    assert!(
+        !gone.contains("items on the page,"),
+        "one thing per state: {gone}"
+    );
+    assert!(gone.contains("Last success"), "{gone}");
+    assert!(
+        page.contains("1 with a selector that misses or dates not read"),
+        "{page}"
+    );
+    let items = get_ok(port, "/nodate/").replace("&#x2f;", "/");
+    assert!(items.contains("undated: the page gives no date"), "{items}");
+    assert!(!items.contains("1970"), "{items}");
+    let status = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+        .args(["status", "--json", "-c"])
+        .arg(ws.path("pagefeed.toml"))
+        .output()
+        .expect("status");
+    let listed: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+    assert_eq!(listed[0]["last_page"]["dates_read"], 0, "{listed}");
+    d.stop();
+}

@@ -7,7 +7,7 @@ use super::pipeline::{self, ItemPages, Outcome, Pass, Prior};
 use super::{Gate, Places, PollError, Report, log_events};
 use crate::config::Feed;
 use crate::publish::{self, Documents, FeedMeta};
-use crate::state::{GoodPoll, Rendered, StateError, Store, Tx};
+use crate::state::{FieldReport, GoodPoll, PageReport, Rendered, StateError, Store, Tx};
 use std::time::Instant;
 
 /// How many times a poll works on its page outside the write lock when the feed changes
@@ -136,13 +136,15 @@ pub(super) fn publish_meanwhile(
             tracing::warn!(feed = %feed.id, "{line}");
         }
     }
+    let report = page_report(&outcome);
     if let Err(detail) = health {
-        // Nothing is published, but the coverage just reported is remembered.
-        if let Some(key) = coverage
-            && let Ok(_open) = gate.hold()
-        {
-            tx.save_coverage(&feed.id, &key)?;
-            tx.bump_generation(&feed.id)?;
+        // Nothing is published, but what the page showed is remembered.
+        if let Ok(_open) = gate.hold() {
+            tx.save_report(&feed.id, &report)?;
+            if let Some(key) = coverage {
+                tx.save_coverage(&feed.id, &key)?;
+                tx.bump_generation(&feed.id)?;
+            }
             tx.commit()?;
         }
         return Err(PollError::Unhealthy {
@@ -153,6 +155,7 @@ pub(super) fn publish_meanwhile(
     if let Some(key) = &coverage {
         tx.save_coverage(&feed.id, key)?;
     }
+    tx.save_report(&feed.id, &report)?;
     log_events(&feed.id, &outcome.events, &outcome.fresh);
     let rendered = Rendered {
         title: outcome.meta.title.clone(),
@@ -208,6 +211,25 @@ pub(super) fn publish_meanwhile(
         took: started.elapsed(),
         waiting: outcome.follow.as_ref().map_or(0, |f| f.waiting()),
     })
+}
+
+/// What the page showed, as the state keeps it for `status` and the status page.
+fn page_report(outcome: &Outcome) -> PageReport {
+    PageReport {
+        items: outcome.coverage.items,
+        fields: outcome
+            .coverage
+            .fields
+            .iter()
+            .map(|f| FieldReport {
+                name: f.name.to_string(),
+                configured: f.selector.is_some(),
+                found: f.found,
+            })
+            .collect(),
+        dates_matched: outcome.dates.matched,
+        dates_read: outcome.dates.read,
+    }
 }
 
 /// Write the feed files for what the state holds, holding its write lock, and clear the

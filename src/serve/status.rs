@@ -56,6 +56,12 @@ struct FeedCard {
     failures: u64,
     last_error: Option<String>,
     last_error_at: Option<String>,
+    last_success: Option<String>,
+    last_success_ago: Option<String>,
+    /// What the last page showed of each field and its dates, in words.
+    coverage: Option<String>,
+    /// A configured selector that misses in some items, or dates mostly not read.
+    wanting: bool,
     selectors: String,
     item_pages: Option<String>,
     settling: Option<String>,
@@ -83,6 +89,16 @@ pub fn status_page(
     now: DateTime<Utc>,
 ) -> Result<String, minijinja::Error> {
     let failing = feeds.iter().filter(|s| s.failing()).count();
+    let wanting = feeds
+        .iter()
+        .filter(|s| {
+            !s.failing()
+                && s.standing
+                    .as_ref()
+                    .and_then(|h| h.report.as_ref())
+                    .is_some_and(|r| r.wanting())
+        })
+        .count();
     let never = feeds.iter().filter(|s| s.standing.is_none()).count();
     let mut order: Vec<&FeedStatus> = feeds.iter().collect();
     order.sort_by_key(|s| {
@@ -119,6 +135,10 @@ pub fn status_page(
                 failures: h.failures,
                 last_error: h.last_error.clone(),
                 last_error_at: h.last_error_at.map(|t| in_zone(t, tz)),
+                last_success: h.last_success.map(|t| in_zone(t, tz)),
+                last_success_ago: h.last_success.map(|t| relative(t, now)),
+                coverage: h.report.as_ref().map(|r| r.words()),
+                wanting: h.report.as_ref().is_some_and(|r| r.wanting()),
                 selectors: s.selectors(),
                 item_pages: s.item_pages(),
                 settling: s.settling(),
@@ -132,6 +152,11 @@ pub fn status_page(
         if feeds.len() == 1 { "" } else { "s" },
         failing
     );
+    if wanting > 0 {
+        summary.push_str(&format!(
+            ", {wanting} with a selector that misses or dates not read"
+        ));
+    }
     if never > 0 {
         summary.push_str(&format!(", {never} not polled yet"));
     }
@@ -176,11 +201,15 @@ pub fn feed_page(
 ) -> Result<String, minijinja::Error> {
     let tz = feed.timezone;
     let span = |i: crate::dates::Interval| {
-        format!(
-            "after {} and at or before {}",
-            in_zone(i.earliest, tz),
-            in_zone(i.latest, tz)
-        )
+        if i.open_below() {
+            format!("at or before {}", in_zone(i.latest, tz))
+        } else {
+            format!(
+                "after {} and at or before {}",
+                in_zone(i.earliest, tz),
+                in_zone(i.latest, tz)
+            )
+        }
     };
     let cards: Vec<ItemCard> = items
         .iter()
@@ -195,9 +224,9 @@ pub fn feed_page(
                     ),
                 ),
                 None => (
-                    span(r.pinned),
+                    "undated: the page gives no date".to_string(),
                     format!(
-                        "no date text: the moment it was first seen, {}",
+                        "no date text: published at the moment it was first seen, {}, in page order",
                         in_zone(r.first_seen, tz)
                     ),
                 ),
@@ -441,9 +470,11 @@ mod tests {
             html.contains("after 2026-03-04 13:11:00 CET and at or before 2026-03-04 13:12:00 CET")
         );
         assert!(html.contains("the date text on the page"));
-        assert!(
-            html.contains("no date text: the moment it was first seen, 2026-03-04 13:12:00 CET")
-        );
+        assert!(html.contains(
+            "no date text: published at the moment it was first seen, 2026-03-04 13:12:00 CET"
+        ));
+        assert!(html.contains("undated: the page gives no date"), "{html}");
+        assert!(!html.contains("1970"), "{html}");
         assert!(
             !html.contains("<script>") && !html.contains("<img"),
             "{html}"

@@ -26,7 +26,7 @@ pub mod selector_health;
 pub use feed::Rendered;
 pub use lock::{LockError, RunLock};
 pub use polls::{PollNote, Standing};
-pub use selector_health::GoodPoll;
+pub use selector_health::{FieldReport, GoodPoll, PageReport};
 
 use crate::dates::Interval;
 use chrono::{DateTime, Utc};

@@ -52,6 +52,8 @@ pub struct Standing {
     pub pages_given_up: u64,
     /// New items held back for their time to settle (`settle`).
     pub settling: u64,
+    /// What the last page fetched showed of each field and its dates.
+    pub report: Option<super::PageReport>,
 }
 
 #[cfg(test)]
@@ -126,7 +128,8 @@ impl Tx<'_> {
                         (SELECT count(*) FROM followed WHERE feed = k.id AND status = 'due'),
                         (SELECT count(*) FROM followed WHERE feed = k.id AND status = 'read'),
                         (SELECT count(*) FROM followed WHERE feed = k.id AND status = 'given up'),
-                        (SELECT count(*) FROM held WHERE feed = k.id)
+                        (SELECT count(*) FROM held WHERE feed = k.id),
+                        s.report
                  FROM known k
                  LEFT JOIN feed f ON f.id = k.id
                  LEFT JOIN polls p ON p.feed = k.id
@@ -159,6 +162,10 @@ impl Tx<'_> {
                     pages_read: count(r.get(16)?).unwrap_or(0),
                     pages_given_up: count(r.get(17)?).unwrap_or(0),
                     settling: count(r.get(18)?).unwrap_or(0),
+                    // A report that does not read is none: it only ever shows.
+                    report: r
+                        .get::<_, Option<String>>(19)?
+                        .and_then(|j| serde_json::from_str(&j).ok()),
                 })
             })
             .map_err(|e| self.err(e))?;

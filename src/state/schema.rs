@@ -171,6 +171,11 @@ ALTER TABLE feed DROP COLUMN last_error_at;
 ALTER TABLE feed DROP COLUMN last_success;
 ALTER TABLE feed DROP COLUMN next_poll;
 "#,
+    // What the last page showed of each field and how its dates read (`selector_health`'s
+    // report, as JSON): the status page and `status` show it.
+    r#"
+ALTER TABLE selector_health ADD COLUMN report TEXT;
+"#,
 ];
 
 /// The schema every migration builds, written out whole: a new state is made with it at once,
@@ -255,7 +260,8 @@ CREATE TABLE selector_health (
     feed       TEXT PRIMARY KEY,
     good_items INTEGER,
     good_links INTEGER,
-    coverage   TEXT
+    coverage   TEXT,
+    report     TEXT
 ) STRICT;
 CREATE TABLE polls (
     feed          TEXT PRIMARY KEY,
