@@ -5,7 +5,7 @@ use super::MEDIA_NS;
 use super::document::{
     Entry, FeedMeta, RenderError, description, estimate, finish, fixed, image_type, newest,
 };
-use super::escape::guarded;
+use super::escape::{escape_text, guarded};
 use atom_syndication as atom;
 use chrono::{DateTime, Utc};
 use url::Url;
@@ -36,7 +36,7 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
         namespaces.insert("media".to_string(), MEDIA_NS.to_string());
     }
     let feed = atom::Feed {
-        title: atom::Text::html(guarded(&meta.title)),
+        title: atom::Text::html(escape_text(&meta.title)),
         id: meta
             .self_atom
             .as_ref()
@@ -52,12 +52,12 @@ pub fn atom(meta: &FeedMeta, entries: &[Entry<'_>]) -> Result<Vec<u8>, RenderErr
             version: Some(env!("CARGO_PKG_VERSION").into()),
             ..Default::default()
         }),
-        subtitle: Some(atom::Text::html(guarded(&meta.description()))),
+        subtitle: Some(atom::Text::html(escape_text(&meta.description()))),
         links,
         entries: entries
             .iter()
             .map(|e| atom::Entry {
-                title: atom::Text::html(guarded(e.title)),
+                title: atom::Text::html(escape_text(e.title)),
                 id: e.guid.to_string(),
                 updated: fixed(e.updated()),
                 published: Some(fixed(e.published)),

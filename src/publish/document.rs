@@ -1,7 +1,7 @@
 //! What every document is made from: the feed as a whole ([`FeedMeta`]) and each item as the
 //! formats read it ([`Entry`]), with what the formats share in writing them.
 
-use super::escape_html;
+use super::escape::escape_text;
 use crate::item::{FeedItem, ItemPage};
 use chrono::{DateTime, FixedOffset, Utc};
 use url::Url;
@@ -120,7 +120,7 @@ pub fn image_type(url: &Url) -> Option<&'static str> {
 pub(super) fn description(e: &Entry<'_>) -> Option<String> {
     match e.summary_html {
         Some(html) if !html.trim().is_empty() => Some(html.to_owned()),
-        _ => (!e.summary.is_empty()).then(|| escape_html(e.summary)),
+        _ => (!e.summary.is_empty()).then(|| escape_text(e.summary)),
     }
 }
 

@@ -39,7 +39,7 @@ mod write;
 
 pub use atom::atom;
 pub use document::{Entry, FeedMeta, RenderError, image_type};
-pub use escape::escape_html;
+pub use escape::{escape_html, escape_text};
 pub use json::json;
 pub use render::{Documents, FORMATS, documents_hold, files, render, write_documents};
 pub use rss::rss;
