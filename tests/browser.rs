@@ -1,7 +1,7 @@
 //! `render = "browser"` end to end: pages on 127.0.0.1 that build their items with
 //! JavaScript, rendered by Debian's chromium (which `.ci/run` installs) under the real
 //! binary. What a rendered poll publishes, what it refuses (pop-ups, `file:` navigations,
-//! addresses outside the feed's reach), how it fails (no browser, a page that never settles,
+//! addresses outside the feed's reach, WebRTC's packets), how it fails (no browser, a page that never settles,
 //! no item), and that no browser process outlives pagefeed.
 
 mod common;
@@ -678,4 +678,122 @@ fn cookies_a_page_sets_go_with_its_later_requests() {
         !PAGE_GOT_COOKIES.load(Ordering::SeqCst),
         "a render starts without the cookies of the last"
     );
+}
+
+/// UDP sockets on `addresses` that count every datagram they receive, for as long as the
+/// returned flag is not set.
+fn udp_listeners(
+    addresses: &[&str],
+) -> (
+    Vec<u16>,
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    use std::sync::atomic::Ordering;
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut ports = Vec::new();
+    for address in addresses {
+        let socket = std::net::UdpSocket::bind(format!("{address}:0")).expect("bind UDP");
+        socket
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .expect("timeout");
+        let here = socket.local_addr().expect("address");
+        ports.push(here.port());
+        let (done, got) = (done.clone(), got.clone());
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 2048];
+            while !done.load(Ordering::SeqCst) {
+                if let Ok((n, from)) = socket.recv_from(&mut buffer) {
+                    got.lock()
+                        .expect("lock")
+                        .push(format!("{n} bytes to {here} from {from}"));
+                }
+            }
+        });
+    }
+    (ports, done, got)
+}
+
+/// A page that opens WebRTC peer connections with STUN and TURN servers on 127.0.0.1 and
+/// 127.0.0.2 (from its own frame and from a frame it makes), and a WebTransport session,
+/// gets no packet out and no ICE candidate: the servers, UDP sockets bound by the test,
+/// receive nothing during the render and for seconds after, and the feed shows that the
+/// page found no RTCPeerConnection. The same holds with the browser's WebRTC switch taken
+/// away by a wrapper: the interfaces' removal alone keeps every packet in.
+#[test]
+fn webrtc_sends_nothing_and_shows_no_candidate() {
+    let ws = Workspace::new();
+    let wrapper = ws.path("no-webrtc-switch");
+    std::fs::write(
+        &wrapper,
+        "#!/bin/bash\nargs=()\nfor a in \"$@\"; do [[ $a == --webrtc-ip-handling-policy=* ]] || args+=(\"$a\"); done\nexec chromium \"${args[@]}\"\n",
+    )
+    .expect("wrapper");
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    for browser in [
+        String::new(),
+        format!("browser = {:?}\n", wrapper.display().to_string()),
+    ] {
+        let (ports, done, got) = udp_listeners(&["127.0.0.1", "127.0.0.2", "127.0.0.1"]);
+        let script = format!(
+            r#"const found = [];
+            function connect(where, Peer) {{
+              if (typeof Peer !== 'function') {{ found.push(where + ' has no RTCPeerConnection'); return; }}
+              try {{
+                const pc = new Peer({{iceServers: [{{urls: 'stun:127.0.0.1:{a}'}}, {{urls: 'stun:127.0.0.2:{b}'}},
+                  {{urls: 'turn:127.0.0.1:{c}?transport=udp', username: 'u', credential: 'c'}}]}});
+                pc.createDataChannel('x');
+                pc.onicecandidate = e => {{ if (e.candidate) found.push(where + ' candidate ' + e.candidate.candidate); }};
+                pc.createOffer().then(o => pc.setLocalDescription(o));
+                found.push(where + ' made a peer connection');
+              }} catch (e) {{ found.push(where + ' threw ' + e); }}
+            }}
+            connect('the page', window.RTCPeerConnection || window.webkitRTCPeerConnection);
+            const frame = document.createElement('iframe'); document.body.append(frame);
+            connect('a frame', frame.contentWindow.RTCPeerConnection);
+            try {{ new WebTransport('https://127.0.0.1:{a}/x').ready.catch(() => {{}}); }} catch (e) {{}}
+            setTimeout(() => insert(found.map((t, n) => ({{t, d: '5 minutes ago', h: '/rtc/' + n}}))), 1500);"#,
+            a = ports[0],
+            b = ports[1],
+            c = ports[2],
+        );
+        let body = page(&script);
+        let server = Server::start(move |req| match req.path.as_str() {
+            "/rtc" => Response::html(body.clone()),
+            _ => Response::status(404),
+        });
+        ws.config(&format!(
+            "{TOP}{browser}{}",
+            feed("rtc", &server.url("/rtc"), "render = \"browser\"")
+        ));
+        let out = run(&ws, &["once", "--now", "2026-03-04T13:30:00+01:00"], &[]);
+        // Packets sent late (retransmissions, TURN allocations) are waited for too.
+        std::thread::sleep(Duration::from_secs(3));
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        let err = stderr(&out);
+        let packets = got.lock().expect("lock").clone();
+        assert!(
+            packets.is_empty(),
+            "{browser}{} UDP packet(s) left the browser: {packets:?}",
+            packets.len()
+        );
+        assert_eq!(out.status.code(), Some(0), "{browser}{err}");
+        let rss = ws.read("feeds/rtc.rss");
+        assert!(
+            !rss.contains("candidate"),
+            "ICE candidates published: {rss}"
+        );
+        assert!(
+            rss.contains("<title>the page has no RTCPeerConnection</title>")
+                && rss.contains("<title>a frame has no RTCPeerConnection</title>"),
+            "{browser}{rss}"
+        );
+        std::fs::remove_dir_all(ws.path("feeds")).expect("feeds");
+        std::fs::remove_dir_all(ws.path("state")).expect("state");
+    }
 }

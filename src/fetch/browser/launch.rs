@@ -110,8 +110,9 @@ pub fn flags(launch: &Launch) -> Vec<String> {
         "--deny-permission-prompts",
         "--password-store=basic",
         "--use-mock-keychain",
-        // WebRTC may only use the proxy, which never answers: no UDP to any address.
-        "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+        // WebRTC may only use the proxy, which never answers: no UDP to any address (and
+        // no candidates to show). The page has no RTCPeerConnection either (`confine`).
+        "--webrtc-ip-handling-policy=disable_non_proxied_udp",
         // Loopback goes through the proxy too (Chromium bypasses it by default).
         "--proxy-bypass-list=<-loopback>",
         // One renderer per page rather than one per site: memory stays bounded.
@@ -486,6 +487,8 @@ mod tests {
         assert!(with.contains(&"--proxy-bypass-list=<-loopback>".to_string()));
         assert!(with.contains(&"--remote-debugging-pipe".to_string()));
         assert!(with.contains(&"--block-new-web-contents".to_string()));
+        // The switch Chromium reads (a "--force-" form of it is not one).
+        assert!(with.contains(&"--webrtc-ip-handling-policy=disable_non_proxied_udp".to_string()));
         assert!(
             !with
                 .iter()

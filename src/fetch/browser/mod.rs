@@ -14,9 +14,11 @@
 //! do not leak between feeds or polls) and a fresh tab in it, both closed afterwards
 //! whatever happens. Every request the page makes is answered by pagefeed itself
 //! (`intercept`): only http(s), within the feed's reach (the private-network guard), with
-//! the body cap; the browser's own network goes nowhere (see `launch`).
+//! the body cap; the browser's own network goes nowhere (see `launch`), and WebRTC, which
+//! would send UDP itself, is gone from the page's frames (`confine`).
 
 mod cdp;
+mod confine;
 mod intercept;
 mod launch;
 
@@ -233,10 +235,14 @@ impl Browser {
             },
             watch.clone(),
         );
-        let enabled =
-            tokio::time::timeout_at(deadline, intercept::enable(&connection, &tab.session))
-                .await
-                .unwrap_or(Err(CdpError::Slow));
+        // Every request paused, then the page's frames confined, before it is loaded.
+        let prepared = async {
+            intercept::enable(&connection, &tab.session).await?;
+            confine::prepare(&connection, &tab.session).await
+        };
+        let enabled = tokio::time::timeout_at(deadline, prepared)
+            .await
+            .unwrap_or(Err(CdpError::Slow));
         let loaded = match enabled {
             Ok(()) => {
                 self.load(&tab, url, render, &watch, deadline, max_body)
