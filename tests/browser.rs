@@ -797,3 +797,41 @@ fn webrtc_sends_nothing_and_shows_no_candidate() {
         std::fs::remove_dir_all(ws.path("state")).expect("state");
     }
 }
+
+/// `alert()`, `confirm()` and `prompt()` are answered at once, dismissed (confirm gives
+/// false, prompt null), from the page and from a frame of it: a page that calls them before
+/// it inserts its items is published well within browser_timeout.
+#[test]
+fn dialogs_are_dismissed_at_once() {
+    let server = site(|path| match path {
+        "/dialogs" => Some(Response::html(page(&format!(
+            r#"alert('Welcome');
+            for (let n = 0; n < 5; n++) alert('again ' + n);
+            const c = confirm('Accept cookies?');
+            const p = prompt('Your name?', 'nobody');
+            const frame = document.createElement('iframe'); document.body.append(frame);
+            frame.contentWindow.alert('from a frame');
+            insert({ITEMS_JSON});
+            insert([{{t: 'confirm ' + c + ', prompt ' + p, d: '5 minutes ago', h: '/news/3'}}]);"#
+        )))),
+        _ => None,
+    });
+    let ws = Workspace::new();
+    ws.config(&format!(
+        "{TOP}browser_timeout = \"15s\"\n{}",
+        feed("dialogs", &server.url("/dialogs"), "render = \"browser\"")
+    ));
+    let started = Instant::now();
+    let out = run(&ws, &["once", "--now", "2026-03-04T13:30:00+01:00"], &[]);
+    let took = started.elapsed();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let rss = ws.read("feeds/dialogs.rss");
+    assert!(rss.contains("<title>Eerste bericht</title>"), "{rss}");
+    assert!(
+        rss.contains("<title>confirm false, prompt null</title>"),
+        "{rss}"
+    );
+    // The browser's start and the count holding for half a second, not the timeout.
+    assert!(took < Duration::from_secs(8), "{took:?}");
+}

@@ -1,12 +1,13 @@
 //! What a rendered page's script may use besides the network: the WebRTC interfaces are
-//! taken from every frame before any of the page's own script runs.
+//! taken from every frame before any of the page's own script runs, and every dialog it
+//! opens (`alert`, `confirm`, `prompt`, `beforeunload`) is answered at once, dismissed.
 //!
 //! WebRTC sends its STUN and TURN packets itself, over UDP, past the Fetch domain that
 //! answers every other request (see `intercept`). The browser's flags keep it from sending
 //! UDP at all (see `launch`); removing the interfaces is the second wall: a page cannot
 //! make a peer connection, so it has no ICE candidates (the machine's addresses) to show.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::cdp::{CdpError, Connection};
 
@@ -33,4 +34,25 @@ pub async fn prepare(connection: &Connection, session: &str) -> Result<(), CdpEr
         )
         .await?;
     Ok(())
+}
+
+/// Answer the dialog of a `Page.javascriptDialogOpening` event: dismissed (`alert` closed,
+/// `confirm` false, `prompt` null, `beforeunload` staying on the page). The page's script
+/// waits for the answer, so it is given at once.
+pub async fn answer_dialog(connection: &Connection, session: &str, params: &Value) {
+    let kind = params
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or("dialog");
+    tracing::debug!(kind, "dismissed a dialog of the page");
+    let answered = connection
+        .call(
+            Some(session),
+            "Page.handleJavaScriptDialog",
+            json!({ "accept": false }),
+        )
+        .await;
+    if let Err(e) = answered {
+        tracing::debug!("the browser did not take a dialog's answer: {e}");
+    }
 }

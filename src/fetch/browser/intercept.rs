@@ -120,7 +120,8 @@ fn lock(watch: &Mutex<Watch>) -> std::sync::MutexGuard<'_, Watch> {
     watch.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Answer the page's paused requests and note its events until aborted (the returned task's
+/// Answer the page's paused requests and its dialogs (see `confine`), and note its events,
+/// until aborted (the returned task's
 /// abort also ends every request still being answered).
 pub fn answer_requests(
     connection: Arc<Connection>,
@@ -147,6 +148,13 @@ pub fn answer_requests(
                     let (rules, watch) = (rules.clone(), watch.clone());
                     answering.spawn(async move {
                         answer(&connection, &session, &params, &rules, &watch).await;
+                    });
+                }
+                // The page's script waits on its dialog (and the count of items with it).
+                "Page.javascriptDialogOpening" => {
+                    let (connection, session) = (connection.clone(), session.clone());
+                    answering.spawn(async move {
+                        super::confine::answer_dialog(&connection, &session, &params).await;
                     });
                 }
                 "Page.loadEventFired" => {
