@@ -115,9 +115,10 @@ fn processes_under(folder: &Path) -> Vec<String> {
         let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
         let environ = std::fs::read(entry.path().join("environ")).unwrap_or_default();
         let environ = String::from_utf8_lossy(&environ);
-        let tmpdir = environ.split('\0').any(|v| {
-            v.starts_with("TMPDIR=") && v.contains(&needle) && v.contains("pagefeed-browser-")
-        });
+        let profiles = format!("{needle}/pagefeed-");
+        let tmpdir = environ
+            .split('\0')
+            .any(|v| v.starts_with("TMPDIR=") && v.contains(&profiles));
         if cmdline.contains(&needle) || tmpdir {
             found.push(format!("{name}: {cmdline}"));
         }
@@ -834,4 +835,209 @@ fn dialogs_are_dismissed_at_once() {
     );
     // The browser's start and the count holding for half a second, not the timeout.
     assert!(took < Duration::from_secs(8), "{took:?}");
+}
+
+/// Everything in `folder`, as paths relative to it (folders end in a slash), two levels deep:
+/// the folder pagefeed owns and the profiles in it.
+fn left_in(folder: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(folder).expect("folder").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if entry.path().is_dir() {
+            found.push(format!("{name}/"));
+            for inner in std::fs::read_dir(entry.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                let slash = if inner.path().is_dir() { "/" } else { "" };
+                found.push(format!(
+                    "{name}/{}{slash}",
+                    inner.file_name().to_string_lossy()
+                ));
+            }
+        } else {
+            found.push(name);
+        }
+    }
+    found.sort();
+    found
+}
+
+/// A page whose items never come: its render waits on a request the server holds.
+fn waiting_site() -> Server {
+    site(|path| match path {
+        "/waiting" => Some(Response::html(page(
+            "fetch('/held').then(r => r.json()).then(insert);",
+        ))),
+        "/held" => {
+            let mut r = Response::html("[]").header("Content-Type", "application/json");
+            r.delay = Duration::from_secs(25);
+            Some(r)
+        }
+        _ => None,
+    })
+}
+
+/// SIGTERM or SIGINT to a `once` in the middle of a render: the process still ends by that
+/// signal (as it would with no browser), and leaves no profile folder and no browser process
+/// behind.
+#[test]
+fn a_signal_to_once_leaves_no_profile() {
+    use std::os::unix::process::ExitStatusExt;
+    for (name, number) in [("TERM", 15), ("INT", 2)] {
+        let server = waiting_site();
+        let ws = Workspace::new();
+        ws.config(&format!(
+            "{TOP}browser_timeout = \"30s\"\n{}",
+            feed("waiting", &server.url("/waiting"), "render = \"browser\"")
+        ));
+        std::fs::create_dir_all(ws.path("tmp")).expect("tmp");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pagefeed"))
+            .args(["once", "-c"])
+            .arg(ws.path("pagefeed.toml"))
+            .env_remove("PAGEFEED_CONFIG")
+            .env("PAGEFEED_LOG", "info")
+            .env("TMPDIR", ws.path("tmp"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("once");
+        wait_for(Duration::from_secs(30), "the render's held request", || {
+            server.requests().iter().any(|r| r.path == "/held")
+        });
+        assert!(
+            !left_in(&ws.path("tmp")).is_empty(),
+            "the profile is there while the page renders"
+        );
+        let sent = Command::new("kill")
+            .args([format!("-{name}"), child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+        let started = Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "once did not end within 10 s of SIG{name}"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let out = child.wait_with_output().expect("output");
+        assert_eq!(
+            status.signal(),
+            Some(number),
+            "SIG{name}: {status:?} {}",
+            stderr(&out)
+        );
+        wait_for(Duration::from_secs(5), "the browser to end", || {
+            processes_under(&ws.path("tmp")).is_empty()
+        });
+        assert_eq!(
+            left_in(&ws.path("tmp")),
+            Vec::<String>::new(),
+            "SIG{name} left a profile behind"
+        );
+    }
+}
+
+/// A `run` killed outright (SIGKILL) in the middle of a render can remove nothing: its
+/// profile stays. The next pagefeed to start a browser with that TMPDIR removes it, and
+/// leaves alone the profile of another `run` that is alive, which goes on polling. Both
+/// then stop at SIGTERM, and nothing is left.
+#[test]
+fn a_killed_runs_profile_is_removed_by_the_next_start() {
+    let waiting = waiting_site();
+    let plain = site(|_| None);
+    let shared = Workspace::new();
+    std::fs::create_dir_all(shared.path("tmp")).expect("tmp");
+    let tmp = shared.path("tmp").display().to_string();
+    let start = |url: &str| {
+        let ws = Workspace::new();
+        ws.config(&format!(
+            "{TOP}interval = \"1s\"\nbrowser_timeout = \"30s\"\n{}",
+            feed("js", url, "render = \"browser\"")
+        ));
+        let daemon = Daemon::start(&ws, &[("TMPDIR", tmp.as_str())]);
+        (ws, daemon)
+    };
+    let polls = |daemon: &Daemon| daemon.log().matches("polled feed=js status=\"ok\"").count();
+    // The profile folders of a process, named after its pid (`<pid>-<n>`).
+    let profiles_of = |daemon: &Daemon| -> Vec<String> {
+        let pid = daemon.child.id();
+        left_in(&shared.path("tmp"))
+            .into_iter()
+            .filter(|p| {
+                let name = p
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default();
+                name.starts_with(&format!("{pid}-")) || name.contains(&format!("-{pid}-"))
+            })
+            .collect()
+    };
+
+    // One that lives on, and one that is killed as it renders.
+    let (_ws_alive, alive) = start(&plain.url("/inline"));
+    wait_for(Duration::from_secs(30), "a poll of the live run", || {
+        polls(&alive) >= 1
+    });
+    let (_ws_killed, mut killed) = start(&waiting.url("/waiting"));
+    wait_for(Duration::from_secs(30), "the killed run's render", || {
+        waiting.requests().iter().any(|r| r.path == "/held")
+    });
+    let killed_profiles = profiles_of(&killed);
+    assert_eq!(
+        killed_profiles.len(),
+        1,
+        "{:?}",
+        left_in(&shared.path("tmp"))
+    );
+    killed.child.kill().expect("kill -9");
+    killed.child.wait().expect("wait");
+    let named = shared
+        .path("tmp")
+        .join(killed_profiles[0].trim_end_matches('/'));
+    wait_for(
+        Duration::from_secs(10),
+        "the killed run's browser to end",
+        || processes_under(&named).is_empty(),
+    );
+    assert_eq!(
+        profiles_of(&killed),
+        killed_profiles,
+        "nothing is left to remove the killed run's profile"
+    );
+
+    // The next start removes it, and only it.
+    let (_ws_next, next) = start(&plain.url("/inline"));
+    wait_for(Duration::from_secs(30), "a poll of the next run", || {
+        polls(&next) >= 1
+    });
+    let left = left_in(&shared.path("tmp"));
+    assert!(
+        profiles_of(&killed).is_empty(),
+        "the killed run's profile was left: {left:?}"
+    );
+    assert!(
+        !profiles_of(&alive).is_empty(),
+        "the live run's profile: {left:?}"
+    );
+    assert!(!profiles_of(&next).is_empty(), "{left:?}");
+    let before = polls(&alive);
+    wait_for(Duration::from_secs(30), "the live run's next poll", || {
+        polls(&alive) > before
+    });
+    for daemon in [alive, next] {
+        let stopped = daemon.stop();
+        assert_eq!(stopped.code, 0, "{}", stopped.log);
+    }
+    wait_for(Duration::from_secs(5), "the browsers to end", || {
+        processes_under(&shared.path("tmp")).is_empty()
+    });
+    assert_eq!(left_in(&shared.path("tmp")), Vec::<String>::new());
 }

@@ -21,6 +21,7 @@ mod cdp;
 mod confine;
 mod intercept;
 mod launch;
+mod profile;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
