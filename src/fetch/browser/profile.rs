@@ -268,7 +268,8 @@ fn remove_if_empty(owned: &Path) {
 }
 
 /// Send `signal` to every process whose command line names `folder` (an argument that is the
-/// folder or a file in it): Chromium's crash handler leaves the browser's process group.
+/// folder or a file in it; Chromium rewrites its command line with spaces between the
+/// arguments): Chromium's crash handler leaves the browser's process group.
 pub fn signal_named(folder: &Path, signal: c_int) {
     let folder = folder.as_os_str().as_encoded_bytes();
     let Ok(entries) = std::fs::read_dir("/proc") else {
@@ -290,7 +291,7 @@ pub fn signal_named(folder: &Path, signal: c_int) {
         };
         let named = cmdline
             .windows(folder.len() + 1)
-            .any(|w| w.starts_with(folder) && matches!(w[folder.len()], b'/' | 0));
+            .any(|w| w.starts_with(folder) && matches!(w[folder.len()], b'/' | b' ' | 0));
         if named {
             // SAFETY: kill has no memory preconditions; a process gone meanwhile is ESRCH.
             unsafe {
