@@ -1043,3 +1043,158 @@ fn a_killed_runs_profile_is_removed_by_the_next_start() {
     });
     assert_eq!(left_in(&shared.path("tmp")), Vec::<String>::new());
 }
+
+/// The most resident memory any renderer of the browser whose profile is in `tmp` holds,
+/// sampled every 20 ms until `done` is set: in kB.
+fn renderer_peak(
+    tmp: std::path::PathBuf,
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> std::thread::JoinHandle<u64> {
+    std::thread::spawn(move || {
+        let mut peak = 0;
+        while !done.load(std::sync::atomic::Ordering::SeqCst) {
+            // The browser: its process group is every process it started.
+            let browsers: Vec<String> = processes_under(&tmp)
+                .into_iter()
+                .filter(|p| p.contains("--remote-debugging-pipe") && !p.contains("--type="))
+                .filter_map(|p| p.split(':').next().map(str::to_string))
+                .collect();
+            for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
+                let path = entry.path();
+                let Ok(stat) = std::fs::read_to_string(path.join("stat")) else {
+                    continue;
+                };
+                let group = stat
+                    .rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(2).map(str::to_string));
+                if !group.is_some_and(|g| browsers.contains(&g)) {
+                    continue;
+                }
+                let cmdline = std::fs::read(path.join("cmdline")).unwrap_or_default();
+                if !String::from_utf8_lossy(&cmdline).contains("--type=renderer") {
+                    continue;
+                }
+                let status = std::fs::read_to_string(path.join("status")).unwrap_or_default();
+                let resident = status
+                    .lines()
+                    .find_map(|l| l.strip_prefix("VmRSS:"))
+                    .and_then(|v| v.split_whitespace().next())
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(0);
+                peak = peak.max(resident);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        peak
+    })
+}
+
+/// A page that fills ArrayBuffers in a loop (its items would show once it held 1.5 GiB;
+/// a request it keeps waiting keeps the render going) is stopped as its renderer passes
+/// 1 GiB: the poll fails within seconds with one line naming the bound, the renderer's
+/// resident memory (sampled every 20 ms) never gets far past it, and the same browser renders
+/// the next feeds. A page that takes memory without touching it (resident memory stays
+/// small) meets the kernel's limit on each browser process's private memory instead: its
+/// allocations fail before 2 GiB.
+#[test]
+fn a_rendered_pages_memory_is_bounded() {
+    use std::sync::{Arc, Mutex};
+    let asked: Arc<Mutex<Vec<(String, Instant)>>> = Arc::default();
+    let noted = asked.clone();
+    let server = Server::start(move |req| {
+        noted
+            .lock()
+            .expect("lock")
+            .push((req.path.clone(), Instant::now()));
+        match req.path.as_str() {
+            "/hog" => Response::html(page(&format!(
+                r#"const held = []; let shown = false;
+                fetch('/held');
+                function more() {{
+                  for (let n = 0; n < 4; n++) {{ const b = new Uint8Array(16 << 20); b.fill(7); held.push(b); }}
+                  if (!shown && held.length >= 96) {{ insert({ITEMS_JSON}); shown = true; }}
+                  setTimeout(more, 0);
+                }}
+                more();"#
+            ))),
+            "/held" => {
+                let mut r = Response::html("");
+                r.delay = Duration::from_secs(25);
+                r
+            }
+            "/untouched" => Response::html(page(
+                r#"const held = []; let got = 0, failed = 'nothing';
+                try {{ while (got < 4096) {{ held.push(new ArrayBuffer(64 << 20)); got += 64; }} }}
+                catch (e) {{ failed = e.name; }}
+                insert([{t: 'took ' + got + ' MiB then ' + failed, d: '5 minutes ago', h: '/news/1'}]);"#,
+            )),
+            "/inline" => Response::html(inline_page()),
+            _ => Response::status(404),
+        }
+    });
+    let ws = Workspace::new();
+    let feeds: String = ["hog", "untouched", "inline"]
+        .iter()
+        .map(|id| feed(id, &server.url(&format!("/{id}")), "render = \"browser\""))
+        .collect();
+    // One feed at a time, in order: each render follows the last in the same browser.
+    ws.config(&format!(
+        "{TOP}concurrency = 1\nbrowser_timeout = \"30s\"\n{feeds}"
+    ));
+    std::fs::create_dir_all(ws.path("tmp")).expect("tmp");
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = renderer_peak(ws.path("tmp"), done.clone());
+    let out = run(
+        &ws,
+        &["once", "--now", "2026-03-04T13:30:00+01:00"],
+        &[("PAGEFEED_LOG", "debug")],
+    );
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let peak_kb = sampler.join().expect("sampler");
+    eprintln!("the renderers' peak: {} MiB", peak_kb / 1024);
+    let err = stderr(&out);
+    let bound = format!(
+        "feed \"hog\": {}: browser: the page took more than 1024 MiB of memory",
+        server.url("/hog")
+    );
+    let line = err.lines().find(|l| l.contains(&bound));
+    let held: u64 = line
+        .and_then(|l| l.split("its renderer held ").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{bound}\nnot in\n{err}"));
+    assert!(!ws.path("feeds/hog.rss").exists());
+    // Stopped within seconds: the next feed was asked for soon after the page.
+    let asked = asked.lock().expect("lock").clone();
+    let at = |path: &str| {
+        asked
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| *t)
+            .unwrap_or_else(|| panic!("{path} never asked for: {asked:?}"))
+    };
+    let took = at("/untouched").duration_since(at("/hog"));
+    assert!(took < Duration::from_secs(10), "{took:?}");
+    assert!(
+        peak_kb < 1280 * 1024 && held < 1280,
+        "a renderer held {} MiB (pagefeed saw {held} MiB)",
+        peak_kb / 1024
+    );
+    eprintln!("{held} MiB at the kill");
+    // The kernel's limit: the allocations failed before 1 GiB.
+    let untouched = ws.read("feeds/untouched.rss");
+    let took_mib: u64 = untouched
+        .split("<title>took ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{untouched}"));
+    assert!(
+        took_mib < 2048 && untouched.contains("then RangeError"),
+        "{untouched}"
+    );
+    // The same browser rendered every feed.
+    assert!(ws.read("feeds/inline.rss").contains("Eerste bericht"));
+    assert_eq!(err.matches("browser started").count(), 1, "{err}");
+    assert_eq!(out.status.code(), Some(1), "{err}");
+}

@@ -62,6 +62,8 @@ pub struct Watch {
     seen: Seen,
     requests: usize,
     bytes: u64,
+    /// Told true when the page's renderer goes (a command to it is then never answered).
+    gone: tokio::sync::watch::Sender<bool>,
 }
 
 /// The part of a [`Watch`] the wait looks at.
@@ -101,11 +103,23 @@ impl Watch {
             },
             requests: 0,
             bytes: 0,
+            gone: tokio::sync::watch::Sender::new(false),
         }
     }
 
     pub fn clone_state(&self) -> Seen {
         self.seen.clone()
+    }
+
+    /// The page's renderer crashed, was killed, or its session ended.
+    fn renderer_gone(&mut self) {
+        self.seen.crashed = true;
+        self.gone.send_replace(true);
+    }
+
+    /// What turns true when the page's renderer goes.
+    pub fn gone(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.gone.subscribe()
     }
 
     /// Whether the main document has come, a success.
@@ -139,7 +153,7 @@ pub fn answer_requests(
                 Some(_) = answering.join_next(), if !answering.is_empty() => continue,
             };
             let Some(Event { method, params }) = event else {
-                lock(&watch).seen.crashed = true;
+                lock(&watch).renderer_gone();
                 break;
             };
             match method.as_str() {
@@ -169,7 +183,7 @@ pub fn answer_requests(
                     }
                 }
                 "Inspector.targetCrashed" | "Inspector.detached" | "Target.detachedFromTarget" => {
-                    lock(&watch).seen.crashed = true;
+                    lock(&watch).renderer_gone();
                 }
                 _ => {}
             }

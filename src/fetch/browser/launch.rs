@@ -15,6 +15,7 @@ use tokio::io::AsyncBufReadExt;
 use tokio::net::unix::pipe;
 
 use super::cdp::Connection;
+use super::memory;
 use super::profile::{self, Profile};
 
 /// The names looked for on `PATH` when the config names no browser.
@@ -299,7 +300,7 @@ async fn spawn(
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true);
     // SAFETY: only async-signal-safe calls between fork and exec: dup2 (which clears
-    // close-on-exec on the copies), setpgid and prctl.
+    // close-on-exec on the copies), setpgid, prctl and setrlimit.
     unsafe {
         command.pre_exec(move || {
             if libc::dup2(theirs_in, 3) < 0 || libc::dup2(theirs_out, 4) < 0 {
@@ -311,6 +312,15 @@ async fn spawn(
             }
             // Killed when pagefeed dies, however it dies.
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // No process of the browser may hold more private memory than this, nor raise
+            // the limit (see `memory`).
+            let data = libc::rlimit {
+                rlim_cur: memory::DATA_LIMIT,
+                rlim_max: memory::DATA_LIMIT,
+            };
+            if libc::setrlimit(libc::RLIMIT_DATA, &data) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
