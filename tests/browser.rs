@@ -881,13 +881,13 @@ fn waiting_site() -> Server {
     })
 }
 
-/// SIGTERM or SIGINT to a `once` in the middle of a render: the process still ends by that
-/// signal (as it would with no browser), and leaves no profile folder and no browser process
-/// behind.
+/// SIGTERM, SIGINT or SIGHUP to a `once` in the middle of a render: the process still ends
+/// by that signal (as it would with no browser), and leaves no profile folder and no browser
+/// process behind.
 #[test]
 fn a_signal_to_once_leaves_no_profile() {
     use std::os::unix::process::ExitStatusExt;
-    for (name, number) in [("TERM", 15), ("INT", 2)] {
+    for (name, number) in [("TERM", 15), ("INT", 2), ("HUP", 1)] {
         let server = waiting_site();
         let ws = Workspace::new();
         ws.config(&format!(

@@ -43,6 +43,7 @@ pub struct Kills(Mutex<Vec<Kill>>);
 
 #[derive(Debug)]
 struct Kill {
+    pid: i32,
     /// The resident memory the renderer held, in bytes.
     resident: u64,
     at: Instant,
@@ -50,10 +51,16 @@ struct Kill {
 }
 
 impl Kills {
-    fn note(&self, resident: u64) {
+    /// Note the kill of renderer `pid`, once (the watches of two renders in flight may both
+    /// see it).
+    fn note(&self, pid: i32, resident: u64) {
         let mut kills = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        kills.retain(|k| !k.claimed && k.at.elapsed() < CLAIM_WITHIN);
+        kills.retain(|k| k.at.elapsed() < CLAIM_WITHIN);
+        if kills.iter().any(|k| k.pid == pid) {
+            return;
+        }
         kills.push(Kill {
+            pid,
             resident,
             at: Instant::now(),
             claimed: false,
@@ -91,7 +98,7 @@ pub fn watch(group: i32, kills: Arc<Kills>) -> tokio::task::JoinHandle<()> {
                 continue;
             };
             for (pid, resident) in over {
-                kills.note(resident);
+                kills.note(pid, resident);
                 // SAFETY: kill has no memory preconditions; a process gone meanwhile is ESRCH.
                 unsafe {
                     libc::kill(pid, libc::SIGKILL);
@@ -195,14 +202,19 @@ mod tests {
     }
 
     #[test]
-    fn a_kill_is_claimed_once_and_only_by_a_render_begun_before_it() {
+    fn a_kill_is_noted_once_and_claimed_once_by_a_render_begun_before_it() {
         let kills = Kills::default();
         let before = Instant::now();
-        kills.note(600 * MIB);
+        kills.note(4242, 1100 * MIB);
+        kills.note(4242, 1200 * MIB);
         let after = Instant::now() + Duration::from_secs(1);
         assert_eq!(kills.claim(after), None);
-        assert_eq!(kills.claim(before), Some(600 * MIB));
-        assert_eq!(kills.claim(before), None);
+        assert_eq!(kills.claim(before), Some(1100 * MIB));
+        assert_eq!(
+            kills.claim(before),
+            None,
+            "one kill, noted once, claimed once"
+        );
         assert!(too_much(1100 * MIB).contains("more than 1024 MiB"));
     }
 

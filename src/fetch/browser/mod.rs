@@ -227,6 +227,7 @@ impl Browser {
         // The browser's renderers are held to their bound while this page renders.
         let watching = i32::try_from(group)
             .ok()
+            .filter(|group| *group > 0)
             .map(|group| memory::watch(group, self.kills.clone()));
         let watch = Arc::new(Mutex::new(Watch::new()));
         let answering = intercept::answer_requests(
