@@ -319,6 +319,7 @@ impl Browser {
         let navigated = tokio::time::timeout_at(
             deadline,
             unless_gone(
+                tab,
                 &gone,
                 tab.call("Page.navigate", json!({ "url": url.as_str() })),
             ),
@@ -356,7 +357,7 @@ impl Browser {
             let now = Instant::now();
             let seen = lock(watch).clone_state();
             if seen.crashed {
-                return Err(Failure::Page(CRASHED.into()));
+                return Err(renderer_gone(tab));
             }
             if now >= deadline {
                 break Waited::Deadline(if stuck { None } else { count }, seen);
@@ -364,7 +365,8 @@ impl Browser {
             if let Some(script) = &counting {
                 let within = deadline.saturating_duration_since(now);
                 let counted =
-                    tokio::time::timeout(within, unless_gone(&gone, tab.evaluate(script))).await;
+                    tokio::time::timeout(within, unless_gone(tab, &gone, tab.evaluate(script)))
+                        .await;
                 let n = match counted {
                     Ok(value) => value?.as_i64().unwrap_or(0),
                     Err(_) => {
@@ -446,7 +448,7 @@ impl Browser {
         let busy = || Failure::Page("the page's script kept it too busy to be read".into());
         let gone = lock(watch).gone();
         let length =
-            tokio::time::timeout_at(grace, unless_gone(&gone, tab.evaluate(LENGTH_SCRIPT)))
+            tokio::time::timeout_at(grace, unless_gone(tab, &gone, tab.evaluate(LENGTH_SCRIPT)))
                 .await
                 .map_err(|_| busy())??
                 .as_u64()
@@ -460,9 +462,10 @@ impl Browser {
         if length > max_body {
             return Err(Failure::Fetch(FetchError::too_large(&origin, max_body)));
         }
-        let text = tokio::time::timeout_at(grace, unless_gone(&gone, tab.evaluate(DOM_SCRIPT)))
-            .await
-            .map_err(|_| busy())??;
+        let text =
+            tokio::time::timeout_at(grace, unless_gone(tab, &gone, tab.evaluate(DOM_SCRIPT)))
+                .await
+                .map_err(|_| busy())??;
         let text = text.as_str().unwrap_or_default().to_owned();
         if text.len() as u64 > max_body {
             return Err(Failure::Fetch(FetchError::too_large(&origin, max_body)));
@@ -489,19 +492,27 @@ impl Browser {
     }
 }
 
-/// What a render says when the page's renderer went.
-const CRASHED: &str = "the page's renderer crashed";
+/// Why a render failed whose page's renderer went: the browser exited (its connection
+/// closed), or the renderer alone crashed or was killed.
+fn renderer_gone(tab: &Tab) -> Failure {
+    if tab.connection.is_closed() {
+        Failure::Closed
+    } else {
+        Failure::Page("the page's renderer crashed".into())
+    }
+}
 
-/// The answer to a command to the page, or its renderer's end as soon as the renderer goes
-/// (a command to a renderer that has gone is never answered).
+/// The answer to a command to the page, or the renderer's end as soon as it goes (a command
+/// to a renderer that has gone is never answered).
 async fn unless_gone<T>(
+    tab: &Tab,
     gone: &tokio::sync::watch::Receiver<bool>,
     command: impl std::future::Future<Output = Result<T, CdpError>>,
 ) -> Result<T, Failure> {
     let mut gone = gone.clone();
     tokio::select! {
         answer = command => answer.map_err(Failure::from),
-        _ = gone.wait_for(|g| *g) => Err(Failure::Page(CRASHED.into())),
+        _ = gone.wait_for(|g| *g) => Err(renderer_gone(tab)),
     }
 }
 
