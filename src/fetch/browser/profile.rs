@@ -332,6 +332,11 @@ pub fn end_with_signals() {
         }
         // SAFETY: pipe2 returned a new open descriptor that nothing else owns.
         let reader = unsafe { File::from_raw_fd(fds[0]) };
+        // The handler never waits on a full pipe (one byte is all the thread reads).
+        // SAFETY: fcntl on an open descriptor has no memory preconditions.
+        unsafe {
+            libc::fcntl(fds[1], libc::F_SETFL, libc::O_NONBLOCK);
+        }
         SIGNAL_PIPE.store(fds[1], Ordering::SeqCst);
         let started = std::thread::Builder::new()
             .name("pagefeed-signals".into())
