@@ -88,8 +88,9 @@ impl Profile {
 
 impl Drop for Profile {
     fn drop(&mut self) {
-        live().retain(|(path, _)| *path != self.path);
+        // Removed before it is forgotten, so that a signal meanwhile removes it too.
         remove(&self.path);
+        live().retain(|(path, _)| *path != self.path);
         remove_if_empty(&self.owned);
     }
 }
