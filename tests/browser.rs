@@ -1165,8 +1165,9 @@ fn a_rendered_pages_memory_is_bounded() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("{bound}\nnot in\n{err}"));
     assert!(!ws.path("feeds/hog.rss").exists());
-    // Stopped as the bound was passed, not at the timeout: the poll failed within a second
-    // of the kill (the log's times), and the next feed was asked for well within the 30 s.
+    // Stopped as the bound was passed, not at the timeout: the poll failed (its tab closed)
+    // within seconds of the kill, by the log's times (a fraction of a second on an idle
+    // machine), and the next feed was asked for well within the 30 s.
     let asked = asked.lock().expect("lock").clone();
     let at = |path: &str| {
         asked
@@ -1186,7 +1187,7 @@ fn a_rendered_pages_memory_is_bounded() {
     };
     let reacted = logged(&bound) - logged("killed a renderer past the 1024 MiB bound");
     assert!(
-        reacted < chrono::TimeDelta::seconds(1),
+        reacted < chrono::TimeDelta::seconds(5),
         "the poll failed {reacted} after the kill"
     );
     eprintln!(
