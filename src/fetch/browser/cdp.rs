@@ -22,6 +22,7 @@ const FORWARDED: &[&str] = &[
     "Fetch.requestPaused",
     "Runtime.exceptionThrown",
     "Page.loadEventFired",
+    "Page.javascriptDialogOpening",
     "Inspector.targetCrashed",
     "Inspector.detached",
 ];

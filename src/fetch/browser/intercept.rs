@@ -62,6 +62,8 @@ pub struct Watch {
     seen: Seen,
     requests: usize,
     bytes: u64,
+    /// Told true when the page's renderer goes (a command to it is then never answered).
+    gone: tokio::sync::watch::Sender<bool>,
 }
 
 /// The part of a [`Watch`] the wait looks at.
@@ -101,11 +103,23 @@ impl Watch {
             },
             requests: 0,
             bytes: 0,
+            gone: tokio::sync::watch::Sender::new(false),
         }
     }
 
     pub fn clone_state(&self) -> Seen {
         self.seen.clone()
+    }
+
+    /// The page's renderer crashed, was killed, or its session ended.
+    fn renderer_gone(&mut self) {
+        self.seen.crashed = true;
+        self.gone.send_replace(true);
+    }
+
+    /// What turns true when the page's renderer goes.
+    pub fn gone(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.gone.subscribe()
     }
 
     /// Whether the main document has come, a success.
@@ -120,7 +134,8 @@ fn lock(watch: &Mutex<Watch>) -> std::sync::MutexGuard<'_, Watch> {
     watch.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Answer the page's paused requests and note its events until aborted (the returned task's
+/// Answer the page's paused requests and its dialogs (see `confine`), and note its events,
+/// until aborted (the returned task's
 /// abort also ends every request still being answered).
 pub fn answer_requests(
     connection: Arc<Connection>,
@@ -138,7 +153,7 @@ pub fn answer_requests(
                 Some(_) = answering.join_next(), if !answering.is_empty() => continue,
             };
             let Some(Event { method, params }) = event else {
-                lock(&watch).seen.crashed = true;
+                lock(&watch).renderer_gone();
                 break;
             };
             match method.as_str() {
@@ -147,6 +162,13 @@ pub fn answer_requests(
                     let (rules, watch) = (rules.clone(), watch.clone());
                     answering.spawn(async move {
                         answer(&connection, &session, &params, &rules, &watch).await;
+                    });
+                }
+                // The page's script waits on its dialog (and the count of items with it).
+                "Page.javascriptDialogOpening" => {
+                    let (connection, session) = (connection.clone(), session.clone());
+                    answering.spawn(async move {
+                        super::confine::answer_dialog(&connection, &session, &params).await;
                     });
                 }
                 "Page.loadEventFired" => {
@@ -161,7 +183,7 @@ pub fn answer_requests(
                     }
                 }
                 "Inspector.targetCrashed" | "Inspector.detached" | "Target.detachedFromTarget" => {
-                    lock(&watch).seen.crashed = true;
+                    lock(&watch).renderer_gone();
                 }
                 _ => {}
             }

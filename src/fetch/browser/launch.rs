@@ -1,5 +1,5 @@
 //! Starting Chromium: where its executable is, the flags it runs with, and the process and
-//! its profile folder, which go away together.
+//! its profile folder (see `profile`), which go away together.
 //!
 //! The browser has no network of its own: every request a page makes is paused by the Fetch
 //! domain and answered by pagefeed (see `intercept`), and the browser's own stack is pointed
@@ -15,6 +15,8 @@ use tokio::io::AsyncBufReadExt;
 use tokio::net::unix::pipe;
 
 use super::cdp::Connection;
+use super::memory;
+use super::profile::{self, Profile};
 
 /// The names looked for on `PATH` when the config names no browser.
 pub const NAMES: &[&str] = &[
@@ -110,8 +112,9 @@ pub fn flags(launch: &Launch) -> Vec<String> {
         "--deny-permission-prompts",
         "--password-store=basic",
         "--use-mock-keychain",
-        // WebRTC may only use the proxy, which never answers: no UDP to any address.
-        "--force-webrtc-ip-handling-policy=disable_non_proxied_udp",
+        // WebRTC may only use the proxy, which never answers: no UDP to any address (and
+        // no candidates to show). The page has no RTCPeerConnection either (`confine`).
+        "--webrtc-ip-handling-policy=disable_non_proxied_udp",
         // Loopback goes through the proxy too (Chromium bypasses it by default).
         "--proxy-bypass-list=<-loopback>",
         // One renderer per page rather than one per site: memory stays bounded.
@@ -145,7 +148,8 @@ pub fn sandbox_possible() -> bool {
 pub struct Process {
     child: tokio::process::Child,
     pub connection: Arc<Connection>,
-    profile: PathBuf,
+    /// Removed as this is dropped, after the browser has been killed.
+    profile: Profile,
     /// A proxy port held bound so that nothing else takes it; never listened on.
     _dead_proxy: tokio::net::TcpSocket,
     stderr: Arc<Mutex<Vec<String>>>,
@@ -175,39 +179,8 @@ impl Drop for Process {
         let _ = self.child.start_kill();
         let _ = self.child.try_wait();
         // Its crash handler leaves the group (and the tree): it is found by the profile
-        // folder its command line names.
-        kill_named(&self.profile);
-        let _ = std::fs::remove_dir_all(&self.profile);
-    }
-}
-
-/// Kill every process whose command line names a file in `folder`.
-fn kill_named(folder: &Path) {
-    let mut needle = folder.as_os_str().as_encoded_bytes().to_vec();
-    needle.push(b'/');
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
-            continue;
-        };
-        if cmdline
-            .windows(needle.len())
-            .any(|w| w == needle.as_slice())
-        {
-            // SAFETY: kill has no memory preconditions; a process gone meanwhile is ESRCH.
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-            }
-        }
+        // folder its command line names. The profile goes as the fields are dropped.
+        profile::signal_named(self.profile.path(), libc::SIGKILL);
     }
 }
 
@@ -262,27 +235,6 @@ fn high(fd: OwnedFd) -> std::io::Result<OwnedFd> {
     Ok(unsafe { OwnedFd::from_raw_fd(copy) })
 }
 
-/// The longest temporary folder the profile goes in: Chromium keeps a socket in a folder of
-/// its own inside it (`.org.chromium.Chromium.XXXXXX/SingletonSocket`), and a socket's path
-/// may be at most 107 bytes. A longer `$TMPDIR` is passed over for `/tmp`.
-const LONGEST_TEMPORARY: usize = 32;
-
-/// A new profile folder, private to the service's user, in `$TMPDIR` (see
-/// [`LONGEST_TEMPORARY`]).
-fn profile_folder() -> std::io::Result<PathBuf> {
-    use std::os::unix::fs::DirBuilderExt;
-    static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
-    let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let mut temporary = std::env::temp_dir();
-    if temporary.as_os_str().len() > LONGEST_TEMPORARY {
-        temporary = PathBuf::from("/tmp");
-    }
-    let folder = temporary.join(format!("pagefeed-browser-{}-{n}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&folder);
-    std::fs::DirBuilder::new().mode(0o700).create(&folder)?;
-    Ok(folder)
-}
-
 /// Start the browser and wait until it answers (at most `within`).
 pub async fn start(
     executable: PathBuf,
@@ -300,26 +252,28 @@ pub async fn start(
         .local_addr()
         .map_err(|e| format!("cannot hold a port for the browser's proxy: {e}"))?
         .port();
-    let profile =
-        profile_folder().map_err(|e| format!("cannot make the browser's profile folder: {e}"))?;
+    // A signal that ends the process removes the profile first (where `run` does not answer
+    // it itself); one left by a process killed outright is removed as this one is made.
+    profile::end_with_signals();
+    let profile = tokio::task::spawn_blocking(Profile::make)
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|made| made.map_err(|e| e.to_string()))
+        .map_err(|e| format!("cannot make the browser's profile folder: {e}"))?;
     let launch = Launch {
         executable,
-        profile: profile.clone(),
+        profile: profile.path().to_path_buf(),
         dead_proxy: port,
         sandbox: sandbox_possible(),
         renderers,
     };
-    match spawn(&launch, dead_proxy, max_message, within).await {
-        Ok(process) => Ok(process),
-        Err(e) => {
-            let _ = std::fs::remove_dir_all(&profile);
-            Err(e)
-        }
-    }
+    // A failed start drops the profile, which removes it.
+    spawn(&launch, profile, dead_proxy, max_message, within).await
 }
 
 async fn spawn(
     launch: &Launch,
+    profile: Profile,
     dead_proxy: tokio::net::TcpSocket,
     max_message: usize,
     within: Duration,
@@ -346,7 +300,7 @@ async fn spawn(
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true);
     // SAFETY: only async-signal-safe calls between fork and exec: dup2 (which clears
-    // close-on-exec on the copies), setpgid and prctl.
+    // close-on-exec on the copies), setpgid, prctl and setrlimit.
     unsafe {
         command.pre_exec(move || {
             if libc::dup2(theirs_in, 3) < 0 || libc::dup2(theirs_out, 4) < 0 {
@@ -358,6 +312,15 @@ async fn spawn(
             }
             // Killed when pagefeed dies, however it dies.
             if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            // No process of the browser may hold more private memory than this, nor raise
+            // the limit (see `memory`).
+            let data = libc::rlimit {
+                rlim_cur: memory::DATA_LIMIT,
+                rlim_max: memory::DATA_LIMIT,
+            };
+            if libc::setrlimit(libc::RLIMIT_DATA, &data) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
@@ -372,6 +335,9 @@ async fn spawn(
     drop(commands_read);
     drop(answers_write);
     let pid = child.id().unwrap_or(0);
+    if let Ok(group) = i32::try_from(pid) {
+        profile.started(group);
+    }
     let stderr = Arc::new(Mutex::new(Vec::new()));
     if let Some(out) = child.stderr.take() {
         let lines = stderr.clone();
@@ -395,7 +361,7 @@ async fn spawn(
     let mut process = Process {
         child,
         connection: connection.clone(),
-        profile: launch.profile.clone(),
+        profile,
         _dead_proxy: dead_proxy,
         stderr,
         pid,
@@ -486,6 +452,8 @@ mod tests {
         assert!(with.contains(&"--proxy-bypass-list=<-loopback>".to_string()));
         assert!(with.contains(&"--remote-debugging-pipe".to_string()));
         assert!(with.contains(&"--block-new-web-contents".to_string()));
+        // The switch Chromium reads (a "--force-" form of it is not one).
+        assert!(with.contains(&"--webrtc-ip-handling-policy=disable_non_proxied_udp".to_string()));
         assert!(
             !with
                 .iter()

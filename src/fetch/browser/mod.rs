@@ -14,11 +14,15 @@
 //! do not leak between feeds or polls) and a fresh tab in it, both closed afterwards
 //! whatever happens. Every request the page makes is answered by pagefeed itself
 //! (`intercept`): only http(s), within the feed's reach (the private-network guard), with
-//! the body cap; the browser's own network goes nowhere (see `launch`).
+//! the body cap; the browser's own network goes nowhere (see `launch`), and WebRTC, which
+//! would send UDP itself, is gone from the page's frames (`confine`).
 
 mod cdp;
+mod confine;
 mod intercept;
 mod launch;
+mod memory;
+mod profile;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -83,6 +87,8 @@ pub struct Browser {
     options: BrowserOptions,
     process: tokio::sync::Mutex<Option<launch::Process>>,
     slots: Semaphore,
+    /// Renderers killed for their memory, for the renders whose tabs they held.
+    kills: Arc<memory::Kills>,
 }
 
 impl std::fmt::Debug for launch::Process {
@@ -118,16 +124,17 @@ impl Browser {
             options,
             process: tokio::sync::Mutex::new(None),
             slots,
+            kills: Arc::default(),
         }
     }
 
-    /// The running browser's connection: started if there is none, started again if it
-    /// died.
-    async fn connection(&self, max_body: u64) -> Result<Arc<Connection>, String> {
+    /// The running browser's connection and process group: started if there is none,
+    /// started again if it died.
+    async fn connection(&self, max_body: u64) -> Result<(Arc<Connection>, u32), String> {
         let mut process = self.process.lock().await;
         if let Some(running) = process.as_mut() {
             if running.is_alive() {
-                return Ok(running.connection.clone());
+                return Ok((running.connection.clone(), running.pid));
             }
             tracing::warn!(
                 "the browser (pid {}) has died{}; starting it again",
@@ -150,7 +157,7 @@ impl Browser {
             START_WITHIN,
         )
         .await?;
-        let connection = started.connection.clone();
+        let connection = (started.connection.clone(), started.pid);
         *process = Some(started);
         Ok(connection)
     }
@@ -188,13 +195,14 @@ impl Browser {
         let max_body = fetcher.options.max_body;
         let client = fetcher.page_client(reach)?;
         // The whole render, from its tab on, is bounded by browser_timeout.
-        let deadline = Instant::now() + self.options.load_timeout;
+        let begun = Instant::now();
+        let deadline = begun + self.options.load_timeout;
         let mut opened = None;
         for attempt in 0..2 {
-            let connection = self.connection(max_body).await.map_err(fail)?;
+            let (connection, group) = self.connection(max_body).await.map_err(fail)?;
             match Tab::open(connection.clone(), deadline).await {
                 Ok(tab) => {
-                    opened = Some((connection, tab));
+                    opened = Some((connection, group, tab));
                     break;
                 }
                 // The browser died since the last render and its end is only seen now: it
@@ -210,12 +218,17 @@ impl Browser {
                 }
             }
         }
-        let Some((connection, tab)) = opened else {
+        let Some((connection, group, tab)) = opened else {
             self.stop().await;
             return Err(fail(
                 "cannot open a tab: the browser closed its connection".into(),
             ));
         };
+        // The browser's renderers are held to their bound while this page renders.
+        let watching = i32::try_from(group)
+            .ok()
+            .filter(|group| *group > 0)
+            .map(|group| memory::watch(group, self.kills.clone()));
         let watch = Arc::new(Mutex::new(Watch::new()));
         let answering = intercept::answer_requests(
             tab.connection.clone(),
@@ -233,10 +246,14 @@ impl Browser {
             },
             watch.clone(),
         );
-        let enabled =
-            tokio::time::timeout_at(deadline, intercept::enable(&connection, &tab.session))
-                .await
-                .unwrap_or(Err(CdpError::Slow));
+        // Every request paused, then the page's frames confined, before it is loaded.
+        let prepared = async {
+            intercept::enable(&connection, &tab.session).await?;
+            confine::prepare(&connection, &tab.session).await
+        };
+        let enabled = tokio::time::timeout_at(deadline, prepared)
+            .await
+            .unwrap_or(Err(CdpError::Slow));
         let loaded = match enabled {
             Ok(()) => {
                 self.load(&tab, url, render, &watch, deadline, max_body)
@@ -245,6 +262,17 @@ impl Browser {
             Err(e) => Err(Failure::from(e)),
         };
         answering.abort();
+        if let Some(watching) = watching {
+            watching.abort();
+        }
+        // A page whose renderer went because the watch killed it for its memory fails so.
+        let loaded = match loaded {
+            Err(_) if lock(&watch).clone_state().crashed => match self.kills.claim(begun) {
+                Some(resident) => Err(Failure::Page(memory::too_much(resident))),
+                None => loaded,
+            },
+            other => other,
+        };
         let closed = tab.close().await;
         let result = match loaded {
             Err(Failure::Closed) => {
@@ -287,9 +315,14 @@ impl Browser {
         max_body: u64,
     ) -> Result<Page, Failure> {
         let limit = self.options.load_timeout;
+        let gone = lock(watch).gone();
         let navigated = tokio::time::timeout_at(
             deadline,
-            tab.call("Page.navigate", json!({ "url": url.as_str() })),
+            unless_gone(
+                tab,
+                &gone,
+                tab.call("Page.navigate", json!({ "url": url.as_str() })),
+            ),
         )
         .await;
         let navigated = match navigated {
@@ -324,14 +357,16 @@ impl Browser {
             let now = Instant::now();
             let seen = lock(watch).clone_state();
             if seen.crashed {
-                return Err(Failure::Page("the page's renderer crashed".into()));
+                return Err(renderer_gone(tab));
             }
             if now >= deadline {
                 break Waited::Deadline(if stuck { None } else { count }, seen);
             }
             if let Some(script) = &counting {
                 let within = deadline.saturating_duration_since(now);
-                let counted = tokio::time::timeout(within, tab.evaluate(script)).await;
+                let counted =
+                    tokio::time::timeout(within, unless_gone(tab, &gone, tab.evaluate(script)))
+                        .await;
                 let n = match counted {
                     Ok(value) => value?.as_i64().unwrap_or(0),
                     Err(_) => {
@@ -411,11 +446,13 @@ impl Browser {
         // deadline, no more.
         let grace = deadline.max(Instant::now()) + Duration::from_secs(5);
         let busy = || Failure::Page("the page's script kept it too busy to be read".into());
-        let length = tokio::time::timeout_at(grace, tab.evaluate(LENGTH_SCRIPT))
-            .await
-            .map_err(|_| busy())??
-            .as_u64()
-            .unwrap_or(0);
+        let gone = lock(watch).gone();
+        let length =
+            tokio::time::timeout_at(grace, unless_gone(tab, &gone, tab.evaluate(LENGTH_SCRIPT)))
+                .await
+                .map_err(|_| busy())??
+                .as_u64()
+                .unwrap_or(0);
         let origin = lock(watch)
             .main
             .as_ref()
@@ -425,9 +462,10 @@ impl Browser {
         if length > max_body {
             return Err(Failure::Fetch(FetchError::too_large(&origin, max_body)));
         }
-        let text = tokio::time::timeout_at(grace, tab.evaluate(DOM_SCRIPT))
-            .await
-            .map_err(|_| busy())??;
+        let text =
+            tokio::time::timeout_at(grace, unless_gone(tab, &gone, tab.evaluate(DOM_SCRIPT)))
+                .await
+                .map_err(|_| busy())??;
         let text = text.as_str().unwrap_or_default().to_owned();
         if text.len() as u64 > max_body {
             return Err(Failure::Fetch(FetchError::too_large(&origin, max_body)));
@@ -451,6 +489,30 @@ impl Browser {
                 .map(|l| l.trim().to_string())
                 .filter(|l| !l.is_empty()),
         })
+    }
+}
+
+/// Why a render failed whose page's renderer went: the browser exited (its connection
+/// closed), or the renderer alone crashed or was killed.
+fn renderer_gone(tab: &Tab) -> Failure {
+    if tab.connection.is_closed() {
+        Failure::Closed
+    } else {
+        Failure::Page("the page's renderer crashed".into())
+    }
+}
+
+/// The answer to a command to the page, or the renderer's end as soon as it goes (a command
+/// to a renderer that has gone is never answered).
+async fn unless_gone<T>(
+    tab: &Tab,
+    gone: &tokio::sync::watch::Receiver<bool>,
+    command: impl std::future::Future<Output = Result<T, CdpError>>,
+) -> Result<T, Failure> {
+    let mut gone = gone.clone();
+    tokio::select! {
+        answer = command => answer.map_err(Failure::from),
+        _ = gone.wait_for(|g| *g) => Err(renderer_gone(tab)),
     }
 }
 
