@@ -16,6 +16,7 @@ pub mod daemon;
 pub mod dates;
 pub mod extract;
 pub mod fetch;
+pub mod filter;
 pub mod follow;
 pub mod item;
 pub mod poll;

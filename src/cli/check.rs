@@ -66,6 +66,13 @@ async fn fetch_each(c: Config) -> Result {
                 let declared = x.language.clone().or_else(|| page.content_language.clone());
                 let coverage = x.coverage.clone();
                 let items = x.items.len();
+                let filtered = (!feed.filter.is_empty()).then(|| {
+                    feed.filter.counts(
+                        x.items
+                            .iter()
+                            .map(|i| (i.title.as_str(), i.summary.as_str(), &i.categories[..])),
+                    )
+                });
                 let actions: Vec<String> = x
                     .items
                     .iter()
@@ -79,11 +86,13 @@ async fn fetch_each(c: Config) -> Result {
                         .into_iter()
                         .map(str::to_string)
                         .collect();
-                Ok::<_, pagefeed::poll::PollError>((items, coverage, dates, zoned, actions))
+                Ok::<_, pagefeed::poll::PollError>((
+                    items, coverage, dates, zoned, actions, filtered,
+                ))
             })
             .await
         };
-        let (items, coverage, dates, zoned, actions) = match checked {
+        let (items, coverage, dates, zoned, actions, filtered) = match checked {
             Ok(Ok(checked)) => checked,
             Ok(Err(e)) => {
                 outln!("feed {:?}: {e}", feed.id);
@@ -108,6 +117,9 @@ async fn fetch_each(c: Config) -> Result {
         }
         for miss in coverage.misses() {
             outln!("  warning: {miss}");
+        }
+        for line in filtered.iter().flat_map(|f| f.lines()) {
+            outln!("  filter: {line}");
         }
         if let Some(first) = actions.first() {
             outln!(

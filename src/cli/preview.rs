@@ -58,7 +58,11 @@ fn show(feed: &pagefeed::config::Feed, preview: &Preview, json: bool) -> Result 
         })
     };
     // The page's items, in page order; history is the feed's business, not the page's.
-    let on_page: Vec<&pagefeed::item::FeedItem> = outcome.on_page(now).collect();
+    // The page's items the feed publishes (its filter keeps).
+    let on_page: Vec<&pagefeed::item::FeedItem> = outcome
+        .on_page(now)
+        .filter(|i| feed.filter.keeps(&i.title, &i.summary, &i.categories))
+        .collect();
     let tz = feed.timezone;
     let keeps = if outcome.on_page > feed.max_items {
         format!("the feed keeps {} (max_items)", feed.max_items)
@@ -80,6 +84,11 @@ fn show(feed: &pagefeed::config::Feed, preview: &Preview, json: bool) -> Result 
     }
     if let Some(summary) = outcome.dates.summary() {
         eprintln!("warning: date: {summary}");
+    }
+    if let Some(counts) = &outcome.filter {
+        for line in counts.lines() {
+            eprintln!("filter: {line}");
+        }
     }
     if json {
         eprintln!("{head}");

@@ -6,14 +6,17 @@
 use super::limits::*;
 use super::walk::{self, Doc, Section, Table, Value};
 use super::{
-    AUTHOR, BLOCK_MEDIA, CATEGORY, CONTENT, DATE, FOLLOW, FOLLOW_BUDGET, ID, INTERVAL, ITEM_TITLE,
-    ITEMS, LANGUAGE, LINK, MAX_ITEMS, ORDER, PAGE_URL, PRIVATE_NETWORK, RENDER, ROBOTS, ROUNDING,
-    SELECT, SETTLE, SUMMARY, TIMEZONE, TITLE, URL,
+    AUTHOR, BLOCK_MEDIA, CATEGORY, CONTENT, COOKIES, DATE, EXCLUDE, FILTER, FOLLOW, FOLLOW_BUDGET,
+    HEADERS, ID, INCLUDE, INTERVAL, ITEM_TITLE, ITEMS, LANGUAGE, LINK, MAX_ITEMS, ORDER, PAGE_URL,
+    PRIVATE_NETWORK, RENDER, REQUEST, ROBOTS, ROUNDING, SELECT, SETTLE, SUMMARY, TIMEZONE, TITLE,
+    URL,
 };
 use super::{Feed, Items};
 use crate::dates::{Language, Rounding};
 use crate::fetch::Source;
 use crate::fetch::browser::Render;
+use crate::fetch::request::SiteRequest;
+use crate::filter::Filter;
 use crate::timeline::Order;
 use chrono_tz::Tz;
 use cssparser::ToCss;
@@ -128,6 +131,14 @@ fn feed(
     let max_items = sec.read(doc, &MAX_ITEMS).unwrap_or(defaults.max_items);
     let page_url = sec.read(doc, &PAGE_URL);
     let items = sec.read(doc, &ITEMS);
+    let filter = sec.read(doc, &FILTER).unwrap_or_default();
+    let site = match source.as_ref().map(|(s, _)| s) {
+        Some(Source::Http(u)) => Some(u.clone()),
+        _ => None,
+    };
+    let request = sec
+        .read_with(doc, &REQUEST, &site)
+        .unwrap_or_else(|| SiteRequest::new(site.as_ref(), Vec::new(), Default::default()));
     if sec.value(&ITEMS).is_none() {
         sec.fail(
             doc,
@@ -161,6 +172,8 @@ fn feed(
             block_media,
         }),
         items: items?,
+        filter,
+        request: Arc::new(request),
     })
 }
 
@@ -447,4 +460,63 @@ fn requestable(url: &Url) -> Result<(), String> {
         Ok(_) => Ok(()),
         Err(e) => Err(format!("{shown:?} cannot be requested: {e}")),
     }
+}
+
+/// `[feed.filter]`: `include` and `exclude`, lists of regular expressions.
+pub(super) fn filter(
+    sec: &Section<'_, '_>,
+    doc: &mut Doc<'_>,
+    key: &str,
+    v: &Value<'_>,
+) -> Option<Filter> {
+    let Some(table) = v.get_ref().as_table() else {
+        sec.fail(
+            doc,
+            v.span(),
+            key,
+            "must be a table: write [feed.filter] under the feed".into(),
+        );
+        return None;
+    };
+    let sec = Section {
+        table,
+        at: Table::Filter,
+        prefix: "filter.",
+        feed: sec.feed,
+    };
+    sec.unknown_keys(doc);
+    Some(Filter {
+        include: sec.read(doc, &INCLUDE).unwrap_or_default(),
+        exclude: sec.read(doc, &EXCLUDE).unwrap_or_default(),
+    })
+}
+
+/// `[feed.request]`: `headers` and `cookies` for the feed's own site, `site` (its url; none
+/// for a feed read from a file, which sends nothing).
+pub(super) fn request(
+    sec: &Section<'_, '_>,
+    doc: &mut Doc<'_>,
+    key: &str,
+    v: &Value<'_>,
+    site: &Option<Url>,
+) -> Option<SiteRequest> {
+    let Some(table) = v.get_ref().as_table() else {
+        sec.fail(
+            doc,
+            v.span(),
+            key,
+            "must be a table: write [feed.request] under the feed".into(),
+        );
+        return None;
+    };
+    let sec = Section {
+        table,
+        at: Table::Request,
+        prefix: "request.",
+        feed: sec.feed,
+    };
+    sec.unknown_keys(doc);
+    let headers = sec.read(doc, &HEADERS).unwrap_or_default();
+    let cookies = sec.read(doc, &COOKIES).unwrap_or_default();
+    Some(SiteRequest::new(site.as_ref(), headers, cookies))
 }

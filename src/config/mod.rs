@@ -21,10 +21,13 @@ pub use limits::*;
 use crate::dates::{Language, Rounding};
 use crate::fetch::Source;
 use crate::fetch::browser::{BrowserOptions, Render};
+use crate::fetch::request::SiteRequest;
+use crate::filter::Filter;
 use crate::timeline::Order;
 use chrono_tz::Tz;
 use feed::Defaults;
 use regex::Regex;
+use reqwest::header::{HeaderName, HeaderValue};
 use scraper::Selector;
 use std::fmt;
 use std::net::SocketAddr;
@@ -99,6 +102,10 @@ pub struct Feed {
     /// (None: fetched over HTTP, the default).
     pub render: Option<Render>,
     pub items: Items,
+    /// `[feed.filter]`: the items kept (every item where it is not written).
+    pub filter: Filter,
+    /// `[feed.request]`: headers and cookies for the feed's own site.
+    pub request: Arc<SiteRequest>,
 }
 
 /// `[feed.items]`: how a page splits into items and where each field is.
@@ -377,6 +384,24 @@ schema! {
         by |sec, doc, key, v| walk::count(sec, doc, key, v, FOLLOW_BUDGET_RANGE);
     /// `[feed.items]`.
     ITEMS: Items = "items" in [Feed] by feed::items;
+    /// `[feed.filter]`: which items the feed keeps.
+    FILTER: Filter = "filter" in [Feed] by feed::filter;
+    /// `[feed.request]`: the feed's own headers and cookies.
+    REQUEST: SiteRequest, given Option<Url> = "request" in [Feed] by feed::request;
+
+    // `[feed.filter]`.
+
+    /// Patterns one of which an item must match to be kept.
+    INCLUDE: Vec<regex::Regex> = "include" in [Filter] by walk::patterns;
+    /// Patterns none of which an item may match to be kept.
+    EXCLUDE: Vec<regex::Regex> = "exclude" in [Filter] by walk::patterns;
+
+    // `[feed.request]`.
+
+    /// Headers sent with the feed's requests to its own site.
+    HEADERS: Vec<(HeaderName, HeaderValue)> = "headers" in [Request] by walk::headers;
+    /// A cookie file (Netscape format) for the feed's site.
+    COOKIES: cookie_store::CookieStore = "cookies" in [Request] by walk::cookie_file;
 
     // `[feed.items]`.
 

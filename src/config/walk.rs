@@ -29,6 +29,10 @@ pub(super) enum Table {
     Items,
     /// A field of the items written as a table, `{ select = "…", attr = "…" }`.
     Field,
+    /// A feed's `[feed.filter]`.
+    Filter,
+    /// A feed's `[feed.request]`.
+    Request,
 }
 
 /// One key of the schema: its name and the tables it may be written in.
@@ -602,4 +606,169 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// A list of regular expressions (`[feed.filter]`'s `include`, `exclude`), each compiled
+/// within the filter's size limit; every one that does not compile is named.
+pub(super) fn patterns(
+    sec: &Section<'_, '_>,
+    doc: &mut Doc<'_>,
+    key: &str,
+    v: &Value<'_>,
+) -> Option<Vec<Regex>> {
+    let Some(list) = v.get_ref().as_array() else {
+        sec.fail(
+            doc,
+            v.span(),
+            key,
+            "must be a list of regular expressions: [\"(?i)release\"]".into(),
+        );
+        return None;
+    };
+    let mut out = Vec::with_capacity(list.len());
+    let mut ok = true;
+    for item in list {
+        match item.get_ref().as_str() {
+            Some(p) => match crate::filter::compile(p) {
+                Ok(r) => out.push(r),
+                Err(e) => {
+                    sec.fail(
+                        doc,
+                        item.span(),
+                        key,
+                        format!("regex {p:?} does not compile: {}", one_line(&e.to_string())),
+                    );
+                    ok = false;
+                }
+            },
+            None => {
+                sec.fail(
+                    doc,
+                    item.span(),
+                    key,
+                    "each pattern must be a string".into(),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// Headers no feed may set: those of the protocol itself (the request's length and framing,
+/// the connection, the host), pagefeed's own validators and encodings, which its requests
+/// need as they are.
+const PROTOCOL_HEADERS: &[&str] = &[
+    "host",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authorization",
+    "proxy-authenticate",
+    "te",
+    "trailer",
+    "upgrade",
+    "accept-encoding",
+    "if-none-match",
+    "if-modified-since",
+];
+
+/// `[feed.request]`'s `headers`: a table of header names and their values, each a header
+/// HTTP can carry; a protocol header is refused by name.
+pub(super) fn headers(
+    sec: &Section<'_, '_>,
+    doc: &mut Doc<'_>,
+    key: &str,
+    v: &Value<'_>,
+) -> Option<Vec<(reqwest::header::HeaderName, reqwest::header::HeaderValue)>> {
+    use reqwest::header::{HeaderName, HeaderValue};
+    let Some(table) = v.get_ref().as_table() else {
+        sec.fail(
+            doc,
+            v.span(),
+            key,
+            "must be a table of header names and values: { \"Accept-Language\" = \"de-DE\" }"
+                .into(),
+        );
+        return None;
+    };
+    let mut out = Vec::with_capacity(table.len());
+    let mut ok = true;
+    for (name, value) in table.iter() {
+        let at = name.span();
+        let name = name.get_ref();
+        let Ok(header) = HeaderName::from_bytes(name.as_bytes()) else {
+            sec.fail(doc, at, key, format!("{name:?} is not a header name"));
+            ok = false;
+            continue;
+        };
+        if PROTOCOL_HEADERS.contains(&header.as_str()) {
+            sec.fail(
+                doc,
+                at,
+                key,
+                format!("{name}: pagefeed sets this header itself; a feed cannot"),
+            );
+            ok = false;
+            continue;
+        }
+        // The value is never quoted in a message: it may be a secret.
+        match value.get_ref().as_str().map(HeaderValue::from_str) {
+            Some(Ok(mut v)) => {
+                v.set_sensitive(true);
+                out.push((header, v));
+            }
+            Some(Err(_)) => {
+                sec.fail(
+                    doc,
+                    value.span(),
+                    key,
+                    format!("{name}: the value holds characters a header cannot carry"),
+                );
+                ok = false;
+            }
+            None => {
+                sec.fail(
+                    doc,
+                    value.span(),
+                    key,
+                    format!("{name}: the value must be a string"),
+                );
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// `[feed.request]`'s `cookies`: a cookie file in the Netscape format, its path relative to
+/// the config's folder, read now (and at each reload); a file that is missing, unreadable or
+/// not such a file is named.
+pub(super) fn cookie_file(
+    sec: &Section<'_, '_>,
+    doc: &mut Doc<'_>,
+    key: &str,
+    v: &Value<'_>,
+) -> Option<cookie_store::CookieStore> {
+    let name = text(sec, doc, key, v)?;
+    let path = doc.folder().join(&name);
+    let read = match super::edit::read(&path) {
+        Ok(Some(t)) => crate::fetch::request::read_cookie_file(&t),
+        Ok(None) => Err("no such file".to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    match read {
+        Ok(jar) => Some(jar),
+        Err(e) => {
+            sec.fail(
+                doc,
+                v.span(),
+                key,
+                format!("cannot read the cookie file {}: {e}", path.display()),
+            );
+            None
+        }
+    }
 }

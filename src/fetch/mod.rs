@@ -8,6 +8,7 @@ mod decode;
 pub mod guard;
 pub mod moment;
 pub mod politeness;
+pub mod request;
 pub mod robots;
 mod source;
 #[rustfmt::skip]
@@ -32,6 +33,7 @@ pub use source::Source;
 
 use decode::{acceptable_type, essence, sniff_binary};
 use guard::{Reach, Refused};
+use request::SiteRequest;
 
 /// The longest Retry-After that is honoured (for a list and for item pages); a longer one is
 /// cut to this: a header is evidence of the server's state, not an order to stop for ever.
@@ -307,34 +309,38 @@ impl Fetcher {
         Ok(client)
     }
 
-    /// A feed's page as `check --fetch` and `preview` have it, unconditionally: rendered in
-    /// the browser where the feed says `render = "browser"`, else fetched.
-    pub async fn fetch_as(
-        &self,
-        source: &Source,
-        private_network: bool,
-        render: Option<&browser::Render>,
-    ) -> Result<Fetched, FetchError> {
-        match render {
-            Some(render) => self.render_feed(source, private_network, render).await,
-            None => self.fetch_feed(source, None, private_network).await,
-        }
-    }
-
-    /// Render a feed's page in the browser (`render = "browser"`): an http(s) page loaded,
-    /// its script run, its items waited for (see [`browser`]). A file is read as ever.
+    /// Render a page in the browser, for no feed in particular (see
+    /// [`Fetcher::render_feed_with`]).
     pub async fn render_feed(
         &self,
         source: &Source,
         private_network: bool,
         render: &browser::Render,
     ) -> Result<Fetched, FetchError> {
+        self.render_feed_with(source, private_network, render, None)
+            .await
+    }
+
+    /// Render a feed's page in the browser (`render = "browser"`): an http(s) page loaded,
+    /// its script run, its items waited for (see [`browser`]), with the feed's own headers and
+    /// cookies (`site`) for its own site. A file is read as ever.
+    pub async fn render_feed_with(
+        &self,
+        source: &Source,
+        private_network: bool,
+        render: &browser::Render,
+        site: Option<Arc<SiteRequest>>,
+    ) -> Result<Fetched, FetchError> {
         let url = match source {
             Source::Http(url) => url,
-            Source::File(_) => return self.fetch_feed(source, None, private_network).await,
+            Source::File(_) => {
+                return self
+                    .fetch_feed(source, None, private_network, site.as_deref())
+                    .await;
+            }
         };
         let reach = Reach::of_feed(url, private_network);
-        let outcome = self.browser.render(self, url, reach, render).await;
+        let outcome = self.browser.render(self, url, reach, render, site).await;
         match &outcome {
             Ok(page) => tracing::debug!(url = %page.url, bytes = page.bytes, "rendered"),
             Err(error) => tracing::debug!(%error, "render failed"),
@@ -357,24 +363,27 @@ impl Fetcher {
         self.options.total_timeout
     }
 
-    /// Fetch a page of a feed without `private_network` (see [`Fetcher::fetch_feed`]).
+    /// Fetch a page of a feed without `private_network` or a feed's own headers (see
+    /// [`Fetcher::fetch_feed`]).
     pub async fn fetch(
         &self,
         source: &Source,
         conditional: Option<&Validators>,
     ) -> Result<Fetched, FetchError> {
-        self.fetch_feed(source, conditional, false).await
+        self.fetch_feed(source, conditional, false, None).await
     }
 
     /// Fetch a page. `conditional`: validators from the last good poll, sent as
     /// If-None-Match / If-Modified-Since; a 304 then gives `Fetched::NotModified`.
     /// `private_network`: the feed's setting; without it redirects and DNS answers may only
     /// lead to public addresses or ones of the configured URL's own class (see [`guard`]).
+    /// `site`: the feed's own headers and cookies, sent to its own site only ([`request`]).
     pub async fn fetch_feed(
         &self,
         source: &Source,
         conditional: Option<&Validators>,
         private_network: bool,
+        site: Option<&SiteRequest>,
     ) -> Result<Fetched, FetchError> {
         let url = match source {
             Source::Http(url) => url,
@@ -383,7 +392,7 @@ impl Fetcher {
                 return Ok(Fetched::Page(Box::new(page)));
             }
         };
-        self.fetch_within(Reach::of_feed(url, private_network), url, conditional)
+        self.fetch_within(Reach::of_feed(url, private_network), url, conditional, site)
             .await
     }
 
@@ -396,6 +405,7 @@ impl Fetcher {
         url: &Url,
         feed_url: Option<&Url>,
         private_network: bool,
+        site: Option<&SiteRequest>,
     ) -> Result<Page, FetchError> {
         let reach = Self::linked_reach(feed_url, private_network);
         reach
@@ -404,7 +414,7 @@ impl Fetcher {
                 url: url.to_string(),
                 refused,
             })?;
-        match self.fetch_within(reach, url, None).await? {
+        match self.fetch_within(reach, url, None, site).await? {
             Fetched::Page(page) => Ok(*page),
             // Only a conditional request is answered with NotModified.
             Fetched::NotModified => Err(FetchError::Transfer {
@@ -437,10 +447,15 @@ impl Fetcher {
         reach: Reach,
         url: &Url,
         conditional: Option<&Validators>,
+        site: Option<&SiteRequest>,
     ) -> Result<Fetched, FetchError> {
-        let client = self.client(reach)?;
+        let client = self.page_client(reach)?;
         let total = self.options.total_timeout;
-        let result = tokio::time::timeout(total, self.fetch_http(&client, url, conditional)).await;
+        let result = tokio::time::timeout(
+            total,
+            self.fetch_http(&client, reach, url, conditional, site),
+        )
+        .await;
         let outcome = result.unwrap_or_else(|_| {
             Err(FetchError::Timeout {
                 url: url.to_string(),
@@ -458,17 +473,52 @@ impl Fetcher {
         outcome
     }
 
+    /// One page over HTTP with `client`, which follows no redirect: each redirect is followed
+    /// here, its target checked against `reach` first (see [`guard`]), at most
+    /// `max_redirects`; the feed's own headers and cookies (`site`) go with each request to its
+    /// own site and with none to another, and the cookies each response of its site sets are
+    /// kept.
     async fn fetch_http(
         &self,
         client: &reqwest::Client,
+        reach: Reach,
         url: &Url,
         conditional: Option<&Validators>,
+        site: Option<&SiteRequest>,
     ) -> Result<Fetched, FetchError> {
-        let (request, is_conditional) = conditional_headers(client.get(url.clone()), conditional);
-        let response = request
-            .send()
-            .await
-            .map_err(|e| self.request_error(url, &e))?;
+        let mut at = url.clone();
+        let mut redirects = 0;
+        let (response, is_conditional) = loop {
+            let mut request = client.get(at.clone());
+            if let Some(site) = site {
+                request = request.headers(site.headers_for(&at));
+            }
+            let (request, is_conditional) = conditional_headers(request, conditional);
+            let response = request
+                .send()
+                .await
+                .map_err(|e| self.request_error(url, &e))?;
+            if let Some(site) = site {
+                site.remember(&at, response.headers());
+            }
+            let Some(next) = redirect_target(&response, &at) else {
+                break (response, is_conditional);
+            };
+            redirects += 1;
+            if redirects > self.options.max_redirects {
+                return Err(FetchError::TooManyRedirects {
+                    url: url.to_string(),
+                    limit: self.options.max_redirects,
+                });
+            }
+            reach
+                .check_redirect(&next)
+                .map_err(|refused| FetchError::Refused {
+                    url: url.to_string(),
+                    refused,
+                })?;
+            at = next;
+        };
         let status = response.status();
         if status == StatusCode::NOT_MODIFIED && is_conditional {
             return Ok(Fetched::NotModified);
@@ -672,6 +722,17 @@ fn check_response_head(
         return Err(FetchError::too_large(origin, limit));
     }
     Ok(())
+}
+
+/// Where a redirect answer (301, 302, 303, 307, 308 with a `Location`) to a request for `at`
+/// leads: an http(s) URL, else nowhere (the answer is then taken as it is: not a page).
+fn redirect_target(response: &Response, at: &Url) -> Option<Url> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = header_text(response.headers(), header::LOCATION)?;
+    let next = at.join(location.trim()).ok()?;
+    matches!(next.scheme(), "http" | "https").then_some(next)
 }
 
 fn status_error(origin: &str, status: StatusCode, headers: &HeaderMap) -> FetchError {

@@ -5,6 +5,7 @@
 //! [`fetch_page`] is the whole sequence for one feed's page.
 
 use super::browser::Render;
+use super::request::SiteRequest;
 use super::robots::Robots;
 use super::{FetchError, Fetched, Fetcher, Source, Validators};
 use crate::wait::later;
@@ -133,6 +134,8 @@ pub struct Request<'a> {
     pub conditional: Option<&'a Validators>,
     /// Render the page in the browser (the feed's `render = "browser"`); never conditional.
     pub render: Option<&'a Render>,
+    /// The feed's own headers and cookies, for its own site.
+    pub site: Option<&'a Arc<SiteRequest>>,
 }
 
 /// Why a polite fetch brought no page.
@@ -193,6 +196,7 @@ pub async fn fetch_admitted(
         private_network,
         conditional,
         render,
+        site,
     } = request;
     let Admission { turn, slot } = admission;
     let fetched = match (source, turn) {
@@ -211,17 +215,25 @@ pub async fn fetch_admitted(
             // A rendered page holds the host's turn while it loads: its own requests go to
             // the host too.
             let fetched = match render {
-                Some(render) => fetcher.render_feed(source, private_network, render).await,
+                Some(render) => {
+                    fetcher
+                        .render_feed_with(source, private_network, render, site.cloned())
+                        .await
+                }
                 None => {
                     fetcher
-                        .fetch_feed(source, conditional, private_network)
+                        .fetch_feed(source, conditional, private_network, site.map(|s| &**s))
                         .await
                 }
             };
             turn.done();
             fetched
         }
-        (Source::File(_), _) => fetcher.fetch(source, conditional).await,
+        (Source::File(_), _) => {
+            fetcher
+                .fetch_feed(source, conditional, private_network, site.map(|s| &**s))
+                .await
+        }
     };
     Ok((slot, fetched?))
 }
@@ -236,6 +248,7 @@ pub async fn fetch_linked(
     robots: bool,
     feed_url: Option<&Url>,
     private_network: bool,
+    site: Option<&SiteRequest>,
 ) -> Result<super::Page, PoliteError> {
     let mut turn = polite.turn(&host_key(url)).await;
     if robots {
@@ -245,7 +258,9 @@ pub async fn fetch_linked(
         .await?;
     }
     turn.wait().await;
-    let fetched = fetcher.fetch_linked(url, feed_url, private_network).await;
+    let fetched = fetcher
+        .fetch_linked(url, feed_url, private_network, site)
+        .await;
     turn.done();
     Ok(fetched?)
 }

@@ -383,13 +383,15 @@ async fn redirects_within_the_class_are_followed_and_private_network_lifts_the_r
     let url = server.url(&format!("/to/0.0.0.0:{port}/secret"))?;
     let fetcher = Fetcher::new(options())?;
     match fetcher
-        .fetch_feed(&Source::Http(url.clone()), None, true)
+        .fetch_feed(&Source::Http(url.clone()), None, true, None)
         .await
     {
         Ok(Fetched::Page(page)) => assert_eq!(page.text, "<p>inside"),
         other => return Err(format!("expected the page, got {other:?}").into()),
     }
-    let refused = fetcher.fetch_feed(&Source::Http(url), None, false).await;
+    let refused = fetcher
+        .fetch_feed(&Source::Http(url), None, false, None)
+        .await;
     assert!(
         matches!(refused, Err(FetchError::Refused { .. })),
         "{refused:?}"

@@ -87,6 +87,7 @@ pub async fn fetch_due(
                 feed.robots,
                 feed_url,
                 feed.private_network,
+                Some(&feed.request),
             ),
         )
         .await;

@@ -29,6 +29,7 @@ pub mod fetch;
 use crate::config::Feed;
 use crate::dates::{Interval, Reading};
 use crate::fetch::MAX_RETRY_AFTER;
+use crate::filter::Filter;
 use crate::item::{FeedItem, Item, ItemPage, Listed, PageStamp, Record, Seen};
 use chrono::{DateTime, TimeDelta, Utc};
 use std::collections::{HashMap, HashSet};
@@ -114,14 +115,16 @@ pub struct Candidate {
     pub link: Url,
 }
 
-/// The page's items that could be followed: among the first `max_items`, with an http(s)
-/// link; in page order.
+/// The page's items that could be followed: those `filter` keeps, among the first
+/// `max_items` of them, with an http(s) link; in page order.
 pub fn candidates<'a>(
     items: impl IntoIterator<Item = &'a Item>,
     max_items: usize,
+    filter: &Filter,
 ) -> Vec<Candidate> {
     items
         .into_iter()
+        .filter(|i| filter.keeps(&i.title, &i.summary, &i.categories))
         .take(max_items)
         .filter_map(|i| {
             let link = followable(i)?;
@@ -177,7 +180,7 @@ pub fn due_on_page(
     rows: &HashMap<String, Followed>,
     now: DateTime<Utc>,
 ) -> Vec<Candidate> {
-    let candidates = candidates(items, feed.max_items);
+    let candidates = candidates(items, feed.max_items, &feed.filter);
     due(
         &candidates,
         known,
@@ -390,11 +393,11 @@ impl Step {
         &mut self,
         seen: Vec<Seen>,
         previous: &mut Vec<FeedItem>,
-        max_items: usize,
+        (max_items, filter): (usize, &Filter),
         now: DateTime<Utc>,
     ) -> Vec<Seen> {
         let known: HashSet<String> = previous.iter().map(|p| p.record.guid.clone()).collect();
-        let listed: HashSet<String> = candidates(seen.iter().map(|s| &s.item), max_items)
+        let listed: HashSet<String> = candidates(seen.iter().map(|s| &s.item), max_items, filter)
             .into_iter()
             .map(|c| c.guid)
             .collect();

@@ -94,7 +94,7 @@ fn only_http_links_among_the_first_max_items_are_candidates() {
         item("d", Some(url("d"))),
         item("e", Some(url("e"))),
     ];
-    let c = candidates(&items, 4);
+    let c = candidates(&items, 4, &Filter::default());
     let guids: Vec<&str> = c.iter().map(|c| c.guid.as_str()).collect();
     assert_eq!(guids, ["a", "d"]);
 }
@@ -269,7 +269,7 @@ fn new_undated_items_are_held_until_their_page_is_read_or_given_up() {
             seen("old", None),
         ],
         &mut previous,
-        100,
+        (100, &Filter::default()),
         now,
     );
     let given: Vec<(&str, Option<Reading>)> = out
@@ -316,7 +316,7 @@ fn new_undated_items_are_held_until_their_page_is_read_or_given_up() {
     let out = step.prepare(
         vec![seen("a", None), seen("b", None), seen("c", None)],
         &mut previous,
-        100,
+        (100, &Filter::default()),
         later,
     );
     let b = out
@@ -337,12 +337,22 @@ fn a_held_item_that_leaves_the_page_is_published_from_its_list_fields() {
     let now = t(12, 0, 0);
     let mut step = Step::new(vec![], vec![], now, HOUR, false);
     let mut previous = Vec::new();
-    step.prepare(vec![seen("a", None)], &mut previous, 100, now);
+    step.prepare(
+        vec![seen("a", None)],
+        &mut previous,
+        (100, &Filter::default()),
+        now,
+    );
     assert_eq!(step.held, 1);
     let rows: Vec<Followed> = step.rows.values().cloned().collect();
     let later = now + HOUR;
     let mut step = Step::new(rows, vec![], later, HOUR, false);
-    let out = step.prepare(vec![seen("z", None)], &mut previous, 100, later);
+    let out = step.prepare(
+        vec![seen("z", None)],
+        &mut previous,
+        (100, &Filter::default()),
+        later,
+    );
     assert_eq!(out.len(), 0, "z is new and held");
     assert_eq!(previous.len(), 1);
     assert_eq!(previous[0].record.guid, "a");
@@ -365,7 +375,12 @@ fn a_contradiction_is_logged_when_the_page_is_read() {
         },
     )];
     let mut step = Step::new(vec![], fetched, now, HOUR, false);
-    let out = step.prepare(vec![seen("a", Some(list))], &mut Vec::new(), 100, now);
+    let out = step.prepare(
+        vec![seen("a", Some(list))],
+        &mut Vec::new(),
+        (100, &Filter::default()),
+        now,
+    );
     assert_eq!(out[0].reading, Some(list), "the list wins");
     assert!(
         step.logs
@@ -381,7 +396,7 @@ fn a_contradiction_is_logged_when_the_page_is_read() {
     step.prepare(
         vec![seen("a", Some(list))],
         &mut vec![stored("a", now)],
-        100,
+        (100, &Filter::default()),
         now + HOUR,
     );
     assert!(step.logs.is_empty(), "{:?}", step.logs);
@@ -403,7 +418,7 @@ fn finish_gives_items_their_pages_and_keeps_rows_of_the_feed_and_the_held() {
     step.prepare(
         vec![seen("a", None), seen("b", None)],
         &mut previous,
-        100,
+        (100, &Filter::default()),
         now,
     );
     let mut items = vec![stored("a", t(9, 0, 0))];
@@ -427,7 +442,7 @@ fn finish_gives_items_their_pages_and_keeps_rows_of_the_feed_and_the_held() {
     step.prepare(
         vec![seen("a", None), seen("b", None)],
         &mut vec![stored("a", t(9, 0, 0))],
-        100,
+        (100, &Filter::default()),
         now,
     );
     let kept = step.finish(&mut [stored("a", t(9, 0, 0))], &[], &before_x);

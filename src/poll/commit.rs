@@ -205,7 +205,7 @@ pub(super) fn publish_meanwhile(
         modified: true,
         items: outcome.on_page,
         new: outcome.new,
-        kept: outcome.items.len(),
+        kept: pipeline::published(feed, &outcome.items).count(),
         written,
         bytes: page.bytes,
         took: started.elapsed(),
@@ -249,7 +249,7 @@ fn write_files(
     let files = if held == outcome.items {
         &outcome.files
     } else {
-        rendered = publish::render(&outcome.meta, &held)?;
+        rendered = publish::render(&outcome.meta, pipeline::published(feed, &held))?;
         &rendered
     };
     let written = write_set(places, &feed.id, files)?;
@@ -281,7 +281,7 @@ pub fn repair_files(places: &Places, gate: &Gate, feed: &Feed) -> Result<bool, P
         rendered.page,
         places.base_url.as_ref(),
     );
-    let files = publish::render(&meta, &held)?;
+    let files = publish::render(&meta, pipeline::published(feed, &held))?;
     let _open = gate.hold()?;
     let written = write_set(places, &feed.id, &files)?;
     lock.files_written(&feed.id)?;

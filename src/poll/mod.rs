@@ -347,6 +347,7 @@ impl Poller {
             private_network: feed.private_network,
             conditional,
             render: feed.render.as_ref(),
+            site: Some(&feed.request),
         };
         let (_slot, fetched) =
             politeness::fetch_admitted(&self.fetcher, &self.polite, admission, request).await?;
@@ -415,6 +416,7 @@ impl Poller {
             private_network: feed.private_network,
             conditional: None,
             render: feed.render.as_ref(),
+            site: Some(&feed.request),
         };
         let (_slot, fetched) = politeness::fetch_page(&self.fetcher, &self.polite, request).await?;
         match fetched {

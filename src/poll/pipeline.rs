@@ -16,8 +16,9 @@ use crate::config::Feed;
 use crate::dates::{self, Reading};
 use crate::extract::{self, Coverage, Extracted};
 use crate::fetch::Page;
+use crate::filter::FilterCounts;
 use crate::follow::{self, Candidate, Fetch, Followed};
-use crate::item::{FeedItem, Item, Seen};
+use crate::item::{FeedItem, Item, Record, Seen};
 use crate::publish::{self, Documents, FeedMeta};
 use crate::timeline::{self, Sighting};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -82,6 +83,8 @@ pub struct Outcome {
     pub coverage: Coverage,
     /// How the page's date texts read.
     pub dates: DateCounts,
+    /// What `[feed.filter]` kept and dropped of the page's items (None without a filter).
+    pub filter: Option<FilterCounts>,
     /// Guids of the page's items whose title fell back (see [`Item::titled`]).
     pub untitled: HashSet<String>,
     /// For a feed that follows its items: what following did.
@@ -291,6 +294,15 @@ pub fn run(pass: &Pass<'_>, prior: Prior, pages: ItemPages) -> Result<Outcome, P
         followed,
     } = prior;
     let (mut seen, dates) = read_dates(feed, extracted.items, now, declared.as_deref());
+    let filter = (!feed.filter.is_empty()).then(|| {
+        feed.filter.counts(seen.iter().map(|s| {
+            (
+                s.item.title.as_str(),
+                s.item.summary.as_str(),
+                &s.item.categories[..],
+            )
+        }))
+    });
     // New: in the feed after this pass, not before it (whether from the page, or held back
     // and let go as it left the page).
     let known: HashSet<String> = items.iter().map(|i| i.record.guid.clone()).collect();
@@ -302,7 +314,7 @@ pub fn run(pass: &Pass<'_>, prior: Prior, pages: ItemPages) -> Result<Outcome, P
         (step, before)
     });
     if let Some((step, _)) = &mut following {
-        seen = step.prepare(seen, &mut items, feed.max_items, now);
+        seen = step.prepare(seen, &mut items, (feed.max_items, &feed.filter), now);
     }
     let mut placed = place(feed, seen, now, items, held);
     let follow = following.map(|(step, before)| Followup {
@@ -311,13 +323,11 @@ pub fn run(pass: &Pass<'_>, prior: Prior, pages: ItemPages) -> Result<Outcome, P
         logs: step.logs,
         held: step.held,
     });
-    let new = placed
-        .items
-        .iter()
+    let new = published(feed, &placed.items)
         .filter(|i| !known.contains(&i.record.guid))
         .count();
     let meta = FeedMeta::new(&feed.id, title, page_link, base_url);
-    let files = publish::render(&meta, &placed.items)?;
+    let files = publish::render(&meta, published(feed, &placed.items))?;
     Ok(Outcome {
         meta,
         items: placed.items,
@@ -328,9 +338,46 @@ pub fn run(pass: &Pass<'_>, prior: Prior, pages: ItemPages) -> Result<Outcome, P
         events: placed.events,
         coverage: extracted.coverage,
         dates,
+        filter,
         untitled: placed.untitled,
         follow,
         held: placed.held,
+    })
+}
+
+/// The items of `items` the feed publishes: those its `[feed.filter]` keeps, at most
+/// `max_items` (the state keeps the others it has seen too, so that a changed filter shows
+/// them at the next poll).
+pub fn published<'a>(feed: &'a Feed, items: &'a [FeedItem]) -> impl Iterator<Item = &'a FeedItem> {
+    items
+        .iter()
+        .filter(|i| feed.filter.keeps(&i.title, &i.summary, &i.categories))
+        .take(feed.max_items)
+}
+
+/// How many items the state keeps, published or not, at most: `max_items` that the filter
+/// keeps, the items it drops among them, up to this many times `max_items` in all.
+const KEPT_PER_PUBLISHED: usize = 10;
+
+/// The records of `records` (newest first) the state keeps: up to the `max_items`-th item the
+/// filter keeps (with `fields`, each item's text), within [`KEPT_PER_PUBLISHED`] times
+/// `max_items` in all.
+fn kept_records(
+    feed: &Feed,
+    records: Vec<Record>,
+    fields: &HashMap<String, FeedItem>,
+) -> impl Iterator<Item = Record> {
+    let most = feed.max_items.saturating_mul(KEPT_PER_PUBLISHED);
+    let mut published = 0;
+    records.into_iter().take(most).take_while(move |r| {
+        if published == feed.max_items {
+            return false;
+        }
+        let kept = fields
+            .get(&r.guid)
+            .is_some_and(|i| feed.filter.keeps(&i.title, &i.summary, &i.categories));
+        published += usize::from(kept);
+        true
     })
 }
 
@@ -426,10 +473,10 @@ fn place(
         let item = FeedItem::first_seen(s.item, now);
         fields.insert(item.record.guid.clone(), item);
     }
-    let items: Vec<FeedItem> = line
-        .records
+    let records = std::mem::take(&mut line.records);
+    let items: Vec<FeedItem> = kept_records(feed, records, &fields)
+        .collect::<Vec<_>>()
         .into_iter()
-        .take(feed.max_items)
         .filter_map(|record| {
             let mut item = fields.remove(&record.guid)?;
             item.record = record;

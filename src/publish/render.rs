@@ -25,8 +25,11 @@ impl Documents {
 }
 
 /// RSS, Atom and JSON Feed bytes for `items` (newest published first).
-pub fn render(meta: &FeedMeta, items: &[FeedItem]) -> Result<Documents, RenderError> {
-    let entries: Vec<Entry<'_>> = items.iter().map(Entry::of).collect();
+pub fn render<'a>(
+    meta: &FeedMeta,
+    items: impl IntoIterator<Item = &'a FeedItem>,
+) -> Result<Documents, RenderError> {
+    let entries: Vec<Entry<'_>> = items.into_iter().map(Entry::of).collect();
     Ok(Documents {
         rss: rss::rss(meta, &entries)?,
         atom: atom::atom(meta, &entries)?,

@@ -25,6 +25,7 @@ use url::Url;
 use super::super::guard::Reach;
 use super::super::{FetchError, Fetcher, TimeoutPhase};
 use super::cdp::{Connection, Event};
+use crate::fetch::request::SiteRequest;
 
 /// Requests one page may make; later ones are refused.
 const MAX_REQUESTS: usize = 500;
@@ -42,6 +43,8 @@ pub struct Rules {
     pub main_frame: String,
     pub deadline: Instant,
     pub fetcher: Fetcher,
+    /// The feed's own headers and cookies, for its own site.
+    pub site: Option<std::sync::Arc<SiteRequest>>,
 }
 
 /// The main document's response.
@@ -363,6 +366,38 @@ async fn cookies_for(connection: &Connection, session: &str, url: &Url) -> Optio
         .flatten()
 }
 
+/// Give the render's browser context the feed's cookies for `url` (its cookie file's and
+/// those its site set before), so that the page's own requests carry them as over HTTP.
+pub async fn seed_cookies(
+    connection: &Connection,
+    session: &str,
+    url: &Url,
+    cookies: &[cookie::Cookie<'static>],
+) {
+    for c in cookies {
+        let mut params = json!({
+            "name": c.name(),
+            "value": c.value(),
+            "url": url.as_str(),
+            "path": c.path().unwrap_or("/"),
+            "secure": c.secure().unwrap_or(false),
+            "httpOnly": c.http_only().unwrap_or(false),
+        });
+        if let Some(d) = c.domain() {
+            params["domain"] = json!(d);
+        }
+        if let Some(t) = c.expires_datetime() {
+            params["expires"] = json!(t.unix_timestamp());
+        }
+        if let Err(e) = connection
+            .call(Some(session), "Network.setCookie", params)
+            .await
+        {
+            tracing::debug!(%url, "the browser did not take a cookie: {e}");
+        }
+    }
+}
+
 /// Set (or, expired, delete) the cookie of one `Set-Cookie` line of a response to `url` in
 /// the render's browser context. A cookie for another site (a `Domain` that `url`'s host is
 /// not within) or that cannot be parsed is dropped, as a browser drops it.
@@ -447,6 +482,14 @@ async fn answer(
     if let Some(cookie) = cookies_for(connection, session, &paused.url).await {
         paused.headers.insert(reqwest::header::COOKIE, cookie);
     }
+    // The feed's own headers go with requests to its own site, as over HTTP.
+    if let Some(site) = &rules.site {
+        for (name, value) in site.extra_headers_for(&paused.url) {
+            if let Some(name) = name {
+                paused.headers.insert(name, value);
+            }
+        }
+    }
     let outcome = fetch(&paused, rules, watch).await;
     {
         let mut watch = lock(watch);
@@ -461,6 +504,10 @@ async fn answer(
                 if let Ok(line) = line.to_str() {
                     set_cookie(connection, session, &paused.url, line).await;
                 }
+            }
+            // And kept in the feed's jar for its later polls, rendered or not.
+            if let Some(site) = &rules.site {
+                site.remember(&paused.url, &headers);
             }
             let list: Vec<Value> = headers
                 .iter()

@@ -24,6 +24,7 @@ mod launch;
 mod memory;
 mod profile;
 
+use crate::fetch::request::SiteRequest;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -182,6 +183,7 @@ impl Browser {
         url: &Url,
         reach: Reach,
         render: &Render,
+        site: Option<Arc<SiteRequest>>,
     ) -> Result<Page, FetchError> {
         let fail = |reason: String| FetchError::Browser {
             url: url.to_string(),
@@ -243,12 +245,18 @@ impl Browser {
                 // A request still loading at the deadline is still counted then.
                 deadline: deadline + Duration::from_secs(1),
                 fetcher: fetcher.clone(),
+                site: site.clone(),
             },
             watch.clone(),
         );
         // Every request paused, then the page's frames confined, before it is loaded.
+        let seeded = site
+            .as_ref()
+            .map(|s| s.cookies_for(url))
+            .unwrap_or_default();
         let prepared = async {
             intercept::enable(&connection, &tab.session).await?;
+            intercept::seed_cookies(&connection, &tab.session, url, &seeded).await;
             confine::prepare(&connection, &tab.session).await
         };
         let enabled = tokio::time::timeout_at(deadline, prepared)
