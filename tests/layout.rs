@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 /// The library's top-level modules, lowest layer first: a module may import only those before
 /// it. The binary (`main.rs`, `cli/`) sits above them all.
 const LAYERS: &[&str] = &[
-    "text", "wait", "dates", "item", "timeline", "sanitize", "fetch", "config", "extract",
-    "article", "follow", "publish", "state", "poll", "status", "serve", "suggest", "daemon",
+    "text", "wait", "filter", "dates", "item", "timeline", "sanitize", "fetch", "config",
+    "extract", "article", "follow", "publish", "state", "poll", "status", "serve", "suggest",
+    "daemon",
 ];
 
 fn src() -> PathBuf {
